@@ -1,0 +1,1 @@
+"""Ingestion: files → Document (with provenance) → chunks → hybrid index."""
