@@ -1,0 +1,83 @@
+"""Turn a `qa` answer dict into chat markdown plus a list of clickable sources.
+
+Answer contract: {question, answer, value, unit, declined, citations [{doc,page,line,quote}],
+confidence, route}. Figures flagged by the validator (a failed check citing the same line) are
+marked next to the answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ui import records as rec
+
+
+def source_label(n: int, c: dict, titles: dict[str, str]) -> str:
+    """Label of the n-th source (unique per answer; shown in the Sources list)."""
+    where = []
+    if c.get("page") is not None:
+        where.append(f"第{c['page']}页")
+    if c.get("line") is not None:
+        where.append(f"第{c['line']}行")
+    quote = " ".join(str(c.get("quote") or "").split())
+    if len(quote) > 40:
+        quote = quote[:38] + "…"
+    return f"[{n}] {titles.get(c.get('doc'), c.get('doc'))} {' '.join(where)}：{quote}"
+
+
+def render(answer: dict, records: dict[str, dict] | None = None) -> tuple[str, list[tuple[str, dict]], list[dict]]:
+    """(markdown for the chat, [(source label, citation)], validator flags)."""
+    records = records or {}
+    titles = {d: rec.doc_title(r, d) for d, r in records.items()}
+    citations = [c for c in answer.get("citations") or [] if isinstance(c, dict)]
+    sources = [(source_label(i + 1, c, titles), c) for i, c in enumerate(citations)]
+    flags: list[dict] = []
+    for c in citations:
+        for check in rec.flags_for_citation(records.get(c.get("doc")), c):
+            if check not in flags:
+                flags.append(check)
+    for extra_key in ("flags", "validation"):
+        for f in answer.get(extra_key) or []:
+            if isinstance(f, dict) and f.get("status") in ("mismatch", "rounding") and f not in flags:
+                flags.append(f)
+
+    lines: list[str] = []
+    if answer.get("declined"):
+        lines.append("**⚠️ 未能回答（declined）**")
+        lines.append("")
+        lines.append(str(answer.get("answer") or "The documents do not state this."))
+    else:
+        value = answer.get("value")
+        if value is not None:
+            unit = answer.get("unit") or ""
+            lines.append(f"**{_num(value)}{' ' + unit if unit else ''}**")
+            lines.append("")
+        lines.append(str(answer.get("answer") or ""))
+    if flags:
+        lines.append("")
+        for f in flags:
+            status = f.get("status")
+            icon = "❌" if status == "mismatch" else "≈"
+            lines.append(f"> {icon} 校验{'不符' if status == 'mismatch' else '舍入差'}（validator {status}）："
+                         f"{f.get('description') or f.get('id')} — {rec.fmt(f.get('lhs'))} vs {rec.fmt(f.get('rhs'))}"
+                         f"（差 {rec.fmt(f.get('difference'))}）")
+    if sources:
+        lines.append("")
+        lines.append("**来源 Sources**（点击右侧来源查看原文）")
+        for label, _ in sources:
+            lines.append(f"- {label}")
+    meta = []
+    if answer.get("route"):
+        meta.append(f"route: {answer['route']}")
+    if answer.get("confidence") is not None:
+        meta.append(f"confidence: {_num(answer['confidence'])}")
+    if meta:
+        lines.append("")
+        lines.append(f"<sub>{' · '.join(meta)}</sub>")
+    return "\n".join(lines), sources, flags
+
+
+def _num(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.2f}" if abs(v - round(v, 2)) < 1e-9 else f"{v:g}"
+    return str(v)

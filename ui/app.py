@@ -1,0 +1,452 @@
+"""The Gradio app: Chat · Library · Extraction · Compare · Settings.
+
+Offline and local by default: binds 127.0.0.1, sets the no-telemetry environment before gradio is
+imported, keeps gradio's upload/cache directory under $GONGKAI_HOME and serves nothing else.
+"""
+
+from __future__ import annotations
+
+import hmac
+import html
+import os
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+import gongkai  # noqa: F401  (offline environment first)
+from gongkai import settings as gsettings
+from ingest.errors import GongkaiError
+from ui import answer as ans
+from ui import backend, exports, passage, uploads
+from ui import records as rec
+
+MAX_SESSIONS = 200
+
+
+class Conversations:
+    """One qa Conversation per browser session (kept server-side; the page holds only an id)."""
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str, home: Path) -> Any:
+        with self._lock:
+            conv = self._items.get(key)
+            if conv is None:
+                conv = backend.conversation(home)
+                self._items[key] = conv
+                while len(self._items) > MAX_SESSIONS:
+                    self._items.popitem(last=False)
+            self._items.move_to_end(key)
+            return conv
+
+    def drop(self, key: str | None) -> None:
+        with self._lock:
+            self._items.pop(key or "", None)
+
+
+# -- view helpers (plain Python, no gradio) -----------------------------------------------------
+
+def documents_rows(home: Path) -> list[list[Any]]:
+    records = rec.load(home)
+    rows = []
+    for d in backend.list_documents(home):
+        r = records.get(d["doc"])
+        tables = d.get("tables")
+        n_tables = len(tables) if isinstance(tables, (list, dict)) else (tables or 0)
+        dept = d.get("department") or (rec.leaf(r, "department")[0] if r else None)
+        year = d.get("fiscal_year") or (rec.leaf(r, "fiscal_year")[0] if r else None)
+        rows.append([d["doc"], dept or "—", d.get("region") or "—", year or "—", n_tables,
+                     d.get("chunks", "—"), rec.validation_summary(r)])
+    return rows
+
+
+DOC_COLUMNS = ["doc", "单位 unit", "地区 region", "年度 year", "表 tables", "chunks", "校验 validation"]
+
+
+def _html_table(header: list[str], rows: list[list[Any]], cls: str = "gk-table") -> str:
+    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table class='{cls}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def record_html(record: dict | None) -> str:
+    if not record:
+        return "<p>No extracted record for this document yet (run <code>gongkai ingest</code> or re-upload it).</p>"
+    parts = [f"<h3>{html.escape(rec.doc_title(record, record.get('doc', '')))}</h3>",
+             "<p class='gk-note'>金额单位：万元（按各表所列单位换算）；每个数字附出处（页/行与原文）。</p>"]
+    groups = rec.scalar_groups(record)
+    order = ["“三公”经费（表10）", "“三公”经费（情况说明）", "“三公”经费增减", "概况", "人员编制", "收入", "支出",
+             "财政拨款", "机关运行经费", "机关运行经费增减", "政府采购", "国有资产占用"]
+    for g in order + [g for g in groups if g not in order]:
+        items = [i for i in groups.get(g, []) if i["value"] != "—"]
+        if not items:
+            continue
+        parts.append(f"<h4>{html.escape(g)}</h4>")
+        parts.append(_html_table(["项目", "数值", "出处 evidence"], [[i["field"], i["value"], i["evidence"]] for i in items]))
+    for path, rows in rec.list_tables(record).items():
+        if not rows:
+            continue
+        header = list(rows[0].keys())
+        parts.append(f"<h4>{html.escape(rec.label(path))} <code>{html.escape(path)}</code></h4>")
+        parts.append(_html_table(header, [[r.get(h, "") for h in header] for r in rows]))
+    for caption, header, rows in rec.source_tables(record):
+        parts.append(f"<details class='gk-srctable'><summary>{html.escape(caption)}</summary>"
+                     f"{_html_table(header, rows) if rows else '<p>(no rows)</p>'}</details>")
+    if record.get("warnings"):
+        parts.append("<h4>Warnings</h4><ul>" + "".join(f"<li>{html.escape(str(w))}</li>" for w in record["warnings"]) + "</ul>")
+    return "".join(parts)
+
+
+def validation_html(record: dict | None) -> str:
+    rows = rec.validation_rows(record)
+    if not rows:
+        return "<p>No validation results.</p>"
+    summary = html.escape(rec.validation_summary(record))
+    body = []
+    for r in rows:
+        body.append(
+            f"<tr class='gk-v-{html.escape(str(r['raw_status']))}'><td>{html.escape(r['status'])}</td>"
+            f"<td><code>{html.escape(r['check'])}</code><br>{html.escape(r['description'])}</td>"
+            f"<td>{html.escape(r['lhs'])}</td><td>{html.escape(r['rhs'])}</td><td>{html.escape(r['difference'])}</td>"
+            f"<td class='gk-ev'>{html.escape(r['evidence'])}</td></tr>")
+    return (f"<p><b>{summary}</b></p><table class='gk-table gk-validation'><thead><tr><th>status</th><th>identity</th>"
+            f"<th>lhs</th><th>rhs</th><th>difference</th><th>evidence</th></tr></thead><tbody>{''.join(body)}</tbody></table>")
+
+
+def compare_frame(home: Path, path: str):
+    import pandas as pd
+
+    rows = rec.compare_rows(rec.load(home), path)
+    unit = rec.metric_unit(path)
+    table = pd.DataFrame([[r["department"], r["fiscal_year"], r["shown"], r["evidence"] or "—", r["flag"], r["doc"]]
+                          for r in rows],
+                         columns=["单位 unit", "年度 year", f"{rec.label(path)}{'（' + unit + '）' if unit else ''}",
+                                  "出处 evidence", "校验 flag", "doc"])
+    plot = pd.DataFrame([{"unit": r["department"], "value": float(r["value"])} for r in rows if r["value"] is not None],
+                        columns=["unit", "value"])
+    return table, plot
+
+
+def settings_markdown(s: gsettings.Settings) -> str:
+    pub = s.public()
+    llm = f"on — `{pub['llm_base_url']}` model `{pub['llm_model'] or '(default)'}`" if s.llm_enabled else "off"
+    key = "set (hidden)" if s.llm_api_key else "not set"
+    return (f"**LLM endpoint:** {llm} · **API key:** {key} · **retrieval depth (top_k):** {pub['top_k']} · "
+            f"**embedder:** `{pub['embedder']}` · **upload limit:** {pub['max_upload_mb']} MB")
+
+
+# -- the app ------------------------------------------------------------------------------------
+
+def build(home: Path | None = None):
+    """Build the gr.Blocks app over the data directory `home`."""
+    import gradio as gr
+
+    home = Path(home or gsettings.home())
+    convs = Conversations()
+
+    def doc_choices() -> list[tuple[str, str]]:
+        records = rec.load(home)
+        return [(f"{rec.doc_title(records.get(d['doc']), d['doc'])} ({d['doc']})", d["doc"])
+                for d in backend.list_documents(home)]
+
+    with gr.Blocks(title="Gongkai 公开") as demo:
+        gr.Markdown(f"## Gongkai 公开 · 预算公开文件问答与核验\n<span class='gk-note'>data: <code>{html.escape(str(home))}</code> · offline</span>")
+        session = gr.State(None)
+        source_state = gr.State([])
+        with gr.Tabs():
+            # ---------------------------------------------------------------- Chat
+            with gr.Tab("问答 Chat", id="chat"):
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        chat = gr.Chatbot(label="问答", elem_id="gk-chat", height=460, buttons=["copy"],
+                                          feedback_options=None)
+                        with gr.Row():
+                            question = gr.Textbox(placeholder="例如：某局2024年三公经费是多少？", show_label=False,
+                                                  elem_id="gk-question", scale=5, max_lines=3)
+                            send = gr.Button("提问 Ask", variant="primary", elem_id="gk-ask", scale=1)
+                        clear = gr.Button("新对话 New conversation", size="sm", elem_id="gk-new")
+                    with gr.Column(scale=2):
+                        sources = gr.Radio(choices=[], label="来源 Sources — click to open", elem_id="gk-sources",
+                                           interactive=True)
+                        passage_box = gr.HTML("<p class='gk-note'>Click a source to see the passage in context.</p>",
+                                              elem_id="gk-passage")
+
+                def on_ask(q: str, history: list, sid: str | None):
+                    q = (q or "").strip()
+                    if not q:
+                        return gr.update(), history, sid, gr.update(), [], gr.update()
+                    sid = sid or uuid.uuid4().hex
+                    history = list(history or [])
+                    history.append({"role": "user", "content": q})
+                    try:
+                        result = convs.get(sid, home).ask(q)
+                        md, srcs, _flags = ans.render(result, rec.load(home))
+                    except GongkaiError as exc:
+                        md, srcs = f"**⚠️ {html.escape(str(exc))}**", []
+                    except backend.Missing as exc:
+                        md, srcs = f"**⚠️ {html.escape(str(exc))}**", []
+                    history.append({"role": "assistant", "content": md})
+                    labels = [label for label, _ in srcs]
+                    return ("", history, sid, gr.update(choices=labels, value=None), [c for _, c in srcs],
+                            "<p class='gk-note'>Click a source to see the passage in context.</p>")
+
+                outs = [question, chat, session, sources, source_state, passage_box]
+                send.click(on_ask, [question, chat, session], outs)
+                question.submit(on_ask, [question, chat, session], outs)
+
+                def on_source(label: str | None, srcs: list, choices_sid):
+                    if not label:
+                        return gr.update()
+                    try:
+                        idx = int(label.split("]", 1)[0].lstrip("[")) - 1
+                        citation = srcs[idx]
+                    except (ValueError, IndexError):
+                        return "<p>Source not found.</p>"
+                    return passage.citation_html(citation, home)
+
+                sources.change(on_source, [sources, source_state, session], passage_box)
+
+                def on_clear(sid):
+                    convs.drop(sid)
+                    return [], None, gr.update(choices=[], value=None), [], ""
+
+                clear.click(on_clear, [session], [chat, session, sources, source_state, passage_box])
+
+            # ---------------------------------------------------------------- Library
+            with gr.Tab("文件库 Library", id="library"):
+                limit = gsettings.load().max_upload_mb
+                gr.Markdown(f"Upload budget disclosures: **PDF, .txt or .md**, up to **{limit} MB** each. "
+                            "Each file is parsed, indexed and extracted; a bad file gets a clear reason and "
+                            "nothing already in the library is affected.")
+                with gr.Row():
+                    upload = gr.File(label="上传 Upload", file_count="multiple", file_types=list(uploads.ALLOWED),
+                                     elem_id="gk-upload", scale=3)
+                    with gr.Column(scale=1):
+                        ingest_btn = gr.Button("导入 Ingest", variant="primary", elem_id="gk-ingest")
+                        refresh_btn = gr.Button("刷新 Refresh", size="sm", elem_id="gk-refresh")
+                ingest_status = gr.Markdown(elem_id="gk-ingest-status")
+                docs_table = gr.DataFrame(headers=DOC_COLUMNS, value=None, interactive=False, wrap=True,
+                                          elem_id="gk-docs", label="Documents")
+                with gr.Row():
+                    remove_pick = gr.Dropdown(choices=[], label="Remove a document", elem_id="gk-remove-doc", scale=3)
+                    remove_btn = gr.Button("删除 Remove", variant="stop", elem_id="gk-remove", scale=1)
+                remove_status = gr.Markdown(elem_id="gk-remove-status")
+
+            # ---------------------------------------------------------------- Extraction
+            with gr.Tab("提取与校验 Extraction", id="extraction"):
+                with gr.Row():
+                    ext_doc = gr.Dropdown(choices=[], label="Document", elem_id="gk-ext-doc", scale=3)
+                    fmt = gr.Radio(list(exports.FORMATS), value="csv", label="Download format", elem_id="gk-fmt",
+                                   scale=2)
+                with gr.Row():
+                    dl_one = gr.Button("下载本文件 Download this document", elem_id="gk-dl-one")
+                    dl_all = gr.Button("下载全部 Download all documents", elem_id="gk-dl-all")
+                download = gr.File(label="Download", elem_id="gk-download", interactive=False)
+                with gr.Accordion("校验 Validation — the document's own arithmetic", open=False,
+                                  elem_id="gk-validation-acc"):
+                    validation_box = gr.HTML(elem_id="gk-validation")
+                record_box = gr.HTML(elem_id="gk-record")
+
+                def on_doc(doc: str | None):
+                    if not doc:
+                        return "<p>Pick a document.</p>", ""
+                    record = rec.load(home).get(doc)
+                    return record_html(record), validation_html(record)
+
+                ext_doc.change(on_doc, [ext_doc], [record_box, validation_box])
+
+                def on_download(doc: str | None, fmt_: str, all_docs: bool):
+                    records = rec.load(home)
+                    if all_docs:
+                        chosen, name = list(records.values()), "gongkai_all"
+                    else:
+                        if not doc or doc not in records:
+                            raise gr.Error("Pick a document with an extracted record first.")
+                        chosen, name = [records[doc]], doc
+                    if not chosen:
+                        raise gr.Error("No extracted records yet.")
+                    return str(exports.export(chosen, fmt_, home, name))
+
+                dl_one.click(lambda d, f: on_download(d, f, False), [ext_doc, fmt], download)
+                dl_all.click(lambda d, f: on_download(d, f, True), [ext_doc, fmt], download)
+
+            # ---------------------------------------------------------------- Compare
+            with gr.Tab("对比 Compare", id="compare"):
+                metric = gr.Dropdown(choices=[(f"{rec.label(p)} ({p})", p) for p in rec.COMPARE_METRICS],
+                                     value=rec.COMPARE_METRICS[0], label="Metric", elem_id="gk-metric")
+                cmp_plot = gr.BarPlot(x="unit", y="value", title="", elem_id="gk-cmp-plot", height=320,
+                                      x_label_angle=0, sort="-y")
+                cmp_table = gr.DataFrame(interactive=False, wrap=True, elem_id="gk-cmp-table")
+
+                def on_metric(path: str):
+                    table, plot = compare_frame(home, path)
+                    unit = rec.metric_unit(path)
+                    return table, gr.update(value=plot, y_title=f"{rec.label(path)}{'（' + unit + '）' if unit else ''}",
+                                            x_title="单位")
+
+                metric.change(on_metric, [metric], [cmp_table, cmp_plot])
+
+            # ---------------------------------------------------------------- Settings
+            with gr.Tab("设置 Settings", id="settings"):
+                s0 = gsettings.load()
+                settings_md = gr.Markdown(settings_markdown(s0), elem_id="gk-settings-now")
+                gr.Markdown("An LLM is **off** unless an endpoint is set (OpenAI-compatible, e.g. a local "
+                            "llama.cpp server). Numbers always come from the validated records.")
+                llm_url = gr.Textbox(label="LLM endpoint (base URL; empty = off)", value=s0.llm_base_url,
+                                     elem_id="gk-llm-url")
+                llm_model = gr.Textbox(label="LLM model", value=s0.llm_model, elem_id="gk-llm-model")
+                llm_key = gr.Textbox(label="API key (never shown; leave empty to keep the current one)",
+                                     type="password", value="", elem_id="gk-llm-key")
+                clear_key = gr.Checkbox(label="Remove the stored API key", value=False, elem_id="gk-llm-key-clear")
+                top_k = gr.Slider(1, 30, value=s0.top_k, step=1, label="Retrieval depth (top_k)",
+                                  elem_id="gk-topk")
+                save_btn = gr.Button("保存 Save", variant="primary", elem_id="gk-save")
+                save_status = gr.Markdown(elem_id="gk-save-status")
+
+                def on_save(url: str, model: str, key: str, drop_key: bool, k: float):
+                    url = (url or "").strip()
+                    if url and not url.startswith(("http://", "https://")):
+                        raise gr.Error("The LLM endpoint must be an http(s) URL, or empty to turn the LLM off.")
+                    s = gsettings.load()
+                    s.llm_base_url, s.llm_model, s.top_k = url, (model or "").strip(), int(k)
+                    if drop_key:
+                        s.llm_api_key = ""
+                    elif key:
+                        s.llm_api_key = key
+                    gsettings.save(s)
+                    return settings_markdown(s), "", False, "Saved."
+
+                save_btn.click(on_save, [llm_url, llm_model, llm_key, clear_key, top_k],
+                               [settings_md, llm_key, clear_key, save_status])
+
+        # ---------------------------------------------------------------- shared refresh
+        def refresh(selected: str | None = None):
+            choices = doc_choices()
+            ids = [v for _, v in choices]
+            keep = selected if selected in ids else (ids[0] if ids else None)
+            return (documents_rows(home), gr.update(choices=choices, value=None),
+                    gr.update(choices=choices, value=keep))
+
+        refresh_outs = [docs_table, remove_pick, ext_doc]
+
+        def on_ingest(files, current, progress=gr.Progress()):
+            files = files or []
+            if not files:
+                return ("Choose one or more files first.", *refresh(current))
+            limit_mb = gsettings.load().max_upload_mb
+            lines = []
+            for i, f in enumerate(files):
+                path = getattr(f, "name", None) or str(f)
+                shown = Path(path).name
+                progress((i, len(files)), desc=f"{shown}: checking")
+                try:
+                    safe = uploads.check(path, shown, limit_mb)
+                    staged = uploads.stage(path, safe, home)
+                    info = backend.ingest_file(staged, home,
+                                               lambda frac, msg, i=i: progress(((i + frac), len(files)), desc=f"{shown}: {msg}"))
+                    lines.append(f"- ✅ **{html.escape(shown)}** → `{info.get('doc')}`"
+                                 + (f" · {info['department']}" if info.get("department") else "")
+                                 + (f" · {info['fiscal_year']}" if info.get("fiscal_year") else "")
+                                 + (f" · {info['tables']} tables" if info.get("tables") is not None else "")
+                                 + (f" · {info['chunks']} chunks" if info.get("chunks") is not None else "")
+                                 + (f" · validation: {info['validation']}" if info.get("validation") else ""))
+                except (GongkaiError, backend.Missing) as exc:
+                    reason = getattr(exc, "reason", "error")
+                    lines.append(f"- ❌ **{html.escape(shown)}** — {html.escape(str(exc))} (`{reason}`)")
+                except Exception as exc:  # noqa: BLE001 - one bad file must not break the batch or the app
+                    lines.append(f"- ❌ **{html.escape(shown)}** — unexpected error: {html.escape(type(exc).__name__)}: "
+                                 f"{html.escape(str(exc))}")
+            progress((len(files), len(files)), desc="done")
+            return ("\n".join(lines), *refresh(current))
+
+        ingest_btn.click(on_ingest, [upload, ext_doc], [ingest_status, *refresh_outs], concurrency_limit=1)
+        refresh_btn.click(lambda cur: refresh(cur), [ext_doc], refresh_outs)
+
+        def on_remove(doc: str | None, current):
+            if not doc:
+                return ("Pick a document to remove.", *refresh(current))
+            try:
+                backend.remove_document(doc, home)
+                msg = f"Removed `{doc}`."
+            except (GongkaiError, backend.Missing, KeyError, FileNotFoundError) as exc:
+                msg = f"❌ Could not remove `{doc}`: {html.escape(str(exc))}"
+            return (msg, *refresh(current))
+
+        remove_btn.click(on_remove, [remove_pick, ext_doc], [remove_status, *refresh_outs], concurrency_limit=1)
+
+        def on_load():
+            docs, rm, ext = refresh(None)
+            table, plot = compare_frame(home, rec.COMPARE_METRICS[0])
+            unit = rec.metric_unit(rec.COMPARE_METRICS[0])
+            return docs, rm, ext, table, gr.update(value=plot, y_title=f"{rec.label(rec.COMPARE_METRICS[0])}（{unit}）",
+                                                   x_title="单位")
+
+        demo.load(on_load, None, [docs_table, remove_pick, ext_doc, cmp_table, cmp_plot])
+    return demo
+
+
+CSS = passage.CSS + """
+.gk-note{color:#666;font-size:90%}
+.gk-table{border-collapse:collapse;margin:4px 0 12px 0;font-size:13px}
+.gk-table th,.gk-table td{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}
+.gk-table th{background:#f4f4f4}
+.gk-v-mismatch td{background:#fde2e1}
+.gk-v-rounding td{background:#fff5d6}
+.gk-v-insufficient_data td{color:#777}
+.gk-ev{font-size:12px;color:#444;max-width:520px}
+.gk-srctable summary{cursor:pointer;margin:4px 0}
+"""
+
+
+def prepare_env(home: Path) -> None:
+    """Offline env + gradio's upload/cache directory inside the data directory (set before importing gradio)."""
+    gongkai.settings.apply_offline_env()
+    tmp = home / "tmp" / "gradio"
+    tmp.mkdir(parents=True, exist_ok=True)
+    os.environ["GRADIO_TEMP_DIR"] = str(tmp)
+    os.environ.setdefault("GRADIO_SERVER_NAME", "127.0.0.1")
+
+
+def warm_up(home: Path) -> None:
+    """Load the search index and the QA module in the background so the first answer is quick."""
+    try:
+        backend.warm(home)
+    except Exception:  # noqa: BLE001 - warming is best effort; errors surface on first use
+        pass
+
+
+def launch(host: str = "127.0.0.1", port: int = 7860, password: str | None = None, user: str = "gongkai",
+           home: Path | None = None, warm: bool = True, block: bool = True):
+    """Start the app; returns (demo, url). With block=False the server runs in a background thread."""
+    home = Path(home or gsettings.home())
+    home.mkdir(parents=True, exist_ok=True)
+    prepare_env(home)
+    t0 = time.perf_counter()
+    if warm:
+        threading.Thread(target=warm_up, args=(home,), daemon=True).start()
+    demo = build(home)
+    auth = None
+    if password:
+        def auth(u: str, p: str) -> bool:
+            return hmac.compare_digest(u.encode(), user.encode()) & hmac.compare_digest(p.encode(), password.encode())
+    limit = gsettings.load().max_upload_mb
+    demo.queue(default_concurrency_limit=2)
+    _app, url, _ = demo.launch(
+        server_name=host, server_port=port, auth=auth, prevent_thread_lock=True, quiet=True,
+        allowed_paths=[], blocked_paths=[str(home / "settings.json")], max_file_size=f"{limit}mb",
+        footer_links=[], css=CSS, show_error=True, inbrowser=False, share=False, ssr_mode=False,
+        enable_monitoring=False, mcp_server=False, pwa=False)
+    print(f"Gongkai UI on http://{host}:{port}  (data: {home}; started in {time.perf_counter() - t0:.1f} s)", flush=True)
+    if block:
+        try:
+            demo.block_thread()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            demo.close()
+    return demo, url

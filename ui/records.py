@@ -1,0 +1,287 @@
+"""Read the export-contract records (`extract.store.load_records`) into rows the views show.
+
+A record is a dict whose leaves are ``{"value", "evidence": [{"doc","page","line","quote"}]}``;
+`validation` is a list of checks. Nothing here computes a figure: values are shown as stored.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+# Template terms for the record's dot paths (labels only; values always come from the record).
+LABELS: dict[str, str] = {
+    "department": "部门/单位", "region": "地区", "fiscal_year": "预算年度",
+    "staffing": "人员编制", "staffing.authorized": "编制数", "staffing.actual": "实有人数",
+    "staffing.active": "在职人员", "staffing.retired": "退休人员", "staffing.separated": "离休人员",
+    "staffing.offices": "内设科室", "staffing.subordinate_units": "下属预算单位",
+    "income": "收入", "income.total": "收入总计", "income.current_year": "本年收入",
+    "income.general_budget": "一般公共预算拨款", "income.general_own": "一般财力",
+    "income.upper_transfer": "上级转移支付", "income.gov_fund": "政府性基金预算拨款",
+    "income.state_capital": "国有资本经营预算拨款", "income.special_account": "财政专户核拨",
+    "income.unit_funds": "单位资金", "income.carryover": "上年结转结余",
+    "expenditure": "支出", "expenditure.total": "支出总计", "expenditure.basic": "基本支出",
+    "expenditure.project": "项目支出", "expenditure.personnel": "人员经费", "expenditure.public": "公用经费",
+    "expenditure.by_function": "支出功能分类（类）",
+    "fiscal": "财政拨款", "fiscal.by_function": "一般公共预算支出功能分类（类）",
+    "sangong": "“三公”经费（表10）", "sangong.total": "“三公”经费合计",
+    "sangong.overseas_travel": "因公出国（境）费", "sangong.reception": "公务接待费",
+    "sangong.vehicle_total": "公务用车购置及运行费", "sangong.vehicle_purchase": "公务用车购置费",
+    "sangong.vehicle_operation": "公务用车运行费",
+    "sangong_narrative": "“三公”经费（情况说明）", "sangong_change": "“三公”经费增减",
+    "operating_expenses": "机关运行经费", "operating_expenses_change": "机关运行经费增减",
+    "procurement": "政府采购", "procurement.total": "政府采购预算合计", "procurement.goods": "货物类",
+    "procurement.works": "工程类", "procurement.services": "服务类",
+    "assets": "国有资产占用", "assets.vehicles": "车辆（辆）",
+    "performance": "绩效目标", "contact": "联系方式", "narrative": "情况说明",
+}
+
+# Metrics offered in the Compare view: numeric contract paths (amounts in 万元 unless noted).
+COMPARE_METRICS = [
+    "sangong.total", "operating_expenses", "income.total", "expenditure.total", "expenditure.basic",
+    "expenditure.project", "expenditure.personnel", "expenditure.public", "sangong.reception",
+    "sangong.vehicle_operation", "sangong.vehicle_purchase", "sangong.overseas_travel",
+    "procurement.total", "income.general_budget", "income.carryover", "staffing.authorized",
+    "staffing.actual", "assets.vehicles",
+]
+COUNT_PATHS = {"staffing.authorized", "staffing.actual", "staffing.active", "staffing.retired",
+               "assets.vehicles", "staffing.offices", "staffing.subordinate_units"}
+
+STATUS_ORDER = ["mismatch", "rounding", "insufficient_data", "pass"]
+STATUS_LABEL = {"pass": "✅ pass", "rounding": "≈ rounding", "mismatch": "❌ mismatch",
+                "insufficient_data": "… insufficient data"}
+
+
+def label(path: str) -> str:
+    return LABELS.get(path, path.rsplit(".", 1)[-1])
+
+
+def metric_unit(path: str) -> str:
+    return "" if path in COUNT_PATHS else "万元"
+
+
+def load(home: Path | None = None) -> dict[str, dict]:
+    """All records by doc id; empty when the extraction stage is not installed or nothing is stored."""
+    try:
+        from extract.store import load_records
+    except ImportError:
+        return {}
+    out: dict[str, dict] = {}
+    for rec in load_records(home):
+        if isinstance(rec, dict) and rec.get("doc"):
+            out[rec["doc"]] = rec
+    return out
+
+
+def is_leaf(node: Any) -> bool:
+    return isinstance(node, dict) and "value" in node and "evidence" in node
+
+
+def get(record: dict, path: str) -> Any:
+    node: Any = record
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def leaf(record: dict, path: str) -> tuple[Any, list[dict]]:
+    node = get(record, path)
+    if is_leaf(node):
+        return node.get("value"), list(node.get("evidence") or [])
+    return None, []
+
+
+def cite(c: dict) -> str:
+    """One citation as a short readable string: doc · p.N · L.M “quote”."""
+    parts = [str(c.get("doc", ""))]
+    if c.get("page") is not None:
+        parts.append(f"p.{c['page']}")
+    if c.get("line") is not None:
+        parts.append(f"L.{c['line']}")
+    quote = " ".join(str(c.get("quote") or "").split())
+    if len(quote) > 80:
+        quote = quote[:77] + "…"
+    return " · ".join(parts) + (f" “{quote}”" if quote else "")
+
+
+def cite_all(evidence: list[dict]) -> str:
+    return " | ".join(cite(c) for c in evidence)
+
+
+def fmt(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:.2f}"
+    return str(value)
+
+
+def doc_title(record: dict | None, doc: str) -> str:
+    if not record:
+        return doc
+    dept, _ = leaf(record, "department")
+    year, _ = leaf(record, "fiscal_year")
+    bits = [str(dept) if dept else doc]
+    if year:
+        bits.append(str(year))
+    return " ".join(bits)
+
+
+def validation_summary(record: dict | None) -> str:
+    """e.g. '❌ 2 mismatch · ≈ 1 rounding · ✅ 14 pass'; 'not extracted' when there is no record."""
+    if not record:
+        return "not extracted"
+    checks = record.get("validation") or []
+    if not checks:
+        return "no checks"
+    counts: dict[str, int] = {}
+    for c in checks:
+        counts[c.get("status", "?")] = counts.get(c.get("status", "?"), 0) + 1
+    parts = []
+    for s in STATUS_ORDER + sorted(set(counts) - set(STATUS_ORDER)):
+        if counts.get(s):
+            parts.append(f"{STATUS_LABEL.get(s, s).split(' ')[0]} {counts[s]} {s}")
+    return " · ".join(parts)
+
+
+def scalar_groups(record: dict) -> dict[str, list[dict]]:
+    """Leaves grouped by top-level section: {group label: [{field, value, evidence}]}.
+
+    Lists (e.g. by_function) and the raw `tables` are shown separately."""
+    groups: dict[str, list[dict]] = {}
+
+    def walk(node: Any, path: str, group: str) -> None:
+        if is_leaf(node):
+            groups.setdefault(group, []).append(
+                {"field": label(path), "path": path, "value": fmt(node.get("value")),
+                 "evidence": cite_all(node.get("evidence") or [])})
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, f"{path}.{k}" if path else k, group)
+
+    skip = {"tables", "validation", "conflicts", "warnings", "doc", "path", "sha256", "schema_version", "engine"}
+    for key, node in record.items():
+        if key in skip:
+            continue
+        if is_leaf(node):
+            walk(node, key, "概况")
+        elif isinstance(node, dict):
+            walk(node, key, label(key))
+    return groups
+
+
+def list_tables(record: dict) -> dict[str, list[dict]]:
+    """Lists of leaf-dicts anywhere in the record (e.g. expenditure.by_function) as row lists."""
+    out: dict[str, list[dict]] = {}
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, list) and node and all(isinstance(r, dict) for r in node):
+            rows = []
+            for r in node:
+                row: dict[str, str] = {}
+                ev: list[dict] = []
+                for k, v in r.items():
+                    if is_leaf(v):
+                        row[k] = fmt(v.get("value"))
+                        ev.extend(v.get("evidence") or [])
+                rows.append({**row, "evidence": cite_all(ev[:1] if ev else [])})
+            out[path] = rows
+        elif isinstance(node, dict) and not is_leaf(node):
+            for k, v in node.items():
+                if k not in ("tables", "validation", "conflicts"):
+                    walk(v, f"{path}.{k}" if path else k)
+
+    walk(record, "")
+    return out
+
+
+def source_tables(record: dict) -> list[tuple[str, list[str], list[list[str]]]]:
+    """The parsed disclosure tables (表1–表11) as (caption, header, rows) with a per-row citation."""
+    out = []
+    tables = record.get("tables") or {}
+    for tid, t in sorted(tables.items(), key=lambda kv: _table_no(kv[0])):
+        if not isinstance(t, dict):
+            continue
+        cols = list(t.get("columns") or [])
+        header = ["编码", "科目/项目", *cols, "出处"]
+        rows = []
+        for r in t.get("rows") or []:
+            values = r.get("values") or {}
+            ev: list[dict] = []
+            cells = []
+            for col in cols:
+                v = values.get(col)
+                cells.append(fmt(v.get("value")) if is_leaf(v) else "")
+                if is_leaf(v):
+                    ev.extend(v.get("evidence") or [])
+            name = r.get("name") or ""
+            if r.get("extra"):
+                name = f"{name}（{r['extra']}）"
+            rows.append([r.get("code") or "", name, *cells, cite(ev[0]) if ev else ""])
+        unit = t.get("unit") or ""
+        status = t.get("status") or ""
+        caption = f"{tid} {t.get('title') or ''}".strip() + (f"（单位：{unit}）" if unit else "") + f" — {status}"
+        note, _ = leaf(t, "note")
+        if note:
+            caption += f"；备注：{note}"
+        out.append((caption, header, rows))
+    return out
+
+
+def _table_no(tid: str) -> int:
+    digits = "".join(ch for ch in tid if ch.isdigit())
+    return int(digits) if digits else 99
+
+
+def validation_rows(record: dict | None) -> list[dict]:
+    """Each identity check with its numbers and evidence, worst status first."""
+    if not record:
+        return []
+    rows = []
+    for c in record.get("validation") or []:
+        rows.append({
+            "status": STATUS_LABEL.get(c.get("status"), c.get("status")),
+            "raw_status": c.get("status"),
+            "check": c.get("id", ""),
+            "description": c.get("description", ""),
+            "lhs": fmt(c.get("lhs")), "rhs": fmt(c.get("rhs")), "difference": fmt(c.get("difference")),
+            "paths": ", ".join(c.get("paths") or []),
+            "evidence": cite_all(c.get("evidence") or []),
+        })
+    order = {s: i for i, s in enumerate(STATUS_ORDER)}
+    rows.sort(key=lambda r: order.get(r["raw_status"], 9))
+    return rows
+
+
+def compare_rows(records: dict[str, dict], path: str) -> list[dict]:
+    """One metric across all documents: department, year, value, evidence (value None if not stated)."""
+    rows = []
+    for doc, rec in sorted(records.items()):
+        value, evidence = leaf(rec, path)
+        dept, _ = leaf(rec, "department")
+        year, _ = leaf(rec, "fiscal_year")
+        flags = [c for c in rec.get("validation") or []
+                 if path in (c.get("paths") or []) and c.get("status") == "mismatch"]
+        rows.append({"doc": doc, "department": str(dept or doc), "fiscal_year": fmt(year),
+                     "value": value if isinstance(value, (int, float)) else None,
+                     "shown": fmt(value), "evidence": cite_all(evidence),
+                     "flag": "; ".join(f"❌ {c.get('id')}" for c in flags)})
+    return rows
+
+
+def flags_for_citation(record: dict | None, citation: dict) -> list[dict]:
+    """Validator checks that did not pass and whose evidence cites the same line as `citation`."""
+    if not record:
+        return []
+    key = (citation.get("page"), citation.get("line"))
+    out = []
+    for c in record.get("validation") or []:
+        if c.get("status") not in ("mismatch", "rounding"):
+            continue
+        for e in c.get("evidence") or []:
+            if (e.get("page"), e.get("line")) == key and e.get("doc", citation.get("doc")) == citation.get("doc"):
+                out.append(c)
+                break
+    return out
