@@ -1,0 +1,82 @@
+"""Deterministic template-aware engine: Document → BudgetRecord (tables + narrative), then validation."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from extract.narrative import extract_narrative
+from extract.schema import BudgetRecord, Citation, FunctionItem, Leaf, TableData
+from extract.tables import parse_all
+from extract.validate import validate
+
+
+def _leaf_from_span(value, span) -> Leaf:
+    if value is None:
+        return Leaf()
+    ev = [Citation(**span.citation())] if span is not None else []
+    return Leaf(value=value, evidence=ev)
+
+
+def _item(table: TableData, key: str, col: str = "amount") -> Leaf:
+    row = next((r for r in table.rows if r.level == "item" and r.name == key), None)
+    if row is None:
+        return Leaf()
+    return row.values.get(col) or Leaf()
+
+
+def _classes(table: TableData | None, col: str) -> list[FunctionItem]:
+    out = []
+    if not table or table.status != "parsed":
+        return out
+    for r in table.rows:
+        if r.level != "类" or col not in r.values:
+            continue
+        ev = r.values[col].evidence
+        out.append(FunctionItem(code=Leaf(value=r.code, evidence=ev), name=Leaf(value=r.name, evidence=ev),
+                                amount=r.values[col]))
+    return out
+
+
+def build_record(doc) -> BudgetRecord:
+    rec = BudgetRecord(doc=doc.doc, path=doc.path, sha256=getattr(doc, "sha256", None))
+    rec.department = _leaf_from_span(doc.department, doc.department_span)
+    rec.region = _leaf_from_span(doc.region, doc.department_span if doc.region else None)
+    rec.fiscal_year = _leaf_from_span(doc.fiscal_year, doc.fiscal_year_span)
+    tables = parse_all(doc)
+    rec.tables = tables
+    t1, t3, t4, t5, t6, t10 = (tables[k] for k in ("表1", "表3", "表4", "表5", "表6", "表10"))
+    inc = rec.income
+    for key in ("current_year", "general_budget", "general_own", "upper_transfer", "gov_fund", "state_capital",
+                "special_account", "unit_funds", "carryover", "carryover_fiscal", "carryover_nonfiscal"):
+        setattr(inc, key, _item(t1, key))
+    inc.total = _item(t1, "income_total")
+    exp = rec.expenditure
+    exp.total = _item(t1, "expenditure_total")
+    exp.basic = t3.totals.get("basic") or Leaf()
+    exp.project = t3.totals.get("project") or Leaf()
+    if t3.totals.get("total") and not (exp.basic.known or exp.project.known):
+        pass
+    exp.personnel = t6.totals.get("personnel") or Leaf()
+    exp.public = t6.totals.get("public") or Leaf()
+    exp.by_function = _classes(t3, "total") or _classes(t1, "amount")
+    f = rec.fiscal
+    f.income_total = t4.totals.get("income_total") or Leaf()
+    row = next((r for r in t4.rows if r.name == "expenditure_total"), None)
+    f.expenditure_total = (row.values.get("total") if row else None) or Leaf()
+    f.general_budget = t5.totals.get("total") or Leaf()
+    f.general_budget_basic = t5.totals.get("basic") or Leaf()
+    f.general_budget_project = t5.totals.get("project") or Leaf()
+    f.by_function = _classes(t5, "total")
+    for key in ("total", "overseas_travel", "reception", "vehicle_total", "vehicle_purchase", "vehicle_operation"):
+        setattr(rec.sangong, key, t10.totals.get(key) or Leaf())
+    ranges = [(t.line_start, t.line_end) for t in doc.tables if t.line_start and t.line_end]
+    extract_narrative(doc, rec, ranges)
+    for tid, table in tables.items():
+        if table.status == "unparsed" and doc.table(tid) is not None:
+            rec.warnings.append(f"{tid}: found but no rows could be read")
+    rec.validation = validate(rec)
+    return rec
+
+
+def zero() -> Decimal:
+    return Decimal(0)

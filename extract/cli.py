@@ -1,0 +1,133 @@
+"""`gongkai extract`, `gongkai validate`, `gongkai schema` (light: heavy imports happen in handlers)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def register(sub) -> None:
+    p = sub.add_parser("extract", help="extract typed, validated records from disclosures (txt/md/pdf or directories)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--format", choices=["json", "jsonl", "csv", "parquet"], default="json")
+    p.add_argument("-o", "--output", type=Path, help="output file (json/jsonl default to stdout); csv/parquet also "
+                   "write <stem>_items and <stem>_validation next to it")
+    p.add_argument("--engine", choices=["deterministic", "llm"], default=None,
+                   help="default: deterministic, plus the LLM pass when settings.llm_base_url is set")
+    p.add_argument("--workers", type=int, default=0, help="parallel workers (default: settings.workers or cores)")
+    p.add_argument("--executor", choices=["process", "thread", "dask"], default="process")
+    p.add_argument("--scheduler", help="dask scheduler address, e.g. tcp://127.0.0.1:8786 (with --executor dask)")
+    p.add_argument("--state", type=Path, help="resumable state directory (default: <output>.state or "
+                   "$GONGKAI_HOME/extract-state)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_extract)
+
+    v = sub.add_parser("validate", help="check disclosures against their own arithmetic and print the report")
+    v.add_argument("paths", nargs="+", metavar="PATH")
+    v.add_argument("--json", action="store_true", help="print the checks as JSON")
+    v.add_argument("--all", action="store_true", help="list passing checks too")
+    v.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("schema", help="print the JSON Schema of an extracted record")
+    s.set_defaults(func=cmd_schema)
+
+
+def _workers(args) -> int:
+    if args.workers:
+        return args.workers
+    from gongkai import settings
+
+    return settings.load().workers or 0
+
+
+def cmd_extract(args) -> int:
+    from extract import bulk, export
+
+    files = bulk.expand(args.paths)
+    if not files:
+        print("no txt/md/pdf files found in: " + " ".join(args.paths), file=sys.stderr)
+        return 1
+    missing = [f for f in files if not f.exists()]
+    for f in missing:
+        print(f"{f}: no such file", file=sys.stderr)
+    files = [f for f in files if f.exists()]
+    if args.format in ("csv", "parquet") and args.output is None:
+        print(f"--format {args.format} needs -o FILE", file=sys.stderr)
+        return 2
+    if len(files) == 1 and args.executor == "process" and args.state is None:
+        from extract.api import extract_path
+
+        try:
+            records = [extract_path(files[0], engine=args.engine)]
+        except Exception as exc:
+            print(f"{files[0]}: {getattr(exc, 'reason', type(exc).__name__)}: {exc}", file=sys.stderr)
+            return 1
+        export.write(records, args.format, args.output)
+        return 1 if missing else 0
+    if args.state:
+        state = args.state
+    elif args.output:
+        state = args.output.with_name(args.output.name + ".state")
+    else:
+        from gongkai.settings import home
+
+        state = home() / "extract-state"
+    executor = None
+    if args.executor != "process":
+        executor = bulk.make_executor(args.executor, _workers(args), args.scheduler)
+    try:
+        statuses = bulk.run(files, state, executor=executor, workers=_workers(args), engine=args.engine,
+                            progress=not args.no_progress)
+    finally:
+        if executor is not None:
+            executor.shutdown(wait=True)
+            client = getattr(executor, "_gongkai_client", None)
+            if client is not None:
+                client.close()
+    print(bulk.status_table(statuses), file=sys.stderr)
+    written = export.write(bulk.records(statuses), args.format, args.output)
+    for w in written:
+        print(f"wrote {w}", file=sys.stderr)
+    failed = missing or any(s.status == "failed" for s in statuses)
+    return 1 if failed else 0
+
+
+def cmd_validate(args) -> int:
+    from extract import bulk
+    from extract.api import extract_path
+    from extract.validate import summary
+
+    code = 0
+    reports = []
+    for f in bulk.expand(args.paths):
+        try:
+            rec = extract_path(f, engine="deterministic")
+        except Exception as exc:
+            print(f"{f}: {getattr(exc, 'reason', type(exc).__name__)}: {exc}", file=sys.stderr)
+            code = 1
+            continue
+        reports.append({"doc": rec["doc"], "path": str(f), "summary": summary(rec["validation"]),
+                        "validation": rec["validation"]})
+    if args.json:
+        print(json.dumps(reports, ensure_ascii=False, indent=1))
+        return code
+    for rep in reports:
+        s = rep["summary"]
+        print(f"{rep['doc']} ({rep['path']}): {s['pass']} pass, {s['rounding']} rounding, {s['mismatch']} mismatch, "
+              f"{s['insufficient_data']} insufficient data")
+        for c in rep["validation"]:
+            if c["status"] == "pass" and not args.all:
+                continue
+            where = ", ".join(f"p{e['page']} " * bool(e.get("page")) + f"l{e['line']}" for e in c["evidence"][:4])
+            diff = "" if c["difference"] is None else f" (lhs {c['lhs']} vs rhs {c['rhs']}, diff {c['difference']:+g})"
+            print(f"  [{c['status']}] {c['description']}{diff}  [{where}]")
+    return code
+
+
+def cmd_schema(args) -> int:
+    from extract.schema import json_schema
+
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=1))
+    return 0

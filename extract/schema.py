@@ -1,0 +1,290 @@
+"""BudgetRecord: the typed record of one disclosure (pydantic).
+
+Every fact is a `Leaf`: ``{"value": number|string|null, "evidence": [{"doc","page","line","quote"}]}``.
+Amounts are `Decimal` in 万元 (converted from the table's stated unit) and serialise to JSON numbers.
+A leaf the document does not state keeps ``value: null`` and no evidence. `model_dump(mode="json")`
+is the export contract (see README, section extract).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
+
+SCHEMA_VERSION = "1"
+
+
+class Citation(BaseModel):
+    doc: str
+    page: int | None = None
+    line: int | None = None
+    quote: str = ""
+
+
+class Leaf(BaseModel):
+    """A value and where it was read."""
+
+    value: Decimal | int | str | None = None
+    evidence: list[Citation] = Field(default_factory=list)
+
+    @field_serializer("value", when_used="json")
+    def _json_value(self, v: Any) -> Any:
+        return float(v) if isinstance(v, Decimal) else v
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None
+
+
+def _leaf() -> Any:
+    return Field(default_factory=Leaf)
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    def leaves(self) -> dict[str, Leaf]:
+        return {k: v for k, v in self.__dict__.items() if isinstance(v, Leaf)}
+
+
+class Staffing(Section):
+    authorized: Leaf = _leaf()  # 编制数
+    actual: Leaf = _leaf()  # 实有人数
+    active: Leaf = _leaf()  # 在职
+    retired: Leaf = _leaf()  # 退休
+    separated: Leaf = _leaf()  # 离休
+    active_change: Leaf = _leaf()  # 在职 增加 N 人
+    retired_change: Leaf = _leaf()
+    offices: Leaf = _leaf()  # 下设 N 个科室/处室
+    subordinate_units: Leaf = _leaf()  # 下属预算单位数 (0 when "无下属预算单位")
+
+
+class Income(Section):
+    total: Leaf = _leaf()  # 收入总计 (表1)
+    current_year: Leaf = _leaf()  # 一、本年收入
+    general_budget: Leaf = _leaf()  # 1. 一般公共预算拨款 (incl. upper transfers)
+    general_own: Leaf = _leaf()  # 其中：一般财力
+    upper_transfer: Leaf = _leaf()  # 上级一般公共预算安排转移支付
+    gov_fund: Leaf = _leaf()  # 2. 政府性基金预算拨款
+    state_capital: Leaf = _leaf()  # 3. 国有资本经营预算拨款
+    special_account: Leaf = _leaf()  # 4. 财政专户核拨
+    unit_funds: Leaf = _leaf()  # 5. 单位资金
+    carryover: Leaf = _leaf()  # 二、上年结转结余
+    carryover_fiscal: Leaf = _leaf()  # 1. 财政拨款结转
+    carryover_nonfiscal: Leaf = _leaf()  # 2. 非财政拨款结转结余
+
+
+class FunctionItem(BaseModel):
+    code: Leaf = _leaf()
+    name: Leaf = _leaf()
+    amount: Leaf = _leaf()
+
+
+class Expenditure(Section):
+    total: Leaf = _leaf()  # 支出总计 (表1)
+    basic: Leaf = _leaf()  # 基本支出 (表3 合计)
+    project: Leaf = _leaf()  # 项目支出 (表3 合计)
+    personnel: Leaf = _leaf()  # 人员经费 (表6 合计)
+    public: Leaf = _leaf()  # 公用经费 (表6 合计)
+    by_function: list[FunctionItem] = Field(default_factory=list)  # per 类, all funds (表3, else 表1)
+
+
+class FiscalAppropriation(Section):
+    """表4/表5: 财政拨款 and the general public budget."""
+
+    income_total: Leaf = _leaf()  # 表4 收入总计
+    expenditure_total: Leaf = _leaf()  # 表4 支出总计
+    general_budget: Leaf = _leaf()  # 表5 合计
+    general_budget_basic: Leaf = _leaf()
+    general_budget_project: Leaf = _leaf()
+    by_function: list[FunctionItem] = Field(default_factory=list)  # 表5 per 类
+
+
+class Sangong(Section):
+    total: Leaf = _leaf()
+    overseas_travel: Leaf = _leaf()  # 因公出国（境）费
+    reception: Leaf = _leaf()  # 公务接待费
+    vehicle_total: Leaf = _leaf()  # 公务用车购置及运行费
+    vehicle_purchase: Leaf = _leaf()
+    vehicle_operation: Leaf = _leaf()
+
+
+class Change(Section):
+    """Year-on-year change as stated: signed amount (万元) and signed percent."""
+
+    amount: Leaf = _leaf()
+    percent: Leaf = _leaf()
+
+
+class SangongChange(Section):
+    total: Change = Field(default_factory=Change)
+    overseas_travel: Change = Field(default_factory=Change)
+    reception: Change = Field(default_factory=Change)
+    vehicle_purchase: Change = Field(default_factory=Change)
+    vehicle_operation: Change = Field(default_factory=Change)
+
+
+class Procurement(Section):
+    total: Leaf = _leaf()
+    goods: Leaf = _leaf()
+    works: Leaf = _leaf()
+    services: Leaf = _leaf()
+    sme_reserved: Leaf = _leaf()  # 面向中小企业预留
+    small_micro_reserved: Leaf = _leaf()
+
+
+class Assets(Section):
+    housing_area: Leaf = _leaf()  # 平方米
+    housing_value: Leaf = _leaf()
+    vehicles: Leaf = _leaf()  # 辆
+    vehicles_value: Leaf = _leaf()
+    general_vehicles: Leaf = _leaf()
+    enforcement_vehicles: Leaf = _leaf()
+    other_vehicles: Leaf = _leaf()
+    furniture_value: Leaf = _leaf()
+    other_value: Leaf = _leaf()
+    equipment_over_50: Leaf = _leaf()  # 单位价值 50 万元以上大型设备 (台)
+    equipment_over_100: Leaf = _leaf()
+
+
+class Performance(Section):
+    overall_targets: Leaf = _leaf()  # 整体预算绩效目标 N 个
+    overall_amount: Leaf = _leaf()
+    fiscal_projects: Leaf = _leaf()  # 当年财政拨款项目 N 个
+    fiscal_project_amount: Leaf = _leaf()
+    nonfiscal_projects: Leaf = _leaf()
+    nonfiscal_project_amount: Leaf = _leaf()
+
+
+class Contact(Section):
+    name: Leaf = _leaf()
+    phone: Leaf = _leaf()
+
+
+class Narrative(Section):
+    """Totals and shares stated in 第三部分 情况说明 (checked against the tables)."""
+
+    total: Leaf = _leaf()  # 收支总预算
+    income_total: Leaf = _leaf()  # 收入预算 X 万元
+    general_own: Leaf = _leaf()  # 一般公共预算 X 万元，占 …
+    general_own_share: Leaf = _leaf()
+    upper_transfer: Leaf = _leaf()
+    upper_transfer_share: Leaf = _leaf()
+    carryover: Leaf = _leaf()
+    carryover_share: Leaf = _leaf()
+    unit_funds: Leaf = _leaf()
+    unit_funds_share: Leaf = _leaf()
+    expenditure_total: Leaf = _leaf()  # 支出预算 X 万元
+    basic: Leaf = _leaf()
+    basic_share: Leaf = _leaf()
+    project: Leaf = _leaf()
+    project_share: Leaf = _leaf()
+    fiscal_total: Leaf = _leaf()  # 财政拨款收支总预算
+    general_budget: Leaf = _leaf()  # 一般公共预算拨款合计
+    general_budget_basic: Leaf = _leaf()
+    general_budget_project: Leaf = _leaf()
+    personnel: Leaf = _leaf()  # 人员经费 X 万元
+    public: Leaf = _leaf()  # 公用经费 X 万元
+    structure: list[dict[str, Leaf]] = Field(default_factory=list)  # {name, amount, share} per 类
+    carryover_total: Leaf = _leaf()  # 十一、上年结转结余 X 万元
+
+
+class TableRow(BaseModel):
+    code: str | None = None
+    level: str = "other"  # 类 | 款 | 项 | total | item
+    name: str = ""
+    extra: str | None = None  # e.g. project name (表7, 表11)
+    values: dict[str, Leaf] = Field(default_factory=dict)
+    resolution: str = "ordered"  # how amounts were placed in columns: positional|ordered|arithmetic|rule|default
+
+
+class TableData(BaseModel):
+    id: str
+    title: str = ""
+    kind: str = ""
+    unit: str | None = None
+    status: Literal["parsed", "empty", "missing", "unparsed"] = "missing"
+    note: Leaf = _leaf()  # 备注 (e.g. "…为空表")
+    columns: list[str] = Field(default_factory=list)
+    rows: list[TableRow] = Field(default_factory=list)
+    totals: dict[str, Leaf] = Field(default_factory=dict)
+
+
+class Check(BaseModel):
+    id: str
+    description: str
+    status: Literal["pass", "rounding", "mismatch", "insufficient_data"]
+    lhs: float | None = None
+    rhs: float | None = None
+    difference: float | None = None
+    paths: list[str] = Field(default_factory=list)
+    evidence: list[Citation] = Field(default_factory=list)
+
+
+class Conflict(BaseModel):
+    path: str
+    deterministic: Any = None
+    llm: Any = None
+    kept: Literal["deterministic", "llm"] = "deterministic"
+    reason: str = ""
+
+
+class BudgetRecord(BaseModel):
+    schema_version: str = SCHEMA_VERSION
+    doc: str
+    path: str
+    sha256: str | None = None
+    engine: str = "deterministic"
+    department: Leaf = _leaf()
+    region: Leaf = _leaf()
+    fiscal_year: Leaf = _leaf()
+    staffing: Staffing = Field(default_factory=Staffing)
+    income: Income = Field(default_factory=Income)
+    expenditure: Expenditure = Field(default_factory=Expenditure)
+    fiscal: FiscalAppropriation = Field(default_factory=FiscalAppropriation)
+    sangong: Sangong = Field(default_factory=Sangong)  # 表10
+    sangong_narrative: Sangong = Field(default_factory=Sangong)  # 情况说明 十
+    sangong_change: SangongChange = Field(default_factory=SangongChange)
+    operating_expenses: Leaf = _leaf()  # 机关运行经费
+    operating_expenses_change: Change = Field(default_factory=Change)
+    procurement: Procurement = Field(default_factory=Procurement)
+    assets: Assets = Field(default_factory=Assets)
+    performance: Performance = Field(default_factory=Performance)
+    contact: Contact = Field(default_factory=Contact)
+    narrative: Narrative = Field(default_factory=Narrative)
+    tables: dict[str, TableData] = Field(default_factory=dict)
+    validation: list[Check] = Field(default_factory=list)
+    conflicts: list[Conflict] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+    def export(self) -> dict[str, Any]:
+        """The export-contract JSON dict."""
+        return self.model_dump(mode="json")
+
+
+def json_schema() -> dict[str, Any]:
+    return BudgetRecord.model_json_schema(mode="serialization")
+
+
+# Dot paths every record carries (the contract other tools rely on).
+CONTRACT_PATHS = [
+    "department", "region", "fiscal_year",
+    "staffing.authorized", "staffing.actual", "staffing.active", "staffing.retired",
+    "income.total", "income.current_year", "income.general_budget", "income.upper_transfer", "income.carryover",
+    "expenditure.total", "expenditure.basic", "expenditure.project", "expenditure.personnel", "expenditure.public",
+    "sangong.total", "sangong.overseas_travel", "sangong.vehicle_purchase", "sangong.vehicle_operation",
+    "sangong.reception", "operating_expenses",
+    "procurement.total", "procurement.goods", "procurement.works", "procurement.services", "assets.vehicles",
+]
+
+
+def get_path(record: dict[str, Any], path: str) -> Any:
+    """The node at a dot path of an export dict (None when absent)."""
+    node: Any = record
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
