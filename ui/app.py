@@ -246,7 +246,7 @@ def build(home: Path | None = None):
                 with gr.Row():
                     dl_one = gr.Button("下载本文件 Download this document", elem_id="gk-dl-one")
                     dl_all = gr.Button("下载全部 Download all documents", elem_id="gk-dl-all")
-                download = gr.File(label="Download", elem_id="gk-download", interactive=False)
+                download = gr.File(label="Download", elem_id="gk-download", interactive=False, file_count="multiple")
                 with gr.Accordion("校验 Validation — the document's own arithmetic", open=False,
                                   elem_id="gk-validation-acc"):
                     validation_box = gr.HTML(elem_id="gk-validation")
@@ -270,7 +270,7 @@ def build(home: Path | None = None):
                         chosen, name = [records[doc]], doc
                     if not chosen:
                         raise gr.Error("No extracted records yet.")
-                    return str(exports.export(chosen, fmt_, home, name))
+                    return [str(p) for p in exports.export(chosen, fmt_, home, name)]
 
                 dl_one.click(lambda d, f: on_download(d, f, False), [ext_doc, fmt], download)
                 dl_all.click(lambda d, f: on_download(d, f, True), [ext_doc, fmt], download)

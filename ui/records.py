@@ -114,7 +114,7 @@ def fmt(value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:.2f}"
+        return f"{value:.2f}" if abs(value - round(value, 2)) < 1e-9 else f"{value:g}"
     return str(value)
 
 
