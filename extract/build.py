@@ -69,8 +69,9 @@ def build_record(doc) -> BudgetRecord:
     f.by_function = _classes(t5, "total")
     for key in ("total", "overseas_travel", "reception", "vehicle_total", "vehicle_purchase", "vehicle_operation"):
         setattr(rec.sangong, key, t10.totals.get(key) or Leaf())
-    ranges = [(t.line_start, t.line_end) for t in doc.tables if t.line_start and t.line_end]
-    extract_narrative(doc, rec, ranges)
+    # the whole text is searched: the narrative patterns are specific (they need 万元/人/辆 after the figure),
+    # and a table range that runs on too far must not hide a sentence
+    extract_narrative(doc, rec)
     for tid, table in tables.items():
         if table.status == "unparsed" and doc.table(tid) is not None:
             rec.warnings.append(f"{tid}: found but no rows could be read")

@@ -90,6 +90,11 @@ def _piece(no: int, raw: str, norm: str) -> _Piece:
     cells = None
     if "\t" in raw:
         cells = [clean(c).strip() for c in raw.split("\t")]
+    elif raw.count("|") >= 2:  # cells joined with " | " (markdown tables, PDF table rows)
+        inner = raw.strip()
+        inner = inner[1:] if inner.startswith("|") else inner
+        inner = inner[:-1] if inner.endswith("|") else inner
+        cells = [clean(c).strip() for c in inner.split("|")]
     s = clean(norm if norm is not None else raw)
     toks = _TOKEN.findall(s)
     i = 0
@@ -204,7 +209,8 @@ def parse_rows(lines, start: int, end: int) -> list[Row]:
                     i = -1 if not last.reversed else 0
                     last.amounts[i] = last.amounts[i] + ("" if last.amounts[i].endswith(".") or "." in last.amounts[i] else ".") + p.lead[0]
                     last.lines.append(p.no)
-                elif rows[-1].lines and p.no - rows[-1].lines[-1] <= 2 and not last.reversed:
+                elif rows[-1].lines and p.no - rows[-1].lines[-1] <= 2 and not last.reversed \
+                        and all("." in a for a in amts):  # a cell wrapped onto its own line (not a page number)
                     last.amounts.extend(amts)
                     last.lines.append(p.no)
             continue

@@ -12,11 +12,19 @@ _HEADER = re.compile(r"^(项目名称|项目|名称|总计|合计|财政拨款|�
                      r"编制|单位|上年结转)")
 
 
+_SECTION = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、关于|[一二三四五六七八九十]+、)")
+
+
 def parse(ctx: TableContext) -> TableData:
     data = shell(ctx, "表11", ["total"])
     if ctx.info is None:
         return data
-    toks = tokens(ctx.lines())
+    lines = []
+    for line in ctx.lines():
+        if _SECTION.match(squash(line.norm or line.text).lstrip("#")):
+            break  # the body ended: a new part or narrative section starts
+        lines.append(line)
+    toks = tokens(lines)
     name: list[str] = []
     name_lines: list[int] = []
     i = 0
