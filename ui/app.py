@@ -216,6 +216,7 @@ def build(home: Path | None = None):
                     return [], None, gr.update(choices=[], value=None), [], ""
 
                 clear.click(on_clear, [session], [chat, session, sources, source_state, passage_box])
+                chat.clear(on_clear, [session], [chat, session, sources, source_state, passage_box])
 
             # ---------------------------------------------------------------- Library
             with gr.Tab("文件库 Library", id="library"):
@@ -357,7 +358,9 @@ def build(home: Path | None = None):
                                  + (f" · validation: {info['validation']}" if info.get("validation") else ""))
                 except (GongkaiError, backend.Missing) as exc:
                     reason = getattr(exc, "reason", "error")
-                    lines.append(f"- ❌ **{html.escape(shown)}** — {html.escape(str(exc))} (`{reason}`)")
+                    msg = str(exc)
+                    msg = msg[len(shown):].lstrip(": ") if msg.startswith(shown) else msg
+                    lines.append(f"- ❌ **{html.escape(shown)}** — {html.escape(msg)} (`{reason}`)")
                 except Exception as exc:  # noqa: BLE001 - one bad file must not break the batch or the app
                     lines.append(f"- ❌ **{html.escape(shown)}** — unexpected error: {html.escape(type(exc).__name__)}: "
                                  f"{html.escape(str(exc))}")
