@@ -77,9 +77,15 @@ def compare(gold: dict, rec: dict) -> dict:
     # line items: gold rows per table, matched to extracted rows by subject code ("total" = the 合计 row)
     for tid, rows in (gold.get("line_items") or {}).items():
         mine = ((rec.get("tables") or {}).get(tid) or {}).get("rows", [])
+        uncoded = [r for r in mine if not r.get("code") and r.get("level") != "total"]
+        k = 0
         for g in rows:
             code = g.get("code")
-            cand = [r for r in mine if (r.get("level") == "total" if code == "total" else r.get("code") == code)]
+            if not code:  # rows without a subject code (表11 items): matched in order
+                cand = uncoded[k : k + 1]
+                k += 1
+            else:
+                cand = [r for r in mine if (r.get("level") == "total" if code == "total" else r.get("code") == code)]
             for col, leaf in (g.get("values") or {}).items():
                 fields += 1
                 got = None

@@ -75,6 +75,11 @@ def build_record(doc) -> BudgetRecord:
     for tid, table in tables.items():
         if table.status == "unparsed" and doc.table(tid) is not None:
             rec.warnings.append(f"{tid}: found but no rows could be read")
+        elif table.status == "missing":
+            rec.warnings.append(f"{tid}: not printed in the document")
+        codes = {r.code for r in table.rows if r.code}
+        for cls in sorted({c[:3] for c in codes if len(c) > 3} - codes):
+            rec.warnings.append(f"{tid}: class {cls} has no row of its own (only its sub-rows are printed)")
     rec.validation = validate(rec)
     return rec
 

@@ -219,6 +219,13 @@ def _performance(t: Text, r: BudgetRecord) -> None:
     p.fiscal_projects, p.fiscal_project_amount = t.leaf(m, 1, kind="int"), t.leaf(m, 2)
     m = t.search(r"非财政拨款项目(\d+)个,?涉及(?:预算)?金额" + NUM + "万元")
     p.nonfiscal_projects, p.nonfiscal_project_amount = t.leaf(m, 1, kind="int"), t.leaf(m, 2)
+    # the overall performance target table (整体绩效目标表): 年度预算 by source
+    anchor = t.search(r"整体绩效目标表")
+    if anchor:
+        a, b = anchor.end(), min(len(t.text), anchor.end() + 2500)
+        p.funding_upper = t.leaf(t.search(r"上级安排" + NUM, a, b), 1)
+        p.funding_own = t.leaf(t.search(r"本级安排" + NUM, a, b), 1)
+        p.funding_other = t.leaf(t.search(r"其他资金(?:\(万元\))?其他" + NUM, a, b), 1)
 
 
 _CONTACT = re.compile(r"联系人[\s|:：]*([^\s\d|:：]{2,20}?)[\s|]*联系电话[:：]?[\s|]*([\d\-－]{5,})")

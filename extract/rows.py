@@ -103,6 +103,9 @@ def _piece(no: int, raw: str, norm: str) -> _Piece:
     j = len(toks)
     while j > i and toks[j - 1][0].isdigit():
         j -= 1
+    # a table label ("表8") is text, not an amount
+    if j < len(toks) and j > i and toks[j - 1].endswith("表") and toks[j].isdigit():
+        j += 1
     # a number that is part of a date or a count in a name ("2024 年…", "…5 万元") is text, not an amount
     while i > 0 and i < len(toks) and toks[i - 1].isdigit() and toks[i][0] in _TEXT_AFTER_NUMBER:
         i -= 1
@@ -219,8 +222,8 @@ def parse_rows(lines, start: int, end: int) -> list[Row]:
         if codes or total:
             if rev:
                 # printed right-to-left: amounts before the name; any printed after the code go last
-                amts = list(reversed(_amounts(trail_tokens) if codes_trail else [])) + _amounts(
-                    p.lead if codes_trail or total or not codes_lead else p.trail)
+                after = _amounts(trail_tokens) if codes_trail else (_amounts(p.trail) if total and p.lead else [])
+                amts = list(reversed(after)) + _amounts(p.lead if codes_trail or total or not codes_lead else p.trail)
                 if total and not codes and not amts:
                     amts = _amounts(p.trail)
             else:
@@ -237,6 +240,8 @@ def parse_rows(lines, start: int, end: int) -> list[Row]:
         # text without a code: continuation of a pending row's name (or its project name + amounts)
         if pending is not None and not pending.amounts:
             amts = _amounts(p.lead) + _amounts(p.trail)
+            if pending.total and not any("." in a for a in amts):
+                continue  # a 合计 row's label is fixed: text after it is not part of it
             pending.lines.append(p.no)
             if amts:
                 pending.extra = p.text

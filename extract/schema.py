@@ -156,6 +156,9 @@ class Performance(Section):
     fiscal_project_amount: Leaf = _leaf()
     nonfiscal_projects: Leaf = _leaf()
     nonfiscal_project_amount: Leaf = _leaf()
+    funding_upper: Leaf = _leaf()  # 整体绩效目标表 资金来源: 上级安排
+    funding_own: Leaf = _leaf()  # 本级安排
+    funding_other: Leaf = _leaf()  # 其他资金
 
 
 class Contact(Section):

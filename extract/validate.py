@@ -287,6 +287,9 @@ def validate(record: BudgetRecord) -> list[Check]:
         ck.equal("表5.project=表7.total", "一般公共预算项目支出: 表5 = 表7",
                  ("fiscal.general_budget_project", f.general_budget_project), ("tables.表7.total.total", t7.totals["total"]))
     t11 = t.get("表11")
+    if t11 and t11.status == "missing" and _num(inc.carryover):
+        ck.equal("income.carryover=表11.total", "上年结转结余: 表1 = 表11 (表11 not printed)",
+                 ("income.carryover", inc.carryover), ("tables.表11.total.total", None))
     if t11 and t11.totals.get("total"):
         ck.equal("income.carryover=表11.total", "上年结转结余: 表1 = 表11",
                  ("income.carryover", inc.carryover), ("tables.表11.total.total", t11.totals["total"]))
@@ -337,6 +340,24 @@ def validate(record: BudgetRecord) -> list[Check]:
     if perf.overall_amount.known:
         ck.equal("performance.overall_amount=income.total", "整体绩效目标涉及金额 = 收支总预算 (表1 收入总计)",
                  ("performance.overall_amount", perf.overall_amount), ("income.total", inc.total))
+    if perf.funding_upper.known or perf.funding_own.known:
+        ck.sum("performance.funding=income.total", "整体绩效目标表 资金来源 (上级安排 + 本级安排 + 其他) = 收入总计",
+               ("income.total", inc.total), [("performance.funding_upper", perf.funding_upper),
+                                             ("performance.funding_own", perf.funding_own),
+                                             ("performance.funding_other", perf.funding_other)], blank_is_zero=True)
+        if perf.funding_upper.known and inc.upper_transfer.known:
+            ck.equal("performance.funding_upper=income.upper_transfer", "整体绩效目标表 上级安排 = 表1 上级一般公共预算安排转移支付",
+                     ("performance.funding_upper", perf.funding_upper), ("income.upper_transfer", inc.upper_transfer))
+    # 表7: each row's 项目支出合计 = the sum of its economic-class columns (in print order; blanks vanish)
+    t7 = t.get("表7")
+    if t7 and t7.status == "parsed":
+        for row in t7.rows:
+            parts = [(c, v) for c, v in row.values.items() if c != "total" and v.known]
+            if "total" in row.values and parts:
+                name = row.code or row.level
+                ck.sum(f"表7.{name}.total=sum(columns)", f"表7 {row.name[:20]} {row.extra or ''}: 项目支出合计 = sum of its columns".replace("  ", " "),
+                       (f"tables.表7.{name}.total", row.values["total"]),
+                       [(f"tables.表7.{name}.{c}", v) for c, v in parts])
     # narrative internal sums
     p = r.procurement
     if p.total.known:

@@ -32,12 +32,37 @@ PARSERS = {
 }
 
 
+def _widened(doc, ctx):
+    """The lines between the neighbouring tables: where the body must be when the given range missed it
+    (e.g. a body printed before its title with a part heading in between)."""
+    from dataclasses import replace
+
+    info = ctx.info
+    others = sorted((t for t in doc.tables if t is not info and t.line_start), key=lambda t: t.line_start)
+    anchor = info.title_line or info.line_start
+    prev_end = max((t.line_end for t in others if t.line_end < anchor), default=0)
+    next_start = min((t.line_start for t in others if t.line_start > anchor), default=len(doc.lines) + 1)
+    if prev_end + 1 >= info.line_start and next_start - 1 <= info.line_end:
+        return None
+    wide = replace(info, line_start=prev_end + 1, line_end=next_start - 1, empty=False)
+    return type(ctx)(doc=doc, info=wide, unit=ctx.unit)
+
+
 def parse_all(doc) -> dict[str, TableData]:
     out: dict[str, TableData] = {}
     for table_id, parser in PARSERS.items():
         ctx = context(doc, table_id)
         try:
-            out[table_id] = parser(ctx)
+            data = parser(ctx)
+            if ctx.info is not None and data.status != "parsed" and not ctx.info.note:
+                wide = _widened(doc, ctx)
+                retry = parser(wide) if wide is not None else None
+                if retry is not None and retry.status == "parsed":
+                    data = retry
+            if ctx.info is not None and ctx.info.empty and ctx.info.note and data.status == "parsed" \
+                    and not any(v.value for r in data.rows for v in r.values.values()):
+                data.status, data.rows, data.totals = "empty", [], {}  # 备注 says 空表 and no figure was read
+            out[table_id] = data
         except Exception as exc:  # a parser bug must not lose the rest of the record
             data = TableData(id=table_id, status="unparsed", unit=ctx.unit)
             data.title = f"parser error: {type(exc).__name__}: {exc}"

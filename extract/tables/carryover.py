@@ -57,7 +57,7 @@ def parse(ctx: TableContext) -> TableData:
         while j < len(toks) and toks[j].kind == "amount":
             amts.append(toks[j])
             j += 1
-        if any("." in a.text for a in amts) and name:
+        if any("." in a.text for a in amts):  # an item (its name may be printed elsewhere)
             row = TableRow(level="item", name="".join(name), resolution="ordered")
             row.values["total"] = ctx.amount(amts[0].text, name_lines + [amts[0].line])
             data.rows.append(row)
