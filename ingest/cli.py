@@ -1,0 +1,140 @@
+"""`gongkai ingest | list | search | remove | reindex`. Light module: argparse only at import time;
+each handler imports what it needs when it runs (so `gongkai list` starts fast)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+
+def register(sub) -> None:
+    p = sub.add_parser("ingest", help="ingest disclosures (txt/md/pdf files or directories) into $GONGKAI_HOME")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--json", action="store_true", help="print one JSON object per file instead of text lines")
+    p.add_argument("--no-extract", action="store_true", help="do not run extraction after ingesting")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_ingest)
+
+    ls = sub.add_parser("list", help="list ingested documents")
+    ls.add_argument("--json", action="store_true", help="print a JSON list")
+    ls.set_defaults(func=cmd_list)
+
+    s = sub.add_parser("search", help="hybrid retrieval (BM25 + dense) over the ingested chunks")
+    s.add_argument("query")
+    s.add_argument("-k", type=int, default=None, help="number of results (default: settings.top_k)")
+    s.add_argument("--doc", action="append", dest="docs", metavar="DOC", help="restrict to a document (repeatable)")
+    s.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_search)
+
+    r = sub.add_parser("remove", help="remove ingested documents (and their chunks, index entries, records)")
+    r.add_argument("docs", nargs="+", metavar="DOC")
+    r.set_defaults(func=cmd_remove)
+
+    ri = sub.add_parser("reindex", help="rebuild documents, chunks and the search index from the stored sources")
+    ri.add_argument("--index-only", action="store_true", help="only rebuild the search index from stored chunks")
+    ri.add_argument("--no-progress", action="store_true")
+    ri.set_defaults(func=cmd_reindex)
+
+
+def _tables(ids: list[str]) -> str:
+    return ",".join(i.replace("表", "") for i in ids)
+
+
+def format_result(r) -> str:
+    if r.status == "failed":
+        return f"FAILED     {r.path}: {r.message} [{r.reason}]"
+    unit = r.department or "(unit not found)"
+    year = r.fiscal_year or "year?"
+    tables = f"{len(r.tables)} tables (表{_tables(r.tables)})" if r.tables else "0 tables"
+    extra = f" · extraction {r.extraction}" if r.extraction and r.extraction not in ("ok", "skipped") else ""
+    return f"{r.status:<10} {r.doc}  {unit} · {year} · {tables} · {r.chunks} chunks{extra}"
+
+
+def cmd_ingest(args) -> int:
+    import time
+
+    from ingest.service import ingest_paths
+
+    t0 = time.perf_counter()
+
+    def emit(r):
+        if args.json:
+            print(json.dumps(r.to_dict(), ensure_ascii=False), flush=True)
+        else:
+            print(format_result(r), flush=True)
+
+    results = ingest_paths(args.paths, progress=None if not args.no_progress else False,
+                           extract=not args.no_extract, on_result=emit)
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    if not results:
+        print("no supported files (txt, md, pdf) in: " + " ".join(args.paths), file=sys.stderr)
+        return 2
+    summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+    print(f"{len(results)} files: {summary} ({time.perf_counter() - t0:.1f} s)", file=sys.stderr if args.json else sys.stdout)
+    return 1 if counts.get("failed") else 0
+
+
+def cmd_list(args) -> int:
+    from ingest.store import Store
+
+    keys = ("doc", "path", "department", "region", "fiscal_year", "tables", "chunks", "sha256", "source_type", "pages")
+    rows = [{k: e.get(k) for k in keys} for e in Store().list()]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    if not rows:
+        print("no documents ingested yet (gongkai ingest PATH…)")
+        return 0
+    for r in rows:
+        print(f"{r['doc']}  {r['department'] or '?'} · {r['region'] or '?'} · {r['fiscal_year'] or '?'} · "
+              f"表{_tables(r['tables'] or [])} · {r['chunks']} chunks · {r['path']}")
+    return 0
+
+
+def cmd_search(args) -> int:
+    from ingest.search import search
+
+    hits = search(args.query, k=args.k, docs=args.docs, mode=args.mode)
+    if args.json:
+        print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=1))
+        return 0
+    if not hits:
+        print("no results (is anything ingested? see `gongkai list`)")
+        return 0
+    for n, h in enumerate(hits, 1):
+        c = h.chunk
+        where = f"p.{c.span.page} " if c.span.page else ""
+        lines = f"{c.span.line}" + (f"–{c.span.line_end}" if c.span.line_end else "")
+        ranks = " ".join(f"{k}#{v}" for k, v in h.ranks.items() if v)
+        print(f"{n}. [{c.doc} {where}line {lines}] {c.table_id or c.section or ''}  score {h.score:.4f} ({ranks})")
+        body = c.text.replace("\n", " ⏎ ")
+        print(f"   {body[:220]}")
+    return 0
+
+
+def cmd_remove(args) -> int:
+    from ingest.service import remove_document
+
+    code = 0
+    for d in args.docs:
+        if remove_document(d):
+            print(f"removed    {d}")
+        else:
+            print(f"FAILED     {d}: no such document (see `gongkai list`) [not_found]")
+            code = 1
+    return code
+
+
+def cmd_reindex(args) -> int:
+    from ingest.service import reindex
+
+    results = reindex(index_only=args.index_only, progress=not args.no_progress and None)
+    failed = 0
+    for r in results:
+        print(format_result(r))
+        failed += r.status == "failed"
+    print(f"reindexed {len(results) - failed} documents" + (f", {failed} failed" if failed else ""))
+    return 1 if failed else 0

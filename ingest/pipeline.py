@@ -1,0 +1,113 @@
+"""File → Document: parse (txt/md/pdf), normalise every line, recognise the structure.
+
+`load_document(path)` is pure (no index, no store) and raises `ingest.errors.*` with a message
+that names the file and says what to do.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ingest.document import Document, Line, sha256_file
+from ingest.errors import BrokenFile, EmptyFile, GarbledText, NotADisclosure, UnsupportedFile
+from ingest.normalize import normalize_line
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+PDF_SUFFIXES = {".pdf"}
+SUPPORTED = TEXT_SUFFIXES | PDF_SUFFIXES
+
+
+def doc_id_for(path: str | Path) -> str:
+    """Stable document id from the file name (stem; unsafe characters replaced)."""
+    stem = Path(path).stem.strip()
+    safe = re.sub(r"[^\w.\-]+", "_", stem).strip("._") or "document"
+    return safe[:120]
+
+
+def is_supported(path: str | Path) -> bool:
+    return Path(path).suffix.lower() in SUPPORTED
+
+
+def read_text(path: Path) -> str:
+    data = path.read_bytes()
+    if not data.strip():
+        raise EmptyFile(f"{path.name}: the file is empty", path=str(path))
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise BrokenFile(f"{path.name}: binary data in a text file; expected UTF-8 text", path=str(path))
+    for enc in ("utf-8-sig", "utf-16", "gb18030"):
+        if enc == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            continue
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise BrokenFile(f"{path.name}: not readable as UTF-8 or GB18030 text", path=str(path))
+
+
+def make_lines(raw_lines: list[tuple[str, int | None, int | None]]) -> list[Line]:
+    """(text, page, page_line) → numbered Lines with their normalised form."""
+    return [Line(no=i + 1, text=t, norm=normalize_line(t), page=p, page_line=pl)
+            for i, (t, p, pl) in enumerate(raw_lines)]
+
+
+def load_document(path: str | Path, *, require_disclosure: bool = True) -> Document:
+    """Parse, normalise and recognise one file. Raises ingest.errors.* on bad input."""
+    from ingest.structure import recognise
+
+    p = Path(path)
+    if not p.exists():
+        raise BrokenFile(f"{p}: no such file", path=str(p))
+    if p.is_dir():
+        raise UnsupportedFile(f"{p}: is a directory (pass the files in it, or use `gongkai ingest DIR`)", path=str(p))
+    suffix = p.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise UnsupportedFile(f"{p.name}: unsupported file type '{suffix or '(none)'}'; "
+                              f"supported: {', '.join(sorted(SUPPORTED))}", path=str(p))
+    if p.stat().st_size == 0:
+        raise EmptyFile(f"{p.name}: the file is empty", path=str(p))
+    pages = None
+    if suffix in PDF_SUFFIXES:
+        from ingest.loaders.pdf import parse_pdf_lines
+
+        raw, pages = _parse_pdf(p, parse_pdf_lines)
+        source_type = "pdf"
+    else:
+        text = read_text(p)
+        raw = [(t, None, None) for t in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+        if raw and raw[-1][0] == "":
+            raw.pop()
+        source_type = "text"
+    doc = Document(doc=doc_id_for(p), path=str(path), sha256=sha256_file(p), source_type=source_type,
+                   lines=make_lines(raw), pages=pages)
+    if not any(l.norm for l in doc.lines):
+        raise EmptyFile(f"{p.name}: no text in the file", path=str(p))
+    _check_garbled(doc, p)
+    recognise(doc)
+    if require_disclosure and not doc.tables and not (doc.fiscal_year and doc.department):
+        raise NotADisclosure(f"{p.name}: does not look like a budget disclosure (预算公开): no standard table "
+                             "(表1–表11), no 编制单位 and no budget year found", path=str(p))
+    return doc
+
+
+def _parse_pdf(p: Path, fn):
+    """Run the PDF parser, isolated in a child process when ingest.sandbox is available."""
+    try:
+        from ingest.sandbox import run_isolated  # robustness helper
+    except ImportError:
+        return fn(str(p))
+    from gongkai import settings
+
+    s = settings.load()
+    return run_isolated(fn, str(p), timeout_s=s.parse_timeout_s, memory_mb=s.parse_memory_mb)
+
+
+def _check_garbled(doc: Document, p: Path) -> None:
+    text = "".join(l.norm for l in doc.lines)
+    if not text:
+        return
+    cid = len(re.findall(r"\(cid:\d+\)", text))
+    bad = text.count("\ufffd") + cid * 6
+    if bad / max(1, len(text)) > 0.2:
+        raise GarbledText(f"{p.name}: the text layer is garbled ({'(cid:NN) glyphs' if cid else 'undecodable characters'}); "
+                          "the file's fonts carry no usable Unicode mapping — OCR would be needed", path=str(p))

@@ -1,0 +1,250 @@
+"""Ingest files into the store and the index: idempotent, incremental, one failure never stops a batch.
+
+`ingest_paths(paths)` expands directories, skips files whose content is already stored (sha256),
+replaces a changed file's document and chunks, indexes the new chunks, runs extraction when the
+extract stage provides `extract.api.extract_and_store`, and returns one `FileResult` per file.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ingest.document import sha256_file
+from ingest.errors import GongkaiError, UnsupportedFile
+from ingest.pipeline import SUPPORTED, doc_id_for, is_supported
+
+SKIP_NAMES = ("readme", "license", "licence", "changelog")
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: str  # "ingested" | "replaced" | "unchanged" | "failed"
+    doc: str | None = None
+    department: str | None = None
+    region: str | None = None
+    fiscal_year: int | None = None
+    tables: list[str] = field(default_factory=list)
+    empty_tables: list[str] = field(default_factory=list)
+    chunks: int = 0
+    pages: int | None = None
+    reason: str | None = None  # error key (ingest.errors.*.reason) when failed
+    message: str | None = None
+    extraction: str | None = None  # "ok" | "skipped" | "failed: …"
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileResult]]:
+    """Files to ingest (directories: every supported file below, README/LICENSE skipped) and
+    immediate failures for paths that do not exist or are unsupported."""
+    files: list[Path] = []
+    failed: list[FileResult] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if (f.is_file() and is_supported(f) and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                        and not f.stem.lower().startswith(SKIP_NAMES)):
+                    files.append(f)
+        elif p.is_file():
+            if is_supported(p):
+                files.append(p)
+            else:
+                failed.append(FileResult(path=str(p), status="failed", reason=UnsupportedFile.reason,
+                                         message=f"{p.name}: unsupported file type '{p.suffix or '(none)'}'; "
+                                                 f"supported: {', '.join(sorted(SUPPORTED))}"))
+        else:
+            failed.append(FileResult(path=str(p), status="failed", reason="not_found", message=f"{p}: no such file or directory"))
+    seen, unique = set(), []
+    for f in files:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique, failed
+
+
+def _resolve_doc_id(catalog: dict, path: Path, sha: str) -> tuple[str, str | None]:
+    """(doc id, id of the entry it replaces). Same file path → same id (a change replaces it);
+    another file with the same name gets a suffixed id."""
+    base = doc_id_for(path)
+    abspath = str(path.resolve())
+    for doc_id, entry in catalog.items():
+        if entry.get("abspath") == abspath:
+            return doc_id, doc_id
+    if base not in catalog:
+        return base, None
+    return f"{base}-{sha[:8]}", None
+
+
+def ingest_paths(paths: Iterable[str | Path], home: Path | str | None = None, *, progress: bool | None = None,
+                 extract: bool = True, index: bool = True,
+                 on_result: Callable[[FileResult], None] | None = None) -> list[FileResult]:
+    from ingest.store import Store
+
+    store = Store(home)
+    files, results = expand(paths)
+    for r in results:
+        if on_result:
+            on_result(r)
+    bar = None
+    if progress is None:
+        progress = len(files) > 1 and sys.stderr.isatty()
+    if progress and files:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(files), unit="file", file=sys.stderr, leave=False)
+    try:
+        for f in files:
+            if bar is not None:
+                bar.set_description(f.name[:30])
+            r = ingest_file(f, store, extract=extract, index=index)
+            results.append(r)
+            if on_result:
+                if bar is not None:
+                    bar.clear()
+                on_result(r)
+            if bar is not None:
+                bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    return results
+
+
+def ingest_file(path: Path, store, *, extract: bool = True, index: bool = True) -> FileResult:
+    t0 = time.perf_counter()
+    try:
+        sha = sha256_file(path)
+    except OSError as exc:
+        return FileResult(path=str(path), status="failed", reason="unreadable", message=f"{path.name}: cannot read ({exc.strerror})")
+    catalog = store.catalog()
+    doc_id, replaces = _resolve_doc_id(catalog, path, sha)
+    existing = catalog.get(doc_id)
+    if existing and existing.get("sha256") == sha and _complete(store, doc_id):
+        return _result_from_entry(path, "unchanged", existing, time.perf_counter() - t0)
+    try:
+        from ingest.pipeline import load_document
+
+        doc = load_document(path)
+    except GongkaiError as exc:
+        return FileResult(path=str(path), status="failed", doc=doc_id, reason=exc.reason, message=str(exc),
+                          seconds=time.perf_counter() - t0)
+    except Exception as exc:  # a parser bug must not stop the batch
+        return FileResult(path=str(path), status="failed", doc=doc_id, reason="internal_error",
+                          message=f"{path.name}: could not be read ({type(exc).__name__}: {exc})",
+                          seconds=time.perf_counter() - t0)
+    doc.doc = doc_id
+    doc.path = str(path)
+    from ingest.chunk import chunk_document
+
+    chunks = chunk_document(doc)
+    for s in (doc.department_span, doc.fiscal_year_span):
+        if s is not None:
+            object.__setattr__(s, "doc", doc_id)
+    entry = commit_document(store, doc, chunks, path, index=index)
+    result = _result_from_entry(path, "replaced" if existing else "ingested", entry, 0.0)
+    if extract:
+        result.extraction = run_extraction(doc, store.home)
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def commit_document(store, doc, chunks, source: Path | None, *, index: bool = True) -> dict:
+    """The one place that writes: store the document (+source copy), then update the index."""
+    entry = store.put(doc, chunks, source, extra={"abspath": str(Path(source).resolve()) if source else None})
+    if index:
+        try:
+            from ingest.index import update_index
+        except ImportError:
+            return entry
+        update_index(store, doc.doc, chunks)
+    return entry
+
+
+def run_extraction(doc, home: Path) -> str:
+    try:
+        from extract.api import extract_and_store
+    except (ImportError, AttributeError):
+        return "skipped"
+    try:
+        extract_and_store(doc, home)
+        return "ok"
+    except Exception as exc:  # extraction failure is reported, the ingest stands
+        return f"failed: {type(exc).__name__}: {exc}"[:200]
+
+
+def remove_document(doc_id: str, home: Path | str | None = None) -> bool:
+    from ingest.store import Store
+
+    store = Store(home)
+    found = store.remove(doc_id)
+    try:
+        from ingest.index import remove_from_index
+
+        remove_from_index(store, doc_id)
+    except ImportError:
+        pass
+    (store.home / "records" / f"{doc_id}.json").unlink(missing_ok=True)
+    return found
+
+
+def _complete(store, doc_id: str) -> bool:
+    return store.doc_path(doc_id).exists() and store.chunks_path(doc_id).exists()
+
+
+def _result_from_entry(path: Path, status: str, e: dict, seconds: float) -> FileResult:
+    return FileResult(path=str(path), status=status, doc=e.get("doc"), department=e.get("department"),
+                      region=e.get("region"), fiscal_year=e.get("fiscal_year"), tables=list(e.get("tables") or []),
+                      empty_tables=list(e.get("empty_tables") or []), chunks=e.get("chunks") or 0,
+                      pages=e.get("pages"), seconds=seconds)
+
+
+def reindex(home: Path | str | None = None, *, index_only: bool = False, progress: bool | None = None) -> list[FileResult]:
+    """Rebuild from the stored sources: re-parse every stored source (documents + chunks), then
+    rebuild the search index from scratch. With index_only, only the index is rebuilt."""
+    from ingest.store import Store
+
+    store = Store(home)
+    results: list[FileResult] = []
+    catalog = store.catalog()
+    if not index_only:
+        from ingest.chunk import chunk_document
+        from ingest.pipeline import load_document
+
+        for doc_id, entry in sorted(catalog.items()):
+            t0 = time.perf_counter()
+            src = store.home / entry["source"] if entry.get("source") else None
+            if src is None or not src.exists():
+                results.append(FileResult(path=entry.get("path") or doc_id, status="failed", doc=doc_id, reason="source_missing",
+                                          message=f"{doc_id}: stored source copy is missing; ingest the file again"))
+                continue
+            try:
+                doc = load_document(src)
+            except GongkaiError as exc:
+                results.append(FileResult(path=str(src), status="failed", doc=doc_id, reason=exc.reason, message=str(exc)))
+                continue
+            doc.doc, doc.path = doc_id, entry.get("path") or str(src)
+            chunks = chunk_document(doc)
+            e = store.put(doc, chunks, src, extra={"abspath": entry.get("abspath")})
+            results.append(_result_from_entry(Path(doc.path), "reindexed", e, time.perf_counter() - t0))
+    else:
+        for doc_id, entry in sorted(catalog.items()):
+            results.append(_result_from_entry(Path(entry.get("path") or doc_id), "reindexed", entry, 0.0))
+    try:
+        from ingest.index import rebuild_index
+    except ImportError:
+        return results
+    rebuild_index(store, progress=progress)
+    return results
