@@ -26,7 +26,7 @@ SUFFIXES = {".txt", ".md", ".pdf"}
 class DocStatus:
     path: str
     doc: str | None = None
-    status: str = "pending"  # ok | cached | failed
+    status: str = "pending"  # ok | cached | failed | skipped (not a disclosure, found in a directory)
     seconds: float = 0.0
     reason: str | None = None
     message: str | None = None
@@ -107,6 +107,8 @@ def make_executor(kind: str = "process", workers: int = 0, scheduler: str | None
 def run(paths: Iterable[str | Path], state_dir: str | Path, *, executor: Executor | None = None,
         workers: int = 0, engine: str | None = None, progress: bool = True) -> list[DocStatus]:
     """Extract every file; returns one DocStatus per input file, in input order."""
+    paths = list(paths)
+    named = {Path(p).resolve() for p in paths if not Path(p).is_dir()}
     files = expand(paths)
     results_dir = Path(state_dir) / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
@@ -149,6 +151,8 @@ def run(paths: Iterable[str | Path], state_dir: str | Path, *, executor: Executo
                     st.reason, st.message, st.checks = res.get("reason"), res.get("message"), res.get("checks", {})
                 except Exception as exc:  # the worker itself died
                     st.status, st.reason, st.message = "failed", "worker_error", f"{type(exc).__name__}: {exc}"
+                if st.status == "failed" and st.reason == "not_a_disclosure" and Path(st.path).resolve() not in named:
+                    st.status = "skipped"  # found while walking a directory: not a disclosure, not an error
                 if bar:
                     bar.update(1)
         finally:
@@ -183,14 +187,16 @@ def status_table(statuses: list[DocStatus]) -> str:
     for st in statuses:
         c = st.checks or {}
         what = st.doc or Path(st.path).name
-        if st.status == "failed":
+        if st.status in ("failed", "skipped"):
             what = f"{Path(st.path).name}: {st.reason}: {st.message}"
         lines.append(f"{st.status:8} {st.seconds:8.2f} {c.get('pass', 0):5d} {c.get('rounding', 0):5d} "
                      f"{c.get('mismatch', 0):5d} {c.get('insufficient_data', 0):5d}  {what}")
     n_ok = sum(1 for s in statuses if s.status == "ok")
     n_cached = sum(1 for s in statuses if s.status == "cached")
     n_fail = sum(1 for s in statuses if s.status == "failed")
-    lines.append(f"{len(statuses)} files: {n_ok} extracted, {n_cached} already done, {n_fail} failed")
+    n_skip = sum(1 for s in statuses if s.status == "skipped")
+    tail = f", {n_skip} skipped (not a disclosure)" if n_skip else ""
+    lines.append(f"{len(statuses)} files: {n_ok} extracted, {n_cached} already done, {n_fail} failed{tail}")
     return "\n".join(lines)
 
 

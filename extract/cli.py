@@ -78,7 +78,8 @@ def cmd_extract(args) -> int:
     if args.executor != "process":
         executor = bulk.make_executor(args.executor, _workers(args), args.scheduler)
     try:
-        statuses = bulk.run(files, state, executor=executor, workers=_workers(args), engine=args.engine,
+        given = [p for p in args.paths if Path(p).exists()]
+        statuses = bulk.run(given, state, executor=executor, workers=_workers(args), engine=args.engine,
                             progress=not args.no_progress)
     finally:
         if executor is not None:
@@ -90,7 +91,7 @@ def cmd_extract(args) -> int:
     written = export.write(bulk.records(statuses), args.format, args.output)
     for w in written:
         print(f"wrote {w}", file=sys.stderr)
-    failed = missing or any(s.status == "failed" for s in statuses)
+    failed = bool(missing) or any(s.status == "failed" for s in statuses)
     return 1 if failed else 0
 
 
