@@ -1,0 +1,1 @@
+"""File-format loaders: each returns printed lines with their page/line provenance."""

@@ -1,0 +1,165 @@
+"""PDF → printed lines with page provenance.
+
+`parse_pdf_lines(path)` is a top-level, picklable function (it can run in a child process with
+time/memory limits, see ingest.sandbox). It returns `(lines, pages)` where `lines` is a list of
+`(text, page, page_line)` tuples (1-based page and line-on-page).
+
+Pages whose content draws enough rules to hold a table go through pdfplumber: ruled tables come
+out row by row with their cells joined by a tab (wrapped cell text joined without spaces), the text
+around them in reading order. Other pages use pypdfium2's fast text layer.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ingest.errors import BrokenFile, EmptyFile, EncryptedFile, GarbledText, NeedsOCR
+
+# A page with at least this many vector path objects may hold a ruled table.
+MIN_PATHS_FOR_TABLE = 4
+_Y_TOL = 2.0
+
+
+def parse_pdf_lines(path: str) -> tuple[list[tuple[str, int, int]], int]:
+    p = Path(path)
+    pdf = _open_pdfium(p)
+    try:
+        n_pages = len(pdf)
+        if n_pages == 0:
+            raise EmptyFile(f"{p.name}: the PDF has no pages", path=str(p))
+        texts: list[str] = []
+        table_pages: list[int] = []
+        images = 0
+        for i in range(n_pages):
+            page = pdf[i]
+            try:
+                tp = page.get_textpage()
+                texts.append(tp.get_text_bounded() or "")
+                paths, imgs = _count_objects(page)
+                images += imgs
+                if paths >= MIN_PATHS_FOR_TABLE:
+                    table_pages.append(i)
+            finally:
+                page.close()
+    finally:
+        pdf.close()
+    if not any(t.strip() for t in texts):
+        if images:
+            raise NeedsOCR(f"{p.name}: the PDF has no text layer (scanned images, {n_pages} pages); "
+                           "it needs OCR, which gongkai does not run — convert it with an OCR tool "
+                           "(e.g. ocrmypdf) and ingest the result", path=str(p))
+        raise EmptyFile(f"{p.name}: the PDF contains no text", path=str(p))
+
+    page_lines: dict[int, list[str]] = {}
+    if table_pages:
+        page_lines.update(_plumber_pages(p, table_pages))
+    out: list[tuple[str, int, int]] = []
+    for i in range(n_pages):
+        lines = page_lines.get(i)
+        if lines is None:
+            lines = [l for l in texts[i].replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+        lines = [l.rstrip() for l in lines]
+        while lines and not lines[-1].strip():
+            lines.pop()
+        lines = _drop_page_numbers(lines)
+        for j, text in enumerate(lines, 1):
+            out.append((text, i + 1, j))
+    if not out:
+        raise EmptyFile(f"{p.name}: the PDF contains no text", path=str(p))
+    return out, n_pages
+
+
+_PAGE_NO = re.compile(r"^\s*(?:[-—–]\s*)?(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?(?:\s*[-—–])?\s*$")
+
+
+def _drop_page_numbers(lines: list[str]) -> list[str]:
+    """Drop a page-number line (`3`, `- 3 -`, `第3页`, `3/12`) at the top or bottom of a page."""
+    if lines and _PAGE_NO.match(lines[-1]):
+        lines = lines[:-1]
+    if lines and _PAGE_NO.match(lines[0]) and len(lines) > 1:
+        lines = lines[1:]
+    return lines
+
+
+def _open_pdfium(p: Path):
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(str(p), password=None)
+    except pdfium.PdfiumError as exc:
+        msg = str(exc).lower()
+        if "password" in msg:
+            raise EncryptedFile(f"{p.name}: the PDF is password-protected; remove the password "
+                                "(e.g. qpdf --decrypt) and ingest it again", path=str(p)) from None
+        raise BrokenFile(f"{p.name}: not a readable PDF ({exc}); the file may be truncated or damaged",
+                         path=str(p)) from None
+
+
+def _count_objects(page) -> tuple[int, int]:
+    import pypdfium2.raw as raw
+
+    paths = images = 0
+    for obj in page.get_objects(max_depth=2):
+        if obj.type == raw.FPDF_PAGEOBJ_PATH:
+            paths += 1
+        elif obj.type == raw.FPDF_PAGEOBJ_IMAGE:
+            images += 1
+        if paths >= 200:
+            break
+    return paths, images
+
+
+def _cell(text) -> str:
+    if text is None:
+        return ""
+    return "".join(part.strip() for part in str(text).split("\n"))
+
+
+def _plumber_pages(p: Path, indices: list[int]) -> dict[int, list[str]]:
+    """Lines of table pages, tables as tab-joined rows in reading order."""
+    import pdfplumber
+
+    out: dict[int, list[str]] = {}
+    try:
+        pdf = pdfplumber.open(str(p))
+    except Exception as exc:  # pdfminer raises its own types for encryption and damage
+        name = type(exc).__name__
+        if "Password" in name or "Encrypt" in name:
+            raise EncryptedFile(f"{p.name}: the PDF is password-protected; remove the password and ingest it again",
+                                path=str(p)) from None
+        raise BrokenFile(f"{p.name}: not a readable PDF ({name}: {exc})", path=str(p)) from None
+    with pdf:
+        for i in indices:
+            page = pdf.pages[i]
+            try:
+                tables = page.find_tables()
+            except Exception:
+                tables = []
+            if not tables:
+                continue
+            items: list[tuple[float, float, str]] = []  # (top, x0, text)
+            bboxes = [t.bbox for t in tables]
+
+            def outside(obj, bboxes=bboxes):
+                if obj.get("object_type") != "char":
+                    return True
+                cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+                return not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in bboxes)
+
+            rest = page.filter(outside)
+            for line in rest.extract_text_lines(layout=False, strip=True, return_chars=False):
+                if line["text"].strip():
+                    items.append((line["top"], line["x0"], line["text"]))
+            for t in tables:
+                rows = t.extract()
+                for row_obj, cells in zip(t.rows, rows):
+                    texts = [_cell(c) for c in cells]
+                    if not any(texts):
+                        continue
+                    while texts and not texts[-1]:
+                        texts.pop()
+                    items.append((row_obj.bbox[1], row_obj.bbox[0], "\t".join(texts)))
+            items.sort(key=lambda it: (round(it[0] / _Y_TOL), it[1]))
+            out[i] = [text for _, _, text in items]
+    return out

@@ -1,0 +1,141 @@
+"""PDF ingestion on a generated multi-page disclosure (reportlab + embedded CJK font, ruled tables).
+
+Checks the unit, region, year and table set, and that citations map back to the page and line where
+the text is printed (verified against pdfplumber's own reading of that page)."""
+
+from __future__ import annotations
+
+import pdfplumber
+import pytest
+
+from evals.pdfkit import Heading, PageBreak, Para, Table, render_pdf
+from ingest.loaders.pdf import parse_pdf_lines
+from ingest.pipeline import load_document
+
+UNIT = "示例市安宁区医疗保障局"
+W = [70, 190, 85, 85, 85]
+
+
+def class_rows(n: int) -> list[list[str]]:
+    rows = []
+    for i in range(n):
+        code = f"2{10 + i % 20:02d}"
+        rows.append([code, f"支出科目{i:02d}", f"{100 + i * 7.25:,.2f}", f"{60 + i:.2f}", f"{40 + i * 6.25:.2f}"])
+    return rows
+
+
+def disclosure_blocks(year: int = 2025) -> list:
+    title_block = lambda n, title: [Para(f"表{n}", align="right"), Heading(title, 2),  # noqa: E731
+                                    Para(f"编制单位：{UNIT}    单位：万元")]
+    return [
+        Heading(f"{UNIT}{year}年部门预算公开"),
+        Heading(f"第一部分 {year}年部门概况", 2),
+        Heading("一、主要职能", 3),
+        Para("负责全区医疗保障事业发展规划、政策的组织实施和监督检查。"),
+        Heading("二、机构设置及人员情况", 3),
+        Para(f"{UNIT}编制数 12，实有人数 11 人，其中：在职 9 人；退休 2 人。"),
+        PageBreak(),
+        Heading(f"第二部分 {year}年部门预算公开表", 2),
+        *title_block(1, "部门收支总体情况表"),
+        Table(header=[["项目", "预算数", "功能分类", "预算数"]], col_widths=[150, 70, 170, 70], rows=[
+            ["一、本年收入", "1,234.56", "208 社会保障和就业支出", "234.56"],
+            ["1.一般公共预算拨款", "1,234.56", "210 卫生健康支出", "1,000.00"],
+            ["二、上年结转结余", "", "", ""],
+            ["收入总计", "1,234.56", "支出总计", "1,234.56"]]),
+        PageBreak(),
+        *title_block(3, "部门支出总体情况表"),
+        Table(header=[["科目编码", "科目名称", "合计", "基本支出", "项目支出"]], col_widths=W, repeat_header=True,
+              rows=class_rows(70) + [["", "合计", "9,999.99", "", ""]]),
+        PageBreak(),
+        *title_block(8, "政府性基金预算支出情况表"),
+        Table(header=[["科目编码", "科目名称", "政府性基金预算支出"]], rows=[["", "合计", ""]], col_widths=[90, 200, 150]),
+        Para(f"备注：{UNIT}{year}年没有使用政府性基金预算拨款安排的支出，政府性基金预算支出情况表为空表。"),
+        *title_block(10, "财政拨款“三公”经费支出情况表"),
+        Table(header=[["“三公”经费支出内容", "合计", "一般公共预算"]], col_widths=[200, 100, 100], rows=[
+            ["合计", "3.30", "3.30"], ["因公出国（境）费", "", ""], ["公务接待费", "1.20", "1.20"],
+            ["公务用车购置及运行费（小计）", "2.10", "2.10"], ["公务用车运行费", "2.10", "2.10"]]),
+        PageBreak(),
+        Heading(f"第三部分 {year}年部门预算情况说明", 2),
+        Heading(f"一、关于{UNIT}{year}年收支预算情况的总体说明", 3),
+        Para(f"按照全口径预算的原则，{UNIT}{year}年所有收入和支出均纳入部门预算管理。收支总预算 1,234.56 万元。"),
+        Heading(f"二、关于{UNIT}{year}年财政拨款“三公”经费预算情况说明", 3),
+        Para(f"{UNIT}{year}年财政拨款“三公”经费预算数为 3.30 万元，比{year - 1}年预算减少 0.20 万元。"),
+        Heading("第四部分 名词解释", 2),
+        Para("一、财政拨款：指由一般公共预算、政府性基金预算、国有资本经营预算安排的财政拨款数。"),
+    ]
+
+
+@pytest.fixture(scope="module")
+def pdf_path(tmp_path_factory):
+    return render_pdf(tmp_path_factory.mktemp("pdf") / "示例 disclosure.pdf", disclosure_blocks(), page_numbers=True)
+
+
+@pytest.fixture(scope="module")
+def doc(pdf_path):
+    return load_document(pdf_path)
+
+
+def test_identity_and_tables(doc):
+    assert doc.source_type == "pdf" and doc.pages == 6
+    assert doc.department == UNIT
+    assert doc.region == "安宁区"
+    assert doc.fiscal_year == 2025
+    assert [t.id for t in doc.tables] == ["表1", "表3", "表8", "表10"]
+    assert all(t.unit == "万元" for t in doc.tables)
+    assert [t.id for t in doc.tables if t.empty] == ["表8"]
+    assert "空表" in doc.table("表8").note
+    parts = [s.number for s in doc.sections if s.kind == "part"]
+    assert parts == [1, 2, 3, 4]
+
+
+def test_table_rows_are_tab_joined_and_span_pages(doc):
+    t3 = doc.table("表3")
+    lines = [doc.line(i) for i in range(t3.line_start, t3.line_end + 1)]
+    pages = {l.page for l in lines}
+    assert len(pages) >= 2  # the long table continues on the next page
+    row = next(l for l in lines if l.text.startswith("210\t支出科目00"))
+    assert row.text.split("\t") == ["210", "支出科目00", "100.00", "60.00", "40.00"]
+    last = doc.line(t3.line_end)
+    assert last.norm.split("\t") == ["", "合计", "9999.99"]
+
+
+def _page_lines(pdf_path, page: int) -> list[str]:
+    with pdfplumber.open(pdf_path) as pdf:
+        return pdf.pages[page - 1].extract_text().split("\n")
+
+
+def test_citations_point_at_printed_page_and_line(doc, pdf_path):
+    # a table row: the cited page prints the row's cells
+    with pdfplumber.open(pdf_path) as pdf:
+        texts = [p.extract_text() for p in pdf.pages]
+    row_page = 1 + next(i for i, t in enumerate(texts) if "公务接待费 1.20 1.20" in t)
+    narr_page = 1 + next(i for i, t in enumerate(texts) if "三公”经费预算数为" in t)
+    row = next(l for l in doc.lines if l.text.startswith("公务接待费"))
+    span = doc.span(row.no)
+    assert span.page == row_page and span.line == row.page_line
+    assert span.quote == "公务接待费\t1.20\t1.20"
+    # a narrative line (fast pypdfium2 path): same page, text as printed
+    narr = next(l for l in doc.lines if "三公”经费预算数为" in l.text)
+    span = doc.span(narr.no)
+    assert span.page == narr_page
+    assert narr.text.strip() in _page_lines(pdf_path, narr_page)
+    # page numbers printed in the footer are not document lines
+    assert not any(l.text.strip() == str(l.page) for l in doc.lines)
+    # line-on-page numbering restarts on every page
+    assert doc.line(1).page == 1 and doc.line(1).page_line == 1
+    first_p2 = next(l for l in doc.lines if l.page == 2)
+    assert first_p2.page_line == 1
+
+
+def test_year_comes_from_the_document(tmp_path):
+    doc = load_document(render_pdf(tmp_path / "y.pdf", disclosure_blocks(year=2023)))
+    assert doc.fiscal_year == 2023
+
+
+def test_parse_pdf_lines_is_plain_data(pdf_path):
+    import pickle
+
+    lines, pages = parse_pdf_lines(str(pdf_path))
+    assert pages == 6 and pickle.loads(pickle.dumps(lines)) == lines
+    assert all(isinstance(t, str) and p >= 1 and pl >= 1 for t, p, pl in lines)
+    assert pickle.dumps(parse_pdf_lines)  # top-level, picklable (child-process parsing)
