@@ -253,13 +253,17 @@ def test_ingest_reads_synthetic_pdf(tmp_path):
     pytest.importorskip("ingest.loaders.pdf")
     from ingest.pipeline import load_document
 
-    g = generate(1, tmp_path, seed=18, pdf=True)[0]
+    g = generate(1, tmp_path, seed=18, pdf=True, yuan_rate=1.0)[0]
     gold = json.loads(g.gold.read_text())
     doc = load_document(g.pdf)
     assert doc.source_type == "pdf"
     assert doc.department == gold["department"]["value"]
     assert doc.fiscal_year == gold["fiscal_year"]["value"]
     assert {t.id for t in doc.tables} == {f"表{k}" for k in range(1, 12)}
+    api = pytest.importorskip("extract.api")
+    r = score(gold, api.extract_document(doc).export())
+    print(f"synthetic PDF extraction: {r['correct']}/{r['total']}; wrong {r['wrong']}")
+    assert r["correct"] / r["total"] >= 0.9, r["wrong"]
 
 
 def test_extraction_matches_gold(tmp_path):
