@@ -228,7 +228,7 @@ def _performance(t: Text, r: BudgetRecord) -> None:
         p.funding_other = t.leaf(t.search(r"其他资金(?:\(万元\))?其他" + NUM, a, b), 1)
 
 
-_CONTACT = re.compile(r"联系人[\s|:：]*([^\s\d|:：]{2,20}?)[\s|]*联系电话[:：]?[\s|]*([\d\-－]{5,})")
+_CONTACT = re.compile(r"联系人[\s|:：]*([^\s\d|:：，,、；;。]{2,20}?)[\s|，,、；;]*联系电话[:：]?[\s|]*([\d\-－]{5,})")
 
 
 def _contact(doc, r: BudgetRecord) -> None:

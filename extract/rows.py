@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from extract.amounts import clean, decimals, split_amounts
 
-_TOKEN = re.compile(r"\d[\d.]*|[^\d\s]+")
+_TOKEN = re.compile(r"(?:(?<=\s)|^)-\d[\d.]*|\d[\d.]*|[^\d\s]+")
 _TOTAL_LABELS = ("合计", "总计")
 _TEXT_AFTER_NUMBER = set("年月日号")
 # Header words: a line made only of these is a column header, not a row.
@@ -86,6 +86,10 @@ def parse_codes(tokens: list[str], reversed_first: bool = False) -> list[str] | 
     return None
 
 
+def _isnum(tok: str) -> bool:
+    return tok[0].isdigit() or (tok[0] == "-" and len(tok) > 1 and tok[1].isdigit())
+
+
 def _piece(no: int, raw: str, norm: str) -> _Piece:
     cells = None
     if "\t" in raw:
@@ -98,10 +102,10 @@ def _piece(no: int, raw: str, norm: str) -> _Piece:
     s = clean(norm if norm is not None else raw)
     toks = _TOKEN.findall(s)
     i = 0
-    while i < len(toks) and toks[i][0].isdigit():
+    while i < len(toks) and _isnum(toks[i]):
         i += 1
     j = len(toks)
-    while j > i and toks[j - 1][0].isdigit():
+    while j > i and _isnum(toks[j - 1]):
         j -= 1
     # a table label ("表8") is text, not an amount
     if j < len(toks) and j > i and toks[j - 1].endswith("表") and toks[j].isdigit():

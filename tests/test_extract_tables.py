@@ -163,3 +163,20 @@ def test_narrative_facts_markdown_layout():
     assert rec.contact.name.value == "邹莉"
     assert rec.narrative.structure[0]["name"].value == "卫生健康支出"
     assert rec.narrative.structure[0]["share"].value == D("81.34")
+
+
+def test_sangong_table_all_blank_is_zero_and_next_table_label_is_not_an_amount():
+    text = "“三公”经费支出内容\t合计\t资金来源\n\t\t一般公共预算\t政府性基金\n合计\n因公出国（境）费\n公务接待费\n" \
+           "公务用车购置及运行费（小计）\n其中：公务用车购置费\n公务用车运行费\n\n表 11"
+    rec = build_record(document(text, tables={"表10": (1, 11)}))
+    assert rec.sangong.total.value == 0 and rec.sangong.vehicle_operation.value == 0
+    assert rec.sangong.total.evidence[0].line == 3
+    assert rec.tables["表10"].status == "empty"
+
+
+def test_negative_amount_keeps_its_sign():
+    text = "“三公”经费支出内容\t合计\n合计\t-1.27\t-1.27\n公务用车购置及运行费（小计）\t1.58\t1.58\n公务用车运行费\t1.58\t1.58"
+    rec = build_record(document(text, tables={"表10": (1, 4)}))
+    assert rec.sangong.total.value == D("-1.27")
+    check = next(c for c in rec.validation if c.id == "sangong.total=sum(items)")
+    assert check.status == "mismatch"

@@ -14,7 +14,7 @@ from extract.amounts import clean, split_amounts
 
 # A function class (功能分类 类) as printed in 表1/表4: optional run-together amounts, the code, the name.
 CLASS_RE = re.compile(r"((?:\d+\.\d{2})*)(2[0-3]\d)\s*([\u4e00-\u9fff、]{1,20}?(?:支出|预备费))")
-_TOKEN = re.compile(r"\d[\d.]*|[^\d\s|]+")
+_TOKEN = re.compile(r"(?:(?<=\s)|^)-\d[\d.]*|\d[\d.]*|[^\d\s|]+")
 
 
 @dataclass
@@ -48,7 +48,11 @@ def tokens(lines, classes: bool = False) -> list[Tok]:
                 out.append(Tok("class", text, line.no, code=code, amounts=split_amounts(before) if before else []))
                 continue
             for t in _TOKEN.findall(text):
-                if t[0].isdigit():
+                if t[0].isdigit() and out and out[-1].kind == "text" and out[-1].line == line.no \
+                        and out[-1].text.endswith("表") and t.isdigit():
+                    out[-1].text += t  # a table label ("表 11") is text, not an amount
+                    continue
+                if t[0].isdigit() or (t[0] == "-" and len(t) > 1):
                     for a in split_amounts(t):
                         out.append(Tok("amount", a, line.no))
                 else:

@@ -38,8 +38,8 @@ def parse(ctx: TableContext) -> TableData:
         key = key_of(toks[i].text)
         if key in rows and rows[key].values["total"].value not in (None, Decimal(0)):
             continue
-        if key == "total" and not amounts:
-            continue  # the header's 合计
+        if key == "total" and not amounts and not _alone(ctx, toks[i]):
+            continue  # the header's 合计 (a 合计 row of its own with blank cells counts as 0)
         row = TableRow(level="item", name=key)
         if amounts:
             row.values["total"] = ctx.amount(amounts[0], lines)
@@ -52,6 +52,11 @@ def parse(ctx: TableContext) -> TableData:
     has_amount = any(r.resolution != "blank" for r in data.rows)
     data.status = "parsed" if has_amount else ("empty" if data.rows or data.status == "empty" else "unparsed")
     return data
+
+
+def _alone(ctx: TableContext, tok) -> bool:
+    line = ctx.doc.line(tok.line)
+    return squash(line.norm or line.text) == squash(tok.text)
 
 
 def _reversed(toks) -> bool:
