@@ -125,12 +125,12 @@ def _tree_checks(ck: Checker, table: TableData, columns: list[str]) -> None:
     total = next((r for r in rows if r.level == "total"), None)
     tid = table.id
 
-    def kids(prefix_len: int, parent_code: str | None) -> list[TableRow]:
-        out = []
-        for code, r in by_code.items():
-            if len(code) == prefix_len and (parent_code is None or code.startswith(parent_code)):
-                out.append(r)
-        return out
+    index: dict[tuple[int, str], list[TableRow]] = {}
+    for code, r in by_code.items():
+        index.setdefault((len(code), code[: len(code) - 2] if len(code) > 3 else ""), []).append(r)
+
+    def kids(prefix_len: int, parent_code: str) -> list[TableRow]:
+        return index.get((prefix_len, parent_code), [])
 
     # the top level: 类 rows; a class printed only through its 款 rows contributes their sum
     classes = sorted({c[:3] for c in by_code})

@@ -106,6 +106,7 @@ def _place(row: Row, spec: Spec) -> tuple[Row, dict[str, str | None], str]:
 def _resolve_splits(placed: list, spec: Spec) -> None:
     a, b = spec.split
     by_code = {r.code: i for i, (r, _, _) in enumerate(placed) if r.code}
+    total_index = next((k for k, (x, _, _) in enumerate(placed) if x.level == "total"), None)
 
     def parent_index(i: int) -> int | None:
         r = placed[i][0]
@@ -113,7 +114,7 @@ def _resolve_splits(placed: list, spec: Spec) -> None:
             return None
         if len(r.codes) > 1:
             return by_code.get("".join(r.codes[:-1]))
-        return next((k for k, (x, _, _) in enumerate(placed) if x.level == "total"), None)
+        return total_index
 
     children: dict[int | None, list[int]] = {}
     for i in range(len(placed)):
