@@ -12,6 +12,11 @@ def extract_document(doc, engine: str | None = None) -> BudgetRecord:
     """Document → validated BudgetRecord. `engine`: "deterministic" (default) or "llm" (needs settings)."""
     from extract.build import build_record
 
+    if engine not in (None, "deterministic", "llm"):
+        raise ValueError(f"unknown engine {engine!r}: use 'deterministic' or 'llm'")
+    if engine == "llm" and not _llm_on():
+        raise ValueError("the LLM engine needs an OpenAI-compatible endpoint: set llm_base_url (GONGKAI_LLM_BASE_URL)"
+                         " and llm_model in settings; nothing is sent anywhere else")
     record = build_record(doc)
     if engine == "llm" or (engine is None and _llm_on()):
         from extract.llm import refine_with_llm

@@ -167,3 +167,10 @@ def test_llm_off_by_default(home):
 
     rec = extract_document(document(TEXT))
     assert rec.engine == "deterministic" and rec.conflicts == []
+
+
+def test_llm_engine_without_endpoint_is_a_clear_error(home):
+    from extract.api import extract_document
+
+    with pytest.raises(ValueError, match="llm_base_url"):
+        extract_document(document(TEXT), engine="llm")
