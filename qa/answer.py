@@ -1,0 +1,516 @@
+"""Structured route: figures from the validated records, arithmetic in Decimal, cited.
+
+Every figure used contributes its evidence to the citations; a figure the validator flagged (or a
+table/narrative disagreement) is said in the answer and lowers the confidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from qa.lexicon import BY_KEY, Metric
+from qa.records import Figure, Library, figure, node
+from qa.text import fmt_number, to_decimal
+from qa.understand import Intent
+from qa.units import Unit
+
+TWO = Decimal("0.01")
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    value: Any = None
+    unit: str | None = None
+    declined: bool = False
+    citations: list[dict] = field(default_factory=list)
+    confidence: float = 0.0
+    route: str = "structured"
+    reason: str | None = None  # why it was declined (machine-readable)
+    notes: list[str] = field(default_factory=list)
+    computed: list[str] = field(default_factory=list)  # numbers computed by code (for grounding)
+    intent: dict | None = None
+
+    def to_dict(self) -> dict:
+        out = {"question": self.question, "answer": self.answer, "value": self.value, "unit": self.unit,
+               "declined": self.declined, "citations": self.citations, "confidence": round(self.confidence, 2),
+               "route": self.route}
+        if self.reason:
+            out["reason"] = self.reason
+        if self.notes:
+            out["notes"] = self.notes
+        if self.intent is not None:
+            out["intent"] = self.intent
+        return out
+
+
+def decline(intent: Intent, reason: str, zh: str, en: str, confidence: float = 0.9,
+            route: str = "structured") -> Answer:
+    return Answer(question=intent.question, answer=en if intent.english else zh, declined=True, reason=reason,
+                  confidence=confidence, route=route, intent=intent.describe())
+
+
+def _q(d: Decimal) -> Decimal:
+    return d.quantize(TWO, rounding=ROUND_HALF_UP)
+
+
+def _json_value(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        return float(v)
+    return v
+
+
+def _cites(figs: list[Figure]) -> list[dict]:
+    out, seen = [], set()
+    for f in figs:
+        for ev in f.evidence:
+            c = {"doc": ev.get("doc") or f.doc, "page": ev.get("page"), "line": ev.get("line"),
+                 "quote": ev.get("quote") or ""}
+            key = (c["doc"], c["page"], c["line"], c["quote"])
+            if key not in seen:
+                seen.add(key)
+                out.append(c)
+    return out
+
+
+def _label(m: Metric, en: bool) -> str:
+    return (m.label_en or m.label_zh) if en else m.label_zh
+
+
+def _name(f: Figure | Unit, en: bool) -> str:
+    dep = f.department
+    return dep
+
+
+def _show(value: Any, metric: Metric, unit: str | None = None) -> str:
+    unit = metric.unit if unit is None else unit
+    if isinstance(value, Decimal):
+        return fmt_number(value, unit)
+    return str(value)
+
+
+def _with_unit(text: str, unit: str, en: bool) -> str:
+    if not unit:
+        return text
+    if unit == "%":
+        return f"{text}%"
+    if en and unit == "人":
+        return f"{text} people"
+    if en and unit == "辆":
+        return f"{text} vehicles"
+    if en and unit == "个":
+        return text
+    return f"{text} {unit}"
+
+
+def _flag_text(figs: list[Figure], en: bool) -> str:
+    """The validator's/document's disagreement about a figure used (numbers come from the validator)."""
+    notes = [n for f in figs for n in f.notes]
+    if not notes:
+        return ""
+    if en:
+        return " Note: the document's own figures disagree here (" + "; ".join(notes[:3]) + ")."
+    return "注意：文件自身数据存在不一致（" + "；".join(notes[:3]) + "）。"
+
+
+def _confidence(figs: list[Figure], base: float) -> float:
+    return base - (0.3 if any(f.flagged for f in figs) else 0.0)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def pick_records(lib: Library, intent: Intent) -> tuple[list[dict], Answer | None]:
+    """The records the question is about (one per unit), or a decline (other unit/year)."""
+    if not lib.records:
+        return [], decline(intent, "no_documents", "还没有导入任何预算公开文件（先运行 gongkai ingest）。",
+                           "No budget disclosures are ingested yet (run `gongkai ingest` first).")
+    if intent.unknown_units and not intent.units:
+        have = "、".join(sorted({u.department for u in lib.units.units}))
+        names = "、".join(intent.unknown_units)
+        return [], decline(intent, "unknown_unit", f"已导入的文件中没有“{names}”的预算公开，无法回答。已收录：{have}。",
+                           f"None of the ingested disclosures is from {', '.join(intent.unknown_units)}; "
+                           f"I cannot answer that. Ingested: {have}.")
+    units = intent.units or (lib.units.units if intent.all_units else [])
+    if not units:
+        return [], None
+    chosen: dict[str, dict] = {}
+    missing_year: list[Unit] = []
+    for u in units:
+        rec = lib.record(u.doc)
+        if rec is None:
+            continue
+        key = u.department
+        if intent.year is not None and u.fiscal_year is not None and u.fiscal_year != intent.year:
+            if u.fiscal_year == intent.year + 1 and intent.op == "lookup" and not intent.all_units:
+                intent.previous_year = True  # the budget before: derivable from the stated change
+            else:
+                missing_year.append(u)
+                continue
+        prev = chosen.get(key)
+        prev_year = _year(prev) if prev else None
+        if prev is None or (u.fiscal_year or 0) > (prev_year or 0):
+            chosen[key] = rec
+    if missing_year and intent.year is not None:
+        missing_year = [u for u in missing_year if u.department not in chosen]
+    if missing_year and (not chosen or not intent.all_units):
+        u = missing_year[0]
+        years = sorted({x.fiscal_year for x in lib.units.units if x.department == u.department and x.fiscal_year})
+        ys = "、".join(str(y) for y in years)
+        return [], decline(intent, "other_year",
+                           f"{u.department}只有 {ys} 年的预算公开文件，没有 {intent.year} 年的，无法回答。",
+                           f"Only the {ys} budget of {u.department} is ingested, not {intent.year}; "
+                           f"I cannot answer for {intent.year}.")
+    return list(chosen.values()), None
+
+
+def _year(rec: dict | None) -> int | None:
+    if not rec:
+        return None
+    v = (rec.get("fiscal_year") or {}).get("value") if isinstance(rec.get("fiscal_year"), dict) else None
+    try:
+        return int(v) if v is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def not_disclosed(intent: Intent, rec: dict, metric: Metric) -> Answer:
+    dep = (rec.get("department") or {}).get("value") or rec.get("doc")
+    en = intent.english
+    return decline(intent, "not_disclosed",
+                   f"{dep}的预算公开文件没有披露{metric.label_zh}，无法回答。",
+                   f"The {dep} disclosure does not state {_label(metric, True)}; I cannot answer that.",
+                   confidence=0.8)
+
+
+def structured(lib: Library, intent: Intent, records: list[dict]) -> Answer | None:
+    """Answer a numeric/structured question, or None when it is not one."""
+    if not intent.metrics:
+        return None
+    op = intent.op
+    if op == "change":
+        return None  # handled by answer_change (needs the text as a fallback)
+    if op in ("max", "min", "rank", "average") or (op == "sum" and len(records) > 1 and len(intent.metrics) == 1):
+        return _across(intent, records, op)
+    if len(records) == 0:
+        return None
+    if op in ("ratio", "multiple"):
+        return _ratio(intent, records, op)
+    if op == "difference":
+        return _difference(intent, records)
+    if op == "sum":
+        return _sum_metrics(intent, records)
+    return _lookup(intent, records)
+
+
+def _lookup(intent: Intent, records: list[dict]) -> Answer:
+    en = intent.english
+    metric = intent.metrics[0]
+    figs, lines, missing = [], [], []
+    for rec in records:
+        metrics = intent.metrics if len(records) == 1 else [metric]
+        for m in metrics:
+            f = figure(rec, m)
+            if f is None:
+                missing.append((rec, m))
+                continue
+            figs.append(f)
+    if not figs:
+        rec, m = missing[0]
+        return not_disclosed(intent, rec, m)
+    for f in figs:
+        shown = _with_unit(_show(f.value, f.metric), f.metric.unit, en)
+        yr = f" {f.fiscal_year}" if f.fiscal_year else ""
+        if en:
+            lines.append(f"{f.department}{yr}: {_label(f.metric, True)} {shown}.")
+        else:
+            lines.append(f"{f.department}{yr or ''}{' 年' if yr else ''}{f.metric.label_zh}为 {shown}。")
+    for rec, m in missing:
+        dep = (rec.get("department") or {}).get("value") or rec.get("doc")
+        lines.append(f"{dep}: {_label(m, True)} not stated." if en else f"{dep}未披露{m.label_zh}。")
+    text = " ".join(lines) if en else "".join(lines)
+    text = text.replace(" 年", "年").replace("  ", " ") if not en else text
+    text += _flag_text(figs, en)
+    single = len(figs) == 1
+    f0 = figs[0]
+    return Answer(question=intent.question, answer=text, value=_json_value(f0.value) if single else None,
+                  unit=f0.metric.unit if single else (f0.metric.unit if len({f.metric.unit for f in figs}) == 1
+                                                      else None),
+                  citations=_cites(figs), confidence=_confidence(figs, 0.95), route="structured",
+                  intent=intent.describe())
+
+
+def _need(intent: Intent, records: list[dict], metrics: list[Metric]) -> tuple[list[Figure], Answer | None]:
+    figs = []
+    for rec in records:
+        for m in metrics:
+            f = figure(rec, m)
+            if f is None:
+                return [], not_disclosed(intent, rec, m)
+            if not isinstance(f.value, (Decimal, int)):
+                return [], not_disclosed(intent, rec, m)
+            figs.append(f)
+    return figs, None
+
+
+def _dec(f: Figure) -> Decimal:
+    return f.value if isinstance(f.value, Decimal) else Decimal(f.value)
+
+
+def _sum_metrics(intent: Intent, records: list[dict]) -> Answer:
+    en = intent.english
+    rec = records[0]
+    figs, bad = _need(intent, [rec], intent.metrics)
+    if bad:
+        return bad
+    total = sum((_dec(f) for f in figs), Decimal(0))
+    unit = figs[0].metric.unit
+    parts = " + ".join(f"{_label(f.metric, en)} {_show(f.value, f.metric)}" for f in figs)
+    shown = _show(total, figs[0].metric)
+    if en:
+        text = f"{figs[0].department}: {parts} = {_with_unit(shown, unit, en)}."
+    else:
+        text = f"{figs[0].department}：{parts} = {_with_unit(shown, unit, en)}。"
+    text += _flag_text(figs, en)
+    return Answer(intent.question, text, float(total) if unit != "人" else int(total), unit, citations=_cites(figs),
+                  confidence=_confidence(figs, 0.9), computed=[shown], intent=intent.describe())
+
+
+def _ratio(intent: Intent, records: list[dict], op: str) -> Answer:
+    en = intent.english
+    metrics = list(intent.metrics)
+    if len(records) >= 2 and len(metrics) == 1:
+        # A's figure relative to B's
+        figs, bad = _need(intent, records[:2], metrics)
+        if bad:
+            return bad
+        num, den = figs
+    else:
+        metrics = _order_ratio(intent, metrics)
+        if len(metrics) == 1:
+            parent = BY_KEY.get(metrics[0].parent or "")
+            if parent is None:
+                parent = BY_KEY["expenditure.total"] if metrics[0].unit == "万元" else None
+            if parent is None:
+                return decline(intent, "not_understood", "没有说明占什么的比例。", "Share of what? Please name the whole.",
+                               confidence=0.4)
+            metrics.append(parent)
+        figs, bad = _need(intent, records[:1], metrics[:2])
+        if bad:
+            return bad
+        num, den = figs
+    if _dec(den) == 0:
+        return decline(intent, "division_by_zero", f"{_label(den.metric, False)}为 0，无法计算比例。",
+                       f"{_label(den.metric, True)} is zero; no ratio can be computed.", confidence=0.7)
+    if op == "multiple":
+        value = _q(_dec(num) / _dec(den))
+        unit = "倍"
+        shown = fmt_number(value, unit)
+        text = (f"{num.department} {_label(num.metric, True)} {_show(num.value, num.metric)} is {shown} times "
+                f"{den.department} {_label(den.metric, True)} {_show(den.value, den.metric)}." if en else
+                f"{num.department}{num.metric.label_zh} {_show(num.value, num.metric)} 是"
+                f"{'' if den.department == num.department else den.department}{den.metric.label_zh} "
+                f"{_show(den.value, den.metric)} 的 {shown} 倍。")
+    else:
+        value = _q(_dec(num) * 100 / _dec(den))
+        unit = "%"
+        shown = fmt_number(value, unit)
+        same = den.department == num.department
+        if en:
+            text = (f"{num.department}: {_label(num.metric, True)} {_show(num.value, num.metric)} / "
+                    f"{'' if same else den.department + ' '}{_label(den.metric, True)} "
+                    f"{_show(den.value, den.metric)} = {shown}%.")
+        else:
+            text = (f"{num.department}{num.metric.label_zh} {_show(num.value, num.metric)} 占"
+                    f"{'' if same else den.department}{den.metric.label_zh} {_show(den.value, den.metric)} 的 "
+                    f"{shown}%。")
+    figs = [num, den]
+    text += _flag_text(figs, en)
+    return Answer(intent.question, text, float(value), unit, citations=_cites(figs),
+                  confidence=_confidence(figs, 0.9), computed=[shown], intent=intent.describe())
+
+
+def _order_ratio(intent: Intent, metrics: list[Metric]) -> list[Metric]:
+    """Numerator first: the part before its whole; one fund scope for both (general budget)."""
+    from qa.lexicon import function_metric
+
+    if len(metrics) < 2:
+        return metrics
+    a, b = metrics[0], metrics[1]
+    import re
+
+    q = intent.question.lower()
+    share_of = re.search(r"(?:share|percentage|proportion|percent|fraction|portion)\s+of\b", q)
+    if b.parent == a.key or (intent.english and share_of and not re.search(r"\bof\s+(?:the\s+)?total\b", q[
+            share_of.end(): share_of.end() + 10])):
+        a, b = b, a
+    general = {"income.general_budget", "fiscal.general_budget", "fiscal.income_total"}
+    if b.key in general and a.function_code and not a.fiscal:
+        a = function_metric(a.function_code, a.label_zh, fiscal=True)
+    return [a, b, *metrics[2:]]
+
+
+def _difference(intent: Intent, records: list[dict]) -> Answer:
+    en = intent.english
+    if len(records) >= 2:
+        figs, bad = _need(intent, records[:2], intent.metrics[:1])
+    else:
+        figs, bad = _need(intent, records[:1], intent.metrics[:2])
+    if bad:
+        return bad
+    a, b = figs
+    diff = _dec(a) - _dec(b)
+    unit = a.metric.unit
+    shown = _show(abs(diff), a.metric)
+    an = f"{a.department}{'' if en else ''}"
+    a_lbl = f"{a.department} {_label(a.metric, en)}" if en else f"{a.department}{a.metric.label_zh}"
+    b_lbl = (f"{'' if b.department == a.department else b.department + ' '}{_label(b.metric, en)}" if en else
+             f"{'' if b.department == a.department else b.department}{b.metric.label_zh}")
+    if en:
+        rel = "more than" if diff > 0 else ("less than" if diff < 0 else "the same as")
+        text = (f"{a_lbl} ({_show(a.value, a.metric)}) is {_with_unit(shown, unit, en)} {rel} {b_lbl} "
+                f"({_show(b.value, b.metric)})." if diff != 0 else
+                f"{a_lbl} ({_show(a.value, a.metric)}) is the same as {b_lbl} ({_show(b.value, b.metric)}).")
+    else:
+        rel = "多" if diff > 0 else "少"
+        text = (f"{a_lbl} {_show(a.value, a.metric)} 比{b_lbl} {_show(b.value, b.metric)} {rel} "
+                f"{_with_unit(shown, unit, en)}。" if diff != 0 else
+                f"{a_lbl} {_show(a.value, a.metric)} 与{b_lbl} {_show(b.value, b.metric)} 相同。")
+    del an
+    text += _flag_text(figs, en)
+    signed = _show(diff, a.metric)
+    return Answer(intent.question, text, float(diff) if unit != "人" else int(diff), unit, citations=_cites(figs),
+                  confidence=_confidence(figs, 0.9), computed=[shown, signed], intent=intent.describe())
+
+
+def _across(intent: Intent, records: list[dict], op: str) -> Answer:
+    en = intent.english
+    metric = intent.metrics[0]
+    figs, missing = [], []
+    for rec in records:
+        f = figure(rec, metric)
+        if f is None or not isinstance(f.value, (Decimal, int)):
+            missing.append((rec.get("department") or {}).get("value") or rec.get("doc"))
+        else:
+            figs.append(f)
+    if not figs:
+        return not_disclosed(intent, records[0], metric) if records else decline(
+            intent, "no_documents", "没有可比较的文件。", "No documents to compare.")
+    years = sorted({f.fiscal_year for f in figs if f.fiscal_year})
+    year_note = ""
+    if len(years) > 1:
+        year_note = (f" (budget years differ: {', '.join(str(y) for y in years)})" if en else
+                     f"（注意：各文件预算年度不同：{'、'.join(str(y) for y in years)}）")
+    miss_note = ""
+    if missing:
+        miss_note = (f" Not stated by: {', '.join(missing)}." if en else f"未披露：{'、'.join(missing)}。")
+    unit = metric.unit
+    ordered = sorted(figs, key=lambda f: _dec(f), reverse=(op != "min"))
+    listing = ("; " if en else "；").join(f"{f.department} {_with_unit(_show(f.value, metric), unit, en)}"
+                                          for f in ordered)
+    if op in ("max", "min"):
+        top = ordered[0]
+        ties = [f for f in ordered if _dec(f) == _dec(top)]
+        names = ("、" if not en else ", ").join(f.department for f in ties)
+        word = ("highest" if op == "max" else "lowest") if en else ("最高" if op == "max" else "最低")
+        text = (f"{names} has the {word} {_label(metric, True)}: {_with_unit(_show(top.value, metric), unit, en)}"
+                f"{year_note}. All: {listing}.{miss_note}" if en else
+                f"{_label(metric, False)}{word}的是{names}，为 {_with_unit(_show(top.value, metric), unit, en)}"
+                f"{year_note}。各单位：{listing}。{miss_note}")
+        value: Any = names
+        out_unit = None
+        computed = []
+    elif op == "rank":
+        text = (f"{_label(metric, True)}, from highest to lowest{year_note}: {listing}.{miss_note}" if en else
+                f"{_label(metric, False)}从高到低{year_note}：{listing}。{miss_note}")
+        value = [f.department for f in ordered]
+        value = ", ".join(value) if en else "、".join(value)
+        out_unit = None
+        computed = []
+    elif op == "average":
+        avg = _q(sum((_dec(f) for f in figs), Decimal(0)) / len(figs))
+        shown = _show(avg, metric, unit if unit != "人" else "万元")
+        text = (f"Average {_label(metric, True)} over {len(figs)} units{year_note}: {_with_unit(shown, unit, en)} "
+                f"({listing}).{miss_note}" if en else
+                f"{len(figs)} 家单位{_label(metric, False)}平均为 {_with_unit(shown, unit, en)}{year_note}"
+                f"（{listing}）。{miss_note}")
+        value, out_unit, computed = float(avg), unit, [shown]
+    else:  # sum across units
+        total = sum((_dec(f) for f in figs), Decimal(0))
+        shown = _show(total, metric)
+        text = (f"Total {_label(metric, True)} of {len(figs)} units{year_note}: {_with_unit(shown, unit, en)} "
+                f"({listing}).{miss_note}" if en else
+                f"{len(figs)} 家单位{_label(metric, False)}合计 {_with_unit(shown, unit, en)}{year_note}"
+                f"（{listing}）。{miss_note}")
+        value, out_unit, computed = (float(total) if unit != "人" else int(total)), unit, [shown]
+        if missing:
+            return decline(intent, "not_disclosed", f"无法合计：{'、'.join(missing)}未披露{metric.label_zh}。",
+                           f"Cannot total: {', '.join(missing)} do not state {_label(metric, True)}.",
+                           confidence=0.7)
+    text += _flag_text(figs, en)
+    return Answer(intent.question, text, value, out_unit, citations=_cites(figs),
+                  confidence=_confidence(figs, 0.9), computed=computed, intent=intent.describe())
+
+
+# --- change vs the previous year, as stated --------------------------------------------------
+
+
+def stated_change(rec: dict, metric: Metric, kind: str) -> tuple[Decimal | None, list[dict]]:
+    if not metric.change:
+        return None, []
+    leaf = node(rec, f"{metric.change}.{'percent' if kind == 'percent' else 'amount'}")
+    if not isinstance(leaf, dict) or leaf.get("value") is None:
+        return None, []
+    return to_decimal(leaf.get("value")), list(leaf.get("evidence") or [])[:2]
+
+
+def change_answer(intent: Intent, rec: dict, metric: Metric, value: Decimal, evidence: list[dict],
+                  kind: str) -> Answer:
+    en = intent.english
+    dep = (rec.get("department") or {}).get("value") or rec.get("doc")
+    year = _year(rec)
+    unit = "%" if kind == "percent" else metric.unit
+    shown = fmt_number(abs(value), unit)
+    if en:
+        word = "increased" if value > 0 else ("decreased" if value < 0 else "did not change")
+        amount = f" by {_with_unit(shown, unit, en)}" if value != 0 else ""
+        text = f"{dep}: {_label(metric, True)} in {year} {word}{amount} compared with the previous year's budget."
+    else:
+        word = "增加" if value > 0 else ("减少" if value < 0 else "持平")
+        if kind == "percent":
+            word = "增长" if value > 0 else ("下降" if value < 0 else "持平")
+        amount = f" {_with_unit(shown, unit, en)}" if value != 0 else "（变化 0）"
+        text = f"{dep}{year or ''}{'年' if year else ''}{metric.label_zh}比上年预算{word}{amount}。"
+    return Answer(intent.question, text, float(value), unit, citations=[
+        {"doc": ev.get("doc") or rec.get("doc"), "page": ev.get("page"), "line": ev.get("line"),
+         "quote": ev.get("quote") or ""} for ev in evidence], confidence=0.9, route="structured",
+        intent=intent.describe())
+
+
+def previous_year_answer(intent: Intent, rec: dict, metric: Metric, current: Figure, change: Decimal,
+                         change_evidence: list[dict]) -> Answer:
+    """The previous year's budget = this year's figure − the change the document states."""
+    en = intent.english
+    prev = current.value - change if isinstance(current.value, Decimal) else Decimal(current.value) - change
+    unit = metric.unit
+    shown = _show(prev, metric)
+    cur = _show(current.value, metric)
+    ch = _show(abs(change), metric)
+    y = current.fiscal_year
+    py = (y - 1) if y else None
+    sign = "+" if change >= 0 else "−"
+    if en:
+        text = (f"{current.department}: the {py or 'previous'} budget for {_label(metric, True)} was "
+                f"{_with_unit(shown, unit, en)} — not printed, computed from the {y} budget {cur} and the stated "
+                f"change {sign}{ch} versus the previous year.")
+    else:
+        word = "增加" if change >= 0 else "减少"
+        text = (f"{current.department}{py or '上'}年{metric.label_zh}预算为 {_with_unit(shown, unit, en)}"
+                f"（文件未直接列出；由 {y} 年预算 {cur} 与文件所述比上年{word} {ch} 推算）。")
+    cites = _cites([current]) + [{"doc": ev.get("doc") or rec.get("doc"), "page": ev.get("page"),
+                                  "line": ev.get("line"), "quote": ev.get("quote") or ""} for ev in change_evidence]
+    return Answer(intent.question, text, float(prev) if unit != "人" else int(prev), unit, citations=cites,
+                  confidence=0.8, computed=[shown, cur, ch, str(py or "")], intent=intent.describe())

@@ -1,0 +1,329 @@
+"""`ask(question, history=None, home=None) -> dict` and `Conversation` (follow-up questions).
+
+The returned object is the `gongkai ask --json` contract: question, answer, value, unit, declined,
+citations [{doc, page, line, quote}], confidence, route (structured | retrieval | llm), plus
+`reason` when declined and `notes` (e.g. validator flags, LLM rejections).
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from qa import grounding
+from qa.answer import Answer, change_answer, decline, pick_records, stated_change, structured
+from qa.records import Library, load_library
+from qa.understand import Intent, Vocabulary, understand
+
+_VOCAB: dict[int, tuple[Library, Vocabulary]] = {}
+_VLOCK = threading.Lock()
+
+
+def _vocabulary(lib: Library) -> Vocabulary:
+    with _VLOCK:
+        hit = _VOCAB.get(id(lib))
+        if hit and hit[0] is lib:
+            return hit[1]
+    vocab = Vocabulary(lib.function_names, lib.row_names)
+    with _VLOCK:
+        _VOCAB.clear()
+        _VOCAB[id(lib)] = (lib, vocab)
+    return vocab
+
+
+def warm(home: Path | str | None = None) -> None:
+    """Load records and the vocabulary for `home` (the UI calls this at start)."""
+    lib = load_library(home)
+    _vocabulary(lib)
+
+
+class Conversation:
+    """Keeps the previous question's units, metric and operation for follow-ups ("那X县呢？")."""
+
+    def __init__(self, home: Path | str | None = None):
+        self.home = home
+        self.last: Intent | None = None
+        self.history: list[dict] = []
+
+    def _context(self, intent: Intent) -> Intent:
+        prev = self.last
+        if prev is None:
+            return intent
+        if not intent.metrics and intent.text_kind is None and (intent.units or intent.year or intent.unknown_units
+                                                                or intent.has_unit_mention):
+            op = prev.op if prev.op in ("lookup", "change", "ratio", "text") else "lookup"
+            if intent.op in ("sum", "difference", "max", "min", "rank", "average") and (
+                    len(intent.units) >= 2 or intent.all_units):
+                op = intent.op
+            intent = replace(intent, metrics=list(prev.metrics), op=op, change_kind=prev.change_kind,
+                             text_kind=prev.text_kind if op == "text" else None,
+                             residual=prev.residual if op == "text" else intent.residual,
+                             year=intent.year if intent.year is not None else None)
+            intent.all_units = False
+        elif intent.metrics and not intent.units and not intent.unknown_units and not intent.all_units \
+                and prev.units and intent.op not in ("max", "min", "rank", "average"):
+            intent = replace(intent, units=list(prev.units), year=intent.year or prev.year)
+        elif not intent.metrics and not intent.units and intent.text_kind and prev.units:
+            intent = replace(intent, units=list(prev.units), metrics=list(prev.metrics))
+        return intent
+
+    def observe(self, question: str) -> Intent:
+        lib = load_library(self.home)
+        intent = self._context(understand(question, lib.units, _vocabulary(lib)))
+        self.last = intent
+        return intent
+
+    def ask(self, question: str) -> dict:
+        lib = load_library(self.home)
+        intent = self._context(understand(question, lib.units, _vocabulary(lib)))
+        result = answer_intent(lib, intent)
+        if not (result.declined and result.reason in ("not_understood",)):
+            self.last = intent
+        out = result.to_dict()
+        self.history.append(out)
+        return out
+
+
+def ask(question: str, history: list | None = None, home: Path | str | None = None) -> dict:
+    """Answer one question; `history` holds earlier questions (strings or ask() dicts) for follow-ups."""
+    conv = Conversation(home=home)
+    for turn in history or []:
+        q = turn.get("question") if isinstance(turn, dict) else str(turn)
+        if q:
+            conv.observe(q)
+    return conv.ask(question)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def answer_intent(lib: Library, intent: Intent) -> Answer:
+    records, declined = pick_records(lib, intent)
+    if declined:
+        return declined
+    if not records and intent.metrics and intent.op not in ("text",):
+        # no unit named: a single document answers; several → answer for each
+        if len(lib.records) == 1:
+            records = list(lib.records)
+        else:
+            latest: dict[str, dict] = {}
+            for u in lib.units.units:
+                if intent.year is not None and u.fiscal_year != intent.year:
+                    continue
+                rec = lib.record(u.doc)
+                if rec is not None and (u.department not in latest or (u.fiscal_year or 0) >
+                                        _year(latest[u.department])):
+                    latest[u.department] = rec
+            records = list(latest.values())
+            if not records and intent.year is not None:
+                return decline(intent, "other_year", f"没有 {intent.year} 年的预算公开文件。",
+                               f"No {intent.year} budget disclosure is ingested.")
+    result: Answer | None = None
+    if intent.previous_year and intent.metrics and records and intent.op == "lookup":
+        result = _previous(lib, intent, records)
+    elif intent.op == "change" and intent.metrics and records:
+        result = _change(lib, intent, records)
+    elif intent.op != "text" and intent.metrics:
+        result = structured(lib, intent, records)
+    if result is None:
+        result = _text(lib, intent, records)
+    result = _ground(result, intent, records)
+    return _maybe_llm(lib, intent, result)
+
+
+def _year(rec: dict | None) -> int:
+    try:
+        return int(((rec or {}).get("fiscal_year") or {}).get("value") or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _stated(lib: Library, intent: Intent, rec: dict, metric, kind: str):
+    """The change vs the previous year the document states: (value, evidence, route) or None."""
+    from qa.passages import doc_text, stated_change_in_text
+
+    value, evidence = stated_change(rec, metric, kind)
+    if value is not None:
+        return value, evidence, "structured"
+    dt = doc_text(rec.get("doc"), lib.home, rec)
+    if dt is not None:
+        value, sentence = stated_change_in_text(dt, list(metric.zh), kind)
+        if value is not None and sentence is not None:
+            return value, [dt.document.span(sentence.first, sentence.last).citation()], "retrieval"
+    return None
+
+
+def _previous(lib: Library, intent: Intent, records: list[dict]) -> Answer:
+    from qa.answer import previous_year_answer
+    from qa.records import figure
+
+    rec, metric = records[0], intent.metrics[0]
+    dep = (rec.get("department") or {}).get("value") or rec.get("doc")
+    cur = figure(rec, metric)
+    stated = _stated(lib, intent, rec, metric, "amount") if cur is not None else None
+    if cur is None or stated is None or not isinstance(cur.value, (Decimal, int)):
+        y = _year(rec)
+        return decline(intent, "other_year",
+                       f"{dep}的文件是 {y} 年预算，没有给出上一年度的{metric.label_zh}，也没有写明比上年的增减，无法回答。",
+                       f"The {dep} disclosure is the {y} budget; it gives neither the previous year's "
+                       f"{metric.label_en} nor the change from it.")
+    value, evidence, route = stated
+    ans = previous_year_answer(intent, rec, metric, cur, value, evidence)
+    ans.route = "structured" if route == "structured" else "retrieval"
+    return ans
+
+
+def _change(lib: Library, intent: Intent, records: list[dict]) -> Answer:
+    from qa.passages import doc_text, stated_change_in_text
+
+    metric = intent.metrics[0]
+    rec = records[0]
+    value, evidence = stated_change(rec, metric, intent.change_kind)
+    if value is not None:
+        return change_answer(intent, rec, metric, value, evidence, intent.change_kind)
+    dt = doc_text(rec.get("doc"), lib.home, rec)
+    if dt is not None:
+        value, sentence = stated_change_in_text(dt, list(metric.zh), intent.change_kind)
+        if value is not None and sentence is not None:
+            cite = dt.document.span(sentence.first, sentence.last).citation()
+            ans = change_answer(intent, rec, metric, value, [cite], intent.change_kind)
+            ans.route = "retrieval"
+            ans.confidence = 0.8
+            return ans
+    dep = (rec.get("department") or {}).get("value") or rec.get("doc")
+    return decline(intent, "not_disclosed", f"{dep}的文件没有说明{metric.label_zh}比上年的变化。",
+                   f"The {dep} disclosure does not state how {metric.label_en} changed from the previous year.",
+                   confidence=0.7)
+
+
+def _text(lib: Library, intent: Intent, records: list[dict]) -> Answer:
+    import re
+
+    from gongkai import settings as gsettings
+    from qa.passages import doc_text, hits_by_doc, number_in, pick, residual_coverage
+
+    not_found = ("文件中没有找到相关内容，无法回答。", "The documents do not say; I cannot answer that.")
+    recs = records or lib.records
+    docs = [doc_text(r.get("doc"), lib.home, r) for r in recs]
+    docs = [d for d in docs if d is not None]
+    if not docs:
+        return decline(intent, "not_found", *not_found, confidence=0.5, route="retrieval")
+    if intent.english and not intent.text_kind:
+        return decline(intent, "not_found", *not_found, confidence=0.5, route="retrieval")
+    extra = [m.label_zh for m in intent.metrics] + [t for m in intent.metrics for t in m.zh[:2]]
+    try:
+        k = gsettings.load().top_k
+    except Exception:
+        k = 5
+    hits = hits_by_doc(intent.question, [d.doc for d in docs], lib.home, max(k, 5))
+    query = intent.residual if intent.residual.strip() else intent.question
+    picked = pick(query if not intent.english else intent.question, docs, intent.text_kind, extra, hits)
+    if not picked:
+        return decline(intent, "not_found", *not_found, confidence=0.6, route="retrieval")
+    best = picked[0]
+    res_cov = residual_coverage(query, best.sentence) if not intent.english else 1.0
+    digits = sum(c.isdigit() for c in best.sentence.text) / max(1, len(best.sentence.text))
+    if intent.text_kind:
+        threshold = 0.3
+        if intent.english and not any("\u4e00" <= c <= "\u9fff" for c in query):
+            threshold = 0.15
+        ok = (best.coverage >= threshold or (best.cue and best.coverage >= threshold * 0.6)) and res_cov >= 0.5
+    else:
+        ok = best.coverage >= 0.75 and res_cov >= 0.75 and digits < 0.25
+    if not ok:
+        return decline(intent, "not_found", *not_found, confidence=0.6, route="retrieval")
+    dt = next(d for d in docs if d.doc == best.sentence.doc)
+    cite = dt.document.span(best.sentence.first, best.sentence.last).citation()
+    value: object = best.clause
+    unit = None
+    how_much = re.search(r"多少|几|多大|how\s+much|how\s+many", intent.question, re.I)
+    if how_much and not intent.text_kind:
+        num, unit = number_in(best.sentence, query)
+        if num is not None:
+            value = num
+    dep = ""
+    rec = lib.record(best.sentence.doc)
+    if rec:
+        dep = (rec.get("department") or {}).get("value") or ""
+    if intent.english:
+        text = f"According to the {dep} disclosure (line {cite.get('line')}): {best.sentence.text}"
+    else:
+        text = f"根据{dep}的预算公开：{best.sentence.text}"
+    conf = min(0.85, 0.4 + best.coverage * 0.5 + (0.1 if best.cue else 0.0))
+    return Answer(intent.question, text, value, unit, citations=[cite], confidence=conf, route="retrieval",
+                  intent=intent.describe())
+
+
+def _ground(ans: Answer, intent: Intent, records: list[dict]) -> Answer:
+    if ans.declined:
+        return ans
+    quotes = [c.get("quote") or "" for c in ans.citations]
+    allowed = [intent.question] + [str(_year(r)) for r in records] + [str(c.get("line")) for c in ans.citations]
+    allowed += [str(((r.get("department") or {}).get("value") or "")) for r in records]
+    computed = list(ans.computed) + list(ans.notes)
+    computed += [c for c in _flag_numbers(ans.answer)]
+    g = grounding.check(ans.answer, quotes, computed, allowed)
+    if g.ok:
+        return ans
+    # unit conversions (元 → 万元) are computation too
+    scaled = []
+    for q in quotes:
+        for n in grounding.numbers(q):
+            try:
+                d = Decimal(n)
+            except Exception:
+                continue
+            scaled += [f"{(d / 10000):.2f}", f"{(d * 10000):.2f}"]
+    g = grounding.check(ans.answer, quotes, computed + scaled, allowed)
+    if g.ok:
+        return ans
+    out = decline(intent, "ungrounded", "答案中的数字在引用原文中找不到（" + "、".join(g.unsupported) + "），不予回答。",
+                  "A number in the answer is not in the cited passages (" + ", ".join(g.unsupported)
+                  + "); not answering.", confidence=0.3, route=ans.route)
+    out.citations = ans.citations
+    return out
+
+
+def _flag_numbers(answer: str) -> list[str]:
+    """Numbers inside the validator note of an answer (computed by the validator, not quoted)."""
+    import re
+
+    out = []
+    for m in re.finditer(r"(?:注意：文件自身数据存在不一致（|Note: the document's own figures disagree here \()(.*?)[）)]\W*$",
+                         answer):
+        out.append(m.group(1))
+    return out
+
+
+def _maybe_llm(lib: Library, intent: Intent, ans: Answer) -> Answer:
+    from gongkai import settings as gsettings
+
+    try:
+        cfg = gsettings.load()
+    except Exception:
+        return ans
+    if not cfg.llm_enabled or ans.declined:
+        return ans
+    from qa import llm
+
+    text = llm.generate(cfg, intent.question, ans.citations, ans.answer, ans.computed)
+    if not text:
+        ans.notes.append("llm: no answer, extractive answer kept")
+        return ans
+    allowed = [intent.question] + [str(c.get("line")) for c in ans.citations]
+    g = grounding.check(text, [c.get("quote") or "" for c in ans.citations], ans.computed + [ans.answer], allowed)
+    if not g.ok:
+        ans.notes.append("llm answer rejected: ungrounded numbers " + ", ".join(g.unsupported))
+        return ans
+    new = copy.copy(ans)
+    new.answer = text
+    new.route = "llm"
+    return new
+
+
+def to_json(obj: Any) -> Any:
+    return obj

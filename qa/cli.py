@@ -1,0 +1,34 @@
+"""`gongkai ask "QUESTION" [--json]` (argparse only; the handler imports qa.api when it runs)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("ask", help="answer a question from the ingested disclosures, with citations")
+    p.add_argument("question", help="the question, in Chinese or English")
+    p.add_argument("--json", action="store_true", help="print the answer object as JSON")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from qa.api import ask
+
+    question = (args.question or "").strip()
+    if not question:
+        print("error: empty question", file=sys.stderr)
+        return 2
+    result = ask(question)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        print(result["answer"])
+        for c in result.get("citations") or []:
+            where = f"p.{c['page']} " if c.get("page") else ""
+            quote = " ".join((c.get("quote") or "").split())
+            print(f"  [{c.get('doc')} {where}line {c.get('line')}] {quote[:160]}")
+        if result.get("declined"):
+            print(f"  (declined: {result.get('reason')})")
+    return 1 if result.get("declined") and result.get("reason") == "no_documents" else 0

@@ -1,0 +1,336 @@
+"""Text route: reasons, purposes, policy basis… answered with the supporting sentences, cited.
+
+Candidates come from hybrid retrieval (`ingest.search.search`, BM25 + dense, restricted to the
+documents of the units asked about); sentences of those documents are then scored by how much of
+the question they cover (character bigrams weighted by rarity) plus the cue the question asks for
+(主要用于 / 主要原因 / 依据…). The answer is the sentence (or the clause after the cue) and its
+citation is the lines it spans, quoted as printed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from qa.text import CJK, squeeze, to_decimal
+
+CUES = {
+    "reason": (r"主要原因(?:是|为|在于)?[:：]?", r"原因(?:是|为|在于)[:：]?", r"由于"),
+    "purpose": (r"主要用于[:：]?", r"用于[:：]?", r"用来"),
+    "basis": (r"(?:设立的)?政策依据[:：]?(?:本项目立项依据为[:：]?)?", r"立项依据为?[:：]?", r"依据[:：]?", r"根据"),
+    "duties": (r"主要职能", r"职责", r"负责"),
+    "goal": (r"绩效目标", r"目标"),
+    "structure": (r"下设", r"内设"),
+}
+STOP = set("的了是在有和与及或吗呢啊么什么多少哪个怎么如何请问一下这那其为对于我们你们他们它们就都也还要会能可")
+EN_HINTS = {
+    "village": "驻村", "training": "培训", "information": "信息化", "insurance": "保险", "assistance": "救助",
+    "retire": "离退休", "pension": "养老", "housing": "住房", "project": "项目", "reception": "公务接待",
+    "vehicle": "公务用车", "procurement": "政府采购", "basis": "依据", "carryover": "结转", "carried": "结转",
+    "reason": "原因", "why": "原因", "purpose": "用于", "used for": "用于", "duties": "职能", "function": "职能",
+    "responsib": "职责", "contact": "联系人", "accident": "意外伤害", "medical": "医疗", "fund": "资金",
+    "subsid": "补助", "increase": "增加", "decrease": "减少", "operating": "运行经费", "salary": "工资",
+    "salaries": "工资", "staff": "人员", "personnel": "人员经费", "basic": "基本支出", "supervision": "监管",
+    "publicity": "宣传", "network": "线路", "lease": "租赁", "goal": "目标", "target": "目标",
+    "sangong": "三公", "three public": "三公", "overseas": "出国", "office": "办公", "residents": "城乡居民",
+    "health": "卫生健康", "social security": "社会保障", "performance": "绩效",
+}
+_ITEM_START = re.compile(r"^(?:#+|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[、.．](?!\d)|"
+                         r"\d{1,2}[.．](?=\d{4}\s*年)|-\s)")
+# a sentence that only gives the reason/use of the previous one stays with it
+_CONTINUES = re.compile(r"^(?:主要原因|原因是|主要用于|其中[:：])")
+
+
+@dataclass
+class Sentence:
+    doc: str
+    text: str  # squeezed
+    first: int  # Line.no
+    last: int
+
+
+@dataclass
+class DocText:
+    doc: str
+    document: object  # ingest Document (or a light stand-in)
+    sentences: list[Sentence]
+    by_page_line: dict[tuple[int, int], int]
+
+
+_LOCK = threading.Lock()
+_DOCS: dict[tuple[str, str, str], DocText] = {}
+
+
+class _Line:
+    __slots__ = ("no", "text", "norm", "page", "page_line")
+
+    def __init__(self, no: int, text: str):
+        self.no, self.text, self.norm, self.page, self.page_line = no, text, text, None, None
+
+
+class _PlainDoc:
+    """Stand-in for a Document when the ingest store cannot give one (plain-text files only)."""
+
+    def __init__(self, doc: str, path: Path):
+        self.doc = doc
+        raw = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        self.lines = [_Line(i + 1, t) for i, t in enumerate(raw)]
+
+    def span(self, start: int, end: int | None = None):
+        end = end or start
+        quote = "\n".join(l.text.strip() for l in self.lines[start - 1 : end])
+
+        class _S:
+            def citation(s):  # noqa: N805
+                return {"doc": self.doc, "page": None, "line": start, "quote": quote}
+
+        return _S()
+
+
+def _load_document(doc: str, home: Path, record: dict | None):
+    try:
+        from ingest.store import Store
+
+        return Store(home).document(doc)
+    except Exception:  # the store is optional for the text route: fall back to the source file
+        path = Path((record or {}).get("path") or "")
+        if path.suffix.lower() in (".txt", ".md") and path.exists():
+            return _PlainDoc(doc, path)
+        raise
+
+
+def doc_text(doc: str, home: Path, record: dict | None = None) -> DocText | None:
+    key = (str(home), doc, str((record or {}).get("sha256") or ""))
+    with _LOCK:
+        hit = _DOCS.get(key)
+    if hit:
+        return hit
+    try:
+        document = _load_document(doc, home, record)
+    except Exception:
+        return None
+    tables = [(t.line_start, t.line_end) for t in getattr(document, "tables", []) or []
+              if getattr(t, "line_start", 0) and getattr(t, "line_end", 0)]
+    lines = [l for l in document.lines if not any(a <= l.no <= b for a, b in tables)]
+    sentences = split_sentences(doc, lines)
+    by_pl = {}
+    for line in document.lines:
+        if getattr(line, "page", None) is not None and getattr(line, "page_line", None) is not None:
+            by_pl[(line.page, line.page_line)] = line.no
+    dt = DocText(doc=doc, document=document, sentences=sentences, by_page_line=by_pl)
+    with _LOCK:
+        _DOCS[key] = dt
+    return dt
+
+
+def split_sentences(doc: str, lines) -> list[Sentence]:
+    out: list[Sentence] = []
+    buf, first, last = "", None, None
+
+    def flush():
+        nonlocal buf, first, last
+        if buf and first is not None:
+            if out and _CONTINUES.match(buf) and out[-1].doc == doc and len(out[-1].text) < 600:
+                prev = out[-1]
+                out[-1] = Sentence(doc, prev.text + buf, prev.first, last)
+            else:
+                out.append(Sentence(doc, buf, first, last))
+        buf, first, last = "", None, None
+
+    for line in lines:
+        raw = (getattr(line, "norm", None) or line.text or "").strip()
+        s = squeeze(raw.replace("\t", " "))
+        s = re.sub(r"</?[a-zA-Z][^>]*>|\*\*", "", s)
+        if not s:
+            continue
+        if buf and (_ITEM_START.match(raw) or len(buf) > 700):
+            flush()
+        pos = 0
+        for m in re.finditer(r"[。！？；;]", s):
+            piece = s[pos : m.end()]
+            if first is None:
+                first = line.no
+            buf += piece
+            last = line.no
+            flush()
+            pos = m.end()
+        rest = s[pos:]
+        if rest:
+            if first is None:
+                first = line.no
+            buf += rest
+            last = line.no
+    flush()
+    return out
+
+
+def _bigrams(text: str) -> list[str]:
+    chars = [c for c in text if CJK.match(c)]
+    grams = []
+    run = ""
+    for c in text:
+        if CJK.match(c):
+            run += c
+        else:
+            if run:
+                grams += [run[i : i + 2] for i in range(len(run) - 1)]
+            run = ""
+    if run:
+        grams += [run[i : i + 2] for i in range(len(run) - 1)]
+    del chars
+    return [g for g in grams if not (g[0] in STOP and g[1] in STOP)]
+
+
+def query_terms(question: str, extra: list[str]) -> list[str]:
+    q = question
+    for w in ("是多少", "什么", "为什么", "主要", "多少", "哪些", "哪个", "请问", "如何", "怎么"):
+        q = q.replace(w, " ")
+    low = question.lower()
+    hints = [zh for en, zh in EN_HINTS.items() if en in low]
+    text = " ".join([q, *extra, *hints])
+    nums = [n for n in re.findall(r"\d+\.\d+|\d{2,}", squeeze(question)) if not re.fullmatch(r"20\d\d", n)]
+    return list(dict.fromkeys(_bigrams(text) + nums))
+
+
+@dataclass
+class Picked:
+    sentence: Sentence
+    score: float
+    coverage: float
+    cue: bool
+    clause: str
+
+
+def pick(question: str, docs: list[DocText], kind: str | None, extra_terms: list[str],
+         hit_lines: dict[str, list[tuple[int, int, int]]] | None = None, top: int = 2) -> list[Picked]:
+    terms = query_terms(question, extra_terms)
+    if not terms and not hit_lines:
+        return []
+    sentences = [s for d in docs for s in d.sentences]
+    if not sentences:
+        return []
+    n = len(sentences)
+    df = {t: 0 for t in terms}
+    for s in sentences:
+        for t in terms:
+            if t in s.text:
+                df[t] += 1
+    idf = {t: math.log(1 + n / (1 + df[t])) * (3.0 if t[0].isdigit() else 1.0) for t in terms}
+    total = sum(idf.values()) or 1.0
+    cues = [re.compile(c) for c in CUES.get(kind or "", ())]
+    picked: list[Picked] = []
+    for s in sentences:
+        cover = sum(w for t, w in idf.items() if t in s.text) / total
+        cue = any(c.search(s.text) for c in cues) if cues else False
+        bonus = 0.0
+        for a, b, rank in (hit_lines or {}).get(s.doc, []):
+            if a <= s.first <= b or a <= s.last <= b:
+                bonus = max(bonus, 0.15 / (1 + rank))
+        score = (cover + (0.25 if cue else 0.0) + bonus - (0.1 if len(s.text) < 8 else 0.0)
+                 - 0.1 * max(0.0, len(s.text) / 400 - 1))
+        if score <= 0:
+            continue
+        picked.append(Picked(s, score, cover, cue, _clause(s.text, cues)))
+    picked.sort(key=lambda p: p.score, reverse=True)
+    return picked[:top]
+
+
+def _clause(text: str, cues: list[re.Pattern]) -> str:
+    for c in cues:
+        m = c.search(text)
+        if m and len(text) - m.end() >= 4:
+            return text[m.end():].rstrip("。；;")
+    return text.rstrip("。；;")
+
+
+def hits_by_doc(question: str, docs: list[str] | None, home: Path, k: int) -> dict[str, list[tuple[int, int, int]]]:
+    """Line ranges of the hybrid-retrieval hits, per document (empty when retrieval is unavailable)."""
+    try:
+        from ingest.search import search
+    except ImportError:
+        return {}
+    try:
+        hits = search(question, k=k, docs=docs, home=home)
+    except Exception:
+        return {}
+    out: dict[str, list[tuple[int, int, int]]] = {}
+    for rank, h in enumerate(hits):
+        span = h.chunk.span
+        a = span.line or 0
+        b = span.line_end or a
+        out.setdefault(h.chunk.doc, []).append((a, b, rank))
+    return out
+
+
+def to_doc_lines(dt: DocText, ranges: list[tuple[int, int, int]], page: int | None = None):
+    return ranges
+
+
+# --- stated year-on-year change for metrics the extraction has no change field for -----------
+
+_CHANGE = re.compile(r"比上年(?:预算)?(?:数)?(增加|减少|增长|下降)(\d+(?:\.\d+)?)万元[,，]?(?:(增长|下降)(\d+(?:\.\d+)?)%)?")
+
+
+def stated_change_in_text(dt: DocText, terms: list[str], kind: str) -> tuple[Decimal | None, Sentence | None]:
+    """The change vs the previous year stated right after one of `terms` (e.g. 项目支出…比上年预算增加 X 万元)."""
+    terms = [squeeze(t) for t in terms if t]
+    for s in dt.sentences:
+        for t in terms:
+            i = s.text.find(t)
+            if i < 0:
+                continue
+            m = _CHANGE.search(s.text, i + len(t))
+            if not m or m.start() - (i + len(t)) > 60 or "比上年" in s.text[i + len(t) : m.start()]:
+                continue
+            if kind == "percent":
+                if m.group(4) is None:
+                    continue
+                v = to_decimal(m.group(4))
+                sign = m.group(3)
+            else:
+                v = to_decimal(m.group(2))
+                sign = m.group(1)
+            if v is None:
+                continue
+            return (-v if sign in ("减少", "下降") else v), s
+    return None, None
+
+
+CUE_WORDS = re.compile(r"为什么|为何|什么原因|原因|主要用于|用于|用途|干什么|做什么|用来|是什么|什么|依据|根据|哪些|"
+                       r"有哪些|多少|是多少|主要|情况|请问|介绍|说明|具体|呢|吗|是|的|了")
+
+
+def residual_coverage(residual: str, sentence: Sentence) -> float:
+    """Share of the question's own words (not unit, metric or cue words) found in the sentence."""
+    terms = query_terms(CUE_WORDS.sub(" ", residual), [])
+    terms = [t for t in terms if not all(c in STOP for c in t)]
+    if not terms:
+        return 1.0
+    hit = sum(1 for t in terms if t in sentence.text)
+    if hit and len(terms) <= 3:
+        return max(0.5, hit / len(terms))
+    return hit / len(terms)
+
+
+_UNIT_AFTER = re.compile(r"^(万元/人|元/人|万元|元|万人|人次|人|%|个|辆|台|套|平方米|次|场|种|家)")
+
+
+def number_in(sentence: Sentence, question: str) -> tuple[float | None, str | None]:
+    """The figure a how-much question asks for: the first number after the question's last word found."""
+    text = sentence.text
+    terms = query_terms(CUE_WORDS.sub(" ", question), [])
+    pos = 0
+    for t in terms:
+        i = text.rfind(t)
+        if i >= 0:
+            pos = max(pos, i + len(t))
+    for m in re.finditer(r"(?<![\d.])\d+(?:\.\d+)?", text[pos:]):
+        if re.fullmatch(r"20\d\d", m.group(0)) and text[pos + m.end(): pos + m.end() + 1] == "年":
+            continue
+        unit = _UNIT_AFTER.match(text[pos + m.end():])
+        return float(m.group(0)), (unit.group(1) if unit else None)
+    return None, None

@@ -1,0 +1,227 @@
+"""The extraction records QA answers from, kept warm per $GONGKAI_HOME.
+
+Records are read ONLY through the export JSON contract (`extract.store.load_records`). The cache
+is keyed by the records directory's listing (names, sizes, mtimes), so a newly ingested or removed
+document is seen on the next question without a restart.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from qa.lexicon import Metric
+from qa.text import to_decimal
+from qa.units import UnitIndex
+
+# tables whose rows are looked up by printed name (表1/表4/表10 are read through fixed paths)
+ROW_TABLES = ("表6", "表3", "表5", "表2", "表7", "表11")
+ROW_COLUMNS = ("total", "amount")
+
+
+@dataclass
+class Figure:
+    """One value read from a record, with the evidence it came from."""
+
+    doc: str
+    department: str
+    fiscal_year: int | None
+    metric: Metric
+    value: Any  # Decimal for amounts, int for counts, str for text
+    path: str
+    evidence: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # disagreements / validator flags
+    flagged: bool = False
+
+
+@dataclass
+class Library:
+    home: Path
+    records: list[dict]
+    units: UnitIndex
+    row_names: set[str]
+    function_names: dict[str, str]  # code → name as printed by the records
+
+    def record(self, doc: str) -> dict | None:
+        return next((r for r in self.records if r.get("doc") == doc), None)
+
+
+_LOCK = threading.Lock()
+_CACHE: dict[str, tuple[tuple, Library]] = {}
+
+
+def resolve_home(home: Path | str | None) -> Path:
+    if home is None:
+        from gongkai.settings import home as default_home
+
+        return default_home()
+    return Path(home).expanduser().resolve()
+
+
+def _signature(home: Path) -> tuple:
+    d = home / "records"
+    try:
+        entries = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(d)
+                         if e.name.endswith(".json"))
+    except FileNotFoundError:
+        entries = []
+    return tuple(entries)
+
+
+def load_library(home: Path | str | None = None) -> Library:
+    h = resolve_home(home)
+    sig = _signature(h)
+    key = str(h)
+    with _LOCK:
+        hit = _CACHE.get(key)
+        if hit and hit[0] == sig:
+            return hit[1]
+    from extract.store import load_records
+
+    records = load_records(h)
+    lib = Library(home=h, records=records, units=UnitIndex.from_records(records), row_names=set(),
+                  function_names={})
+    for r in records:
+        for tid in ROW_TABLES:
+            for row in ((r.get("tables") or {}).get(tid) or {}).get("rows", []):
+                for name in (row.get("name"), row.get("extra")):
+                    if isinstance(name, str) and 2 <= len(name) <= 60 and not name.isdigit() and name not in (
+                            "合计", "总计", "小计"):
+                        lib.row_names.add(name)
+        for path in ("expenditure", "fiscal"):
+            for item in (r.get(path) or {}).get("by_function") or []:
+                code, name = leaf_value(item.get("code")), leaf_value(item.get("name"))
+                if code and name:
+                    lib.function_names.setdefault(str(code), str(name))
+    with _LOCK:
+        _CACHE[key] = (sig, lib)
+    return lib
+
+
+def leaf_value(leaf: Any) -> Any:
+    return leaf.get("value") if isinstance(leaf, dict) else leaf
+
+
+def node(record: dict, path: str) -> Any:
+    cur: Any = record
+    for part in path.split("."):
+        if not isinstance(cur, dict) or part not in cur:
+            return None
+        cur = cur[part]
+    return cur
+
+
+def _coerce(value: Any, metric: Metric) -> Any:
+    if value is None:
+        return None
+    if metric.kind == "text":
+        return str(value)
+    d = to_decimal(value)
+    if d is None:
+        return None
+    if metric.kind == "count" and d == d.to_integral_value():
+        return int(d)
+    return d
+
+
+def _same(a: Any, b: Any) -> bool:
+    da, db = to_decimal(a), to_decimal(b)
+    if da is not None and db is not None:
+        return da == db
+    return str(a) == str(b)
+
+
+def figure(record: dict, metric: Metric) -> Figure | None:
+    """The figure for `metric` in `record` (None when the document does not state it)."""
+    doc = record.get("doc", "")
+    dep = str(leaf_value(record.get("department")) or doc)
+    year = leaf_value(record.get("fiscal_year"))
+    try:
+        year = int(year) if year is not None else None
+    except (TypeError, ValueError):
+        year = None
+    if metric.function_code:
+        return _function_figure(record, metric, doc, dep, year)
+    if metric.row:
+        return _row_figure(record, metric, doc, dep, year)
+    found: list[tuple[str, Any, list]] = []
+    for path in metric.paths:
+        leaf = node(record, path)
+        if isinstance(leaf, dict) and "value" in leaf:
+            value = _coerce(leaf.get("value"), metric)
+            if value is not None:
+                found.append((path, value, list(leaf.get("evidence") or [])))
+    if not found:
+        return None
+    path, value, evidence = found[0]
+    fig = Figure(doc, dep, year, metric, value, path, evidence[:2])
+    for other_path, other_value, other_ev in found[1:]:
+        if _same(other_value, value):
+            # the same figure stated again (e.g. table and narrative): cite it too
+            for ev in other_ev[:1]:
+                if ev not in fig.evidence:
+                    fig.evidence.append(ev)
+            break
+        fig.notes.append(f"{other_path}={other_value}")
+        for ev in other_ev[:1]:
+            fig.evidence.append(ev)
+        fig.flagged = True
+        break
+    _validator_flags(record, fig)
+    return fig
+
+
+def _function_figure(record: dict, metric: Metric, doc: str, dep: str, year) -> Figure | None:
+    items = node(record, metric.paths[0]) or []
+    for item in items:
+        code = leaf_value(item.get("code"))
+        name = leaf_value(item.get("name"))
+        if str(code) == metric.function_code or (name and name == metric.label_zh):
+            amount = item.get("amount") or {}
+            value = _coerce(amount.get("value"), metric)
+            if value is None:
+                continue
+            fig = Figure(doc, dep, year, metric, value, f"{metric.paths[0]}.{metric.function_code}",
+                         list(amount.get("evidence") or [])[:2])
+            _validator_flags(record, fig, extra_paths=(metric.paths[0],))
+            return fig
+    return None
+
+
+def _row_figure(record: dict, metric: Metric, doc: str, dep: str, year) -> Figure | None:
+    tables = record.get("tables") or {}
+    rows = [(tid, row) for tid in ROW_TABLES for row in (tables.get(tid) or {}).get("rows", [])]
+    exact = [(t, r) for t, r in rows if metric.row in (r.get("name"), r.get("extra"))]
+    loose = [] if exact or len(metric.row) < 4 else [
+        (t, r) for t, r in rows if any(isinstance(x, str) and metric.row in x for x in (r.get("name"), r.get("extra")))]
+    for tid, row in exact or loose:
+        if True:
+            values = row.get("values") or {}
+            for col in ROW_COLUMNS:
+                leaf = values.get(col)
+                if isinstance(leaf, dict) and leaf.get("value") is not None:
+                    value = _coerce(leaf["value"], metric)
+                    return Figure(doc, dep, year, metric, value, f"tables.{tid}.{metric.row}.{col}",
+                                  list(leaf.get("evidence") or [])[:2])
+    return None
+
+
+def _validator_flags(record: dict, fig: Figure, extra_paths: tuple[str, ...] = ()) -> None:
+    paths = {fig.path, *extra_paths}
+    for check in record.get("validation") or []:
+        if check.get("status") != "mismatch":
+            continue
+        if paths & set(check.get("paths") or []):
+            fig.flagged = True
+            desc = check.get("description") or check.get("id")
+            diff = check.get("difference")
+            fig.notes.append(f"{desc}" + (f" (lhs {check.get('lhs')}, rhs {check.get('rhs')}, diff {diff})"
+                                          if diff is not None else ""))
+
+
+def decimal_or_none(value: Any) -> Decimal | None:
+    return to_decimal(value)

@@ -1,0 +1,277 @@
+"""Question understanding: units, year, metric(s), operation, and whether it is a text question.
+
+Works on the question alone plus the library's unit index and row names; no model is needed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from qa.lexicon import METRICS, STANDARD_ROWS, Metric, function_metric, function_metrics, row_metric
+from qa.text import is_english
+from qa.units import Mention, Unit, UnitIndex
+
+# bare words that name a procurement part only in a procurement context
+_CONTEXT = {
+    "procurement.goods": ("采购", "procurement", "purchas"),
+    "procurement.works": ("采购", "procurement", "purchas"),
+    "procurement.services": ("采购", "procurement", "purchas"),
+}
+
+TEXT_TRIGGERS = [
+    ("reason", r"为什么|为何|原因|怎么回事|why|reason|explain|cause"),
+    ("purpose", r"用于|用途|用在|干什么|做什么|用来|干嘛|what\s+(?:is|are|was|were)\s+.{0,60}\bfor\s*\??\s*$|used\s+for|"
+                r"purpose|spent\s+on\s+what|what\s+for|intended\s+for|pay\s+for"),
+    ("basis", r"依据|根据什么|文件依据|政策来源|basis|legal\s+ground|which\s+document|according\s+to\s+what"),
+    ("duties", r"职能|职责|负责什么|主要工作|responsibilit|duties|mandate|what\s+does\s+.{0,40}\bdo\b"),
+    ("goal", r"绩效目标|目标是|工作目标|target|goal|objective"),
+    ("structure", r"机构设置|内设机构是|哪些科室|哪些处室|which\s+offices|what\s+offices|organi[sz]ation"),
+]
+
+CHANGE = (r"(?:比|较|与|和|相比|对比)\s*(?:上年|去年|上一年|前一年|上年度)|同比|上年相比|增减|变化|变动|增幅|降幅|"
+          r"增长率|下降率|增长了|增加了|减少了|下降了|多了多少|少了多少|涨了|降了|"
+          r"(?:previous|last|prior|preceding)\s+year|year[- ]on[- ]year|\byoy\b|\bchanged?\b|\bincrease[ds]?\b|"
+          r"\bdecrease[ds]?\b|\bgr[eo]w\b|\bgrowth\b|\brise\b|\brose\b|\bfell\b|\bfall\b|\bdrop(?:ped)?\b|"
+          r"\bup\s+or\s+down\b")
+CHANGE_PCT = r"增长率|下降率|增幅|降幅|百分之|%|幅度|百分比|percent|percentage|\brate\b|by\s+how\s+many\s+percent"
+RANK_MAX = r"更高|更多|更大|更贵|最高|最多|最大|最贵|第一|highest|most|largest|biggest|greatest|\btop\b|\bmax"
+RANK_MIN = r"更低|更少|更小|更省|最低|最少|最小|最省|lowest|least|smallest|fewest|\bmin"
+RANK_ALL = r"排名|排序|排行|从高到低|从低到高|从大到小|从小到大|\brank|\border\b|\bsort"
+WHICH = r"哪(?:个|家|一家|些|一个|几家|个单位|个部门)|哪里|\bwhich\b|\bwho\b"
+RATIO = (r"占.{0,16}(?:比例|比重|百分之|%|多少|几成)|占比|比例|比重|百分比|百分之几|"
+         r"\bshare\b|percentage|proportion|percent\s+of|what\s+fraction|\bratio\b|\bportion\b")
+MULTIPLE = r"几倍|多少倍|倍数|times\s+(?:as|more|larger|bigger|higher)|how\s+many\s+times"
+AVERAGE = r"平均|均值|\baverage\b|\bmean\b"
+DIFF = (r"how\s+much\s+(?:more|less|higher|lower|bigger|smaller)\b|\bmore\b.{0,40}\bthan\b|\bless\b.{0,40}\bthan\b|相差|差额|差多少|差距|多多少|少多少|高多少|低多少|多出|高出|低于|高于|差值|相比.{0,6}(?:多|少)|"
+        r"比.{1,16}(?:多|少|高|低)|\bdifference\b|\bmore\s+than\b|\bless\s+than\b|\bhigher\s+than\b|"
+        r"\blower\s+than\b|\bgap\b|\bexceed|\bcompared?\s+(?:to|with)\b|\bvs\.?\b|\bversus\b")
+SUM = (r"合计|总共|一共|加起来|之和|总和|共计|合起来|加总|总额|一起|两家|三家|四家|所有|全部|"
+       r"\btotal\b|\bcombined\b|\btogether\b|\bsum\b|\baltogether\b|\badd\s+up\b|\bin\s+all\b|\ball\b")
+YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)\s*(年度|年|fy)?(?!底|末|\d)", re.I)
+PREV_YEAR = r"去年|上年|上一年|上年度|last\s+year|previous\s+year|prior\s+year"
+
+QUESTION_WORDS = re.compile(
+    r"是多少|多少|是什么|什么|几|吗|呢|请问|的|了|是|有|请|告诉我|查询|一下|how\s+much|how\s+many|what|is|was|the")
+
+
+@dataclass
+class Intent:
+    question: str
+    english: bool
+    units: list[Unit] = field(default_factory=list)
+    unknown_units: list[str] = field(default_factory=list)
+    ancestor_only: list[str] = field(default_factory=list)
+    year: int | None = None
+    previous_year: bool = False
+    metrics: list[Metric] = field(default_factory=list)
+    op: str = "lookup"  # lookup|sum|difference|ratio|multiple|max|min|rank|average|change|text
+    change_kind: str = "amount"  # amount | percent
+    text_kind: str | None = None  # reason|purpose|basis|duties|goal|structure
+    all_units: bool = False
+    residual: str = ""  # the question without unit/metric words (for retrieval)
+    has_unit_mention: bool = False
+
+    def describe(self) -> dict:
+        return {"units": [u.department for u in self.units], "unknown_units": self.unknown_units,
+                "year": self.year, "metrics": [m.key for m in self.metrics], "op": self.op,
+                "change_kind": self.change_kind, "text_kind": self.text_kind, "all_units": self.all_units}
+
+
+def _norm(q: str) -> str:
+    q = unicodedata.normalize("NFKC", q or "")
+    return q.replace("“", "\"").replace("”", "\"")
+
+
+class Vocabulary:
+    """Every term that names a metric: static lexicon, function classes, row names of the records."""
+
+    def __init__(self, function_names: dict[str, str] | None = None, row_names: set[str] | None = None):
+        terms: list[tuple[str, Metric, bool]] = []  # (term, metric, latin)
+        for m in METRICS:
+            for t in m.zh:
+                terms.append((_norm(t), m, False))
+            for t in m.en:
+                terms.append((t.lower(), m, True))
+        fmetrics = {m.function_code: m for m in function_metrics()}
+        for code, name in (function_names or {}).items():
+            fmetrics[code] = function_metric(code, name)
+        for m in fmetrics.values():
+            for t in m.zh:
+                terms.append((_norm(t), m, False))
+            for t in m.en:
+                terms.append((t.lower(), m, True))
+        static = {t for t, _, _ in terms}
+        for name in sorted(set(STANDARD_ROWS) | set(row_names or ())):
+            n = _norm(name)
+            if n not in static and len(n) >= 2:
+                terms.append((n, row_metric(name), False))
+        # longest first; ties keep the static lexicon first (stable sort)
+        self.terms = sorted(terms, key=lambda t: len(t[0]), reverse=True)
+
+    def match(self, q: str, mask: list[bool]) -> list[tuple[int, int, Metric, str]]:
+        low = q.lower()
+        found = []
+        for term, metric, latin in self.terms:
+            start = 0
+            hay = low if latin else q
+            while True:
+                i = hay.find(term, start)
+                if i < 0:
+                    break
+                j = i + len(term)
+                start = i + 1
+                if latin and ((i > 0 and hay[i - 1].isalnum()) or (j < len(hay) and hay[j].isalpha()
+                                                                    and hay[j] not in "s")):
+                    continue
+                if any(mask[i:j]):
+                    continue
+                need = _CONTEXT.get(metric.key)
+                if need and term in ("货物", "货物类", "工程类", "服务类", "goods", "works", "services") and not any(
+                        w in low for w in need):
+                    continue
+                for k in range(i, j):
+                    mask[k] = True
+                found.append((i, j, metric, term))
+        found.sort(key=lambda f: f[0])
+        return found
+
+
+def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
+    q = _norm(question).strip()
+    english = is_english(q)
+    intent = Intent(question=question, english=english)
+    mask = [False] * len(q)
+    mentions: list[Mention] = units.find(q)
+    seen: set[str] = set()
+    for m in mentions:
+        for k in range(m.start, m.end):
+            mask[k] = True
+        if m.kind == "unknown":
+            intent.unknown_units.append(m.text)
+            continue
+        intent.has_unit_mention = True
+        for u in m.units:
+            if u.doc not in seen:
+                seen.add(u.doc)
+                intent.units.append(u)
+    # mask English department words so they do not read as metrics ("health" in a bureau name)
+    low = q.lower()
+    for phrase in ("medical insurance bureau", "medical security bureau", "healthcare security bureau",
+                   "health care security bureau", "health insurance bureau", "healthcare security administration",
+                   "medical insurance administration", "health security bureau"):
+        for mm in re.finditer(re.escape(phrase), low):
+            for k in range(mm.start(), mm.end()):
+                mask[k] = True
+    # years
+    for ym in YEAR.finditer(q):
+        intent.year = int(ym.group(1))
+        for k in range(ym.start(), ym.end()):
+            mask[k] = True
+    matches = vocab.match(q, mask)
+    metrics: list[Metric] = []
+    for _, _, metric, _ in matches:
+        if metric.key not in {m.key for m in metrics}:
+            metrics.append(metric)
+    intent.metrics = metrics
+    masked = "".join("□" if mask[i] else c for i, c in enumerate(q))
+    intent.residual = re.sub(r"□+", " ", masked)
+    lowm = masked.lower()
+    unmasked = q.lower()
+    for kind, rx in TEXT_TRIGGERS:
+        if re.search(rx, unmasked if kind == "structure" else lowm, re.I):
+            intent.text_kind = kind
+            break
+    intent.metrics = metrics = _merge_qualifiers(q, matches)
+    if (intent.text_kind is None and not english and metrics and all(m.kind != "text" for m in metrics)
+            and re.search(DESCRIBE, lowm) and not re.search(HOW_MUCH, lowm)):
+        intent.text_kind = "describe"
+    if re.search(PREV_YEAR, lowm, re.I) and not re.search(CHANGE, lowm, re.I):
+        intent.previous_year = True
+    intent.op = _operation(lowm, intent)
+    if intent.op in ("max", "min", "rank", "average") or (
+            intent.op in ("sum",) and not intent.units and not intent.has_unit_mention):
+        intent.all_units = not intent.units
+    return intent
+
+
+DESCRIBE = r"是什么|有哪些|哪些|是哪|什么"
+HOW_MUCH = r"多少|几|多大|多高|金额|数额|规模|比例|占比|比重|排名|最高|最低|最多|最少|哪家|哪个单位|合计|差"
+GENERIC_TOTALS = {"expenditure.total", "income.total"}
+GENERAL_BUDGET = {"income.general_budget", "fiscal.general_budget", "fiscal.income_total"}
+_GAP = re.compile(r"^(?:\s|的|中|之|里|其中|里面|预算|\bof\b|\bin\b|\bfor\b|\bthe\b|\bon\b|\bbudget\b|:|：|、|"
+                  r"[()（）])*$", re.I)
+
+
+def _merge_qualifiers(q: str, matches: list) -> list[Metric]:
+    """Adjacent terms that qualify each other become one metric (一般公共预算 + 卫生健康支出 → the class
+    in the general budget; 政府采购 + 服务类 → procurement of services; X + 支出预算 → X)."""
+    from qa.lexicon import function_metric
+
+    items = [[i, j, m] for i, j, m, _ in matches]
+    changed = True
+    while changed and len(items) > 1:
+        changed = False
+        for a in range(len(items) - 1):
+            (i1, j1, m1), (i2, j2, m2) = items[a], items[a + 1]
+            if not _GAP.match(q[j1:i2]):
+                continue
+            merged = None
+            if m1.key in GENERAL_BUDGET and m2.function_code:
+                merged = function_metric(m2.function_code, m2.label_zh, fiscal=True)
+            elif m2.key in GENERAL_BUDGET and m1.function_code:
+                merged = function_metric(m1.function_code, m1.label_zh, fiscal=True)
+            elif m2.key in GENERIC_TOTALS and m1.unit == "万元" and m1.key not in GENERIC_TOTALS:
+                merged = m1
+            elif m1.key in GENERIC_TOTALS and m2.unit == "万元" and m2.key not in GENERIC_TOTALS and \
+                    not m2.function_code:
+                merged = m2
+            elif m2.parent == m1.key or (m1.key == "sangong.total" and m2.key.startswith("sangong.")):
+                merged = m2
+            elif m1.parent == m2.key and q[j1:i2].strip() == "":
+                merged = m1
+            if merged is not None:
+                items[a: a + 2] = [[i1, j2, merged]]
+                changed = True
+                break
+    out: list[Metric] = []
+    for _, _, m in items:
+        if m.key not in {x.key for x in out}:
+            out.append(m)
+    return out
+
+
+def _operation(m: str, intent: Intent) -> str:
+    n_units, n_metrics = len(intent.units), len(intent.metrics)
+    if intent.text_kind:
+        if not (intent.text_kind == "goal" and n_metrics):
+            return "text"
+    if re.search(CHANGE, m, re.I) and not re.search(RANK_ALL, m, re.I) and not (
+            re.search(WHICH, m, re.I) and (re.search(RANK_MAX, m, re.I) or re.search(RANK_MIN, m, re.I))):
+        intent.change_kind = "percent" if re.search(CHANGE_PCT, m, re.I) else "amount"
+        return "change"
+    if re.search(RANK_ALL, m, re.I):
+        return "rank"
+    which = re.search(WHICH, m, re.I)
+    if re.search(RANK_MAX, m, re.I) and (which or n_units != 1):
+        return "max"
+    if re.search(RANK_MIN, m, re.I) and (which or n_units != 1):
+        return "min"
+    if re.search(MULTIPLE, m, re.I):
+        return "multiple"
+    if re.search(RATIO, m, re.I):
+        return "ratio"
+    if re.search(AVERAGE, m, re.I):
+        return "average"
+    if re.search(DIFF, m, re.I) and (n_units >= 2 or n_metrics >= 2):
+        return "difference"
+    if re.search(SUM, m, re.I) and (n_units >= 2 or n_metrics >= 2 or (n_units == 0 and not
+                                                                       intent.has_unit_mention)):
+        if n_units == 0 and n_metrics == 1 and not re.search(r"所有|全部|几家|四家|三家|两家|\ball\b|\bcombined\b|"
+                                                             r"\btogether\b|\baltogether\b|一共|总共|加起来", m, re.I):
+            return "lookup"
+        return "sum"
+    if which and n_units == 0:
+        return "max"
+    return "lookup"
