@@ -16,6 +16,8 @@ from extract.schema import BudgetRecord, Change, Citation, Leaf
 
 NUM = r"(\d+(?:\.\d+)?)"
 UP_DOWN = r"(增加|减少|增长|下降|持平)"
+# a short stretch of words between a subject and its figure ("…经费财政拨款预算为"), never a change phrase
+_FILL = r"(?:(?!比|较|增|减|下降|上升|其中)[^,;:。\d]){0,14}?"
 
 
 class Text:
@@ -89,10 +91,10 @@ def _window(t: Text, anchor: re.Match | None, size: int = 400) -> tuple[int, int
 
 def _staffing(t: Text, r: BudgetRecord) -> None:
     s = r.staffing
-    m = t.search(r"编制数(?:为)?" + NUM)
+    m = t.search(r"(?:编制数|编制人数|核定编制(?:数)?)(?:为|共)?" + NUM)
     s.authorized = t.leaf(m, 1, kind="int") if m and "." not in m.group(1) else Leaf()
     a, b = _window(t, m, 160) if m else (0, len(t.text))
-    s.actual = t.leaf(t.search(r"实有(?:人数|人员)(?:为)?(\d+)人", a, b), 1, kind="int")
+    s.actual = t.leaf(t.search(r"实有(?:人数|人员)(?:为|共)?(\d+)(?:人|名)", a, b), 1, kind="int")
     act = t.search(r"在职(?:人员)?(\d+)人(?:,?(增加|减少)(\d+)人)?", a, b)
     s.active = t.leaf(act, 1, kind="int")
     if act and act.group(3):
@@ -157,7 +159,7 @@ _SANGONG_ITEMS = {
 
 
 def _sangong(t: Text, r: BudgetRecord) -> None:
-    m = t.search(r"“?三公”?经费(?:预算)?(?:数|支出)?(?:为|共计)?" + NUM + "万元")
+    m = t.search(r"“?三公”?经费" + _FILL + NUM + "万元")
     if m:
         r.sangong_narrative.total = t.leaf(m, 1)
         a, b = m.end(), min(len(t.text), m.end() + 200)
@@ -177,7 +179,7 @@ def _sangong(t: Text, r: BudgetRecord) -> None:
 
 
 def _operating(t: Text, r: BudgetRecord) -> None:
-    m = t.search(r"机关运行经费(?:财政拨款)?(?:预算)?(?:为|共计)?" + NUM + r"万元(?:,?比上年(?:预算)?" + UP_DOWN + NUM
+    m = t.search(r"机关运行经费" + _FILL + NUM + r"万元(?:,?比上年(?:预算)?" + UP_DOWN + NUM
                  + r"万元,?" + UP_DOWN + NUM + "%)?")
     r.operating_expenses = t.leaf(m, 1)
     r.operating_expenses_change = _change(t, m, 3, 2, 5, 4)
@@ -185,7 +187,7 @@ def _operating(t: Text, r: BudgetRecord) -> None:
 
 def _procurement(t: Text, r: BudgetRecord) -> None:
     p = r.procurement
-    m = t.search(r"政府采购(?:预算)?(?:总额)?(?:为)?" + NUM + "万元")
+    m = t.search(r"政府采购(?:预算)?(?:总额|金额)?(?:为|共|共计|合计)?" + NUM + "万元")
     p.total = t.leaf(m, 1)
     a = m.start() if m else 0
     p.goods = t.leaf(t.search(r"政府采购货物(?:类)?(?:预算)?" + NUM + "万元", a), 1)

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from extract.amounts import clean, decimals, split_amounts
+from extract.catalog import class_code
 
 _TOKEN = re.compile(r"(?:(?<=\s)|^)-\d[\d.]*|\d[\d.]*|[^\d\s]+")
 _TOTAL_LABELS = ("合计", "总计")
@@ -90,6 +91,9 @@ def _isnum(tok: str) -> bool:
     return tok[0].isdigit() or (tok[0] == "-" and len(tok) > 1 and tok[1].isdigit())
 
 
+_BRACKET_CODE = re.compile(r"[\[【(（]\s*(\d{3,7})\s*[\]】)）]")
+
+
 def _piece(no: int, raw: str, norm: str) -> _Piece:
     cells = None
     if "\t" in raw:
@@ -99,7 +103,7 @@ def _piece(no: int, raw: str, norm: str) -> _Piece:
         inner = inner[1:] if inner.startswith("|") else inner
         inner = inner[:-1] if inner.endswith("|") else inner
         cells = [clean(c).strip() for c in inner.split("|")]
-    s = clean(norm if norm is not None else raw)
+    s = _BRACKET_CODE.sub(r"\1 ", clean(norm if norm is not None else raw))
     toks = _TOKEN.findall(s)
     i = 0
     while i < len(toks) and _isnum(toks[i]):
@@ -223,6 +227,13 @@ def parse_rows(lines, start: int, end: int) -> list[Row]:
             continue
         total = _is_total(p.text)
         codes = codes_lead or codes_trail
+        if not codes and not total and (pending is None or pending.amounts) and (p.lead or p.trail):
+            named = class_code(p.text.replace(" ", ""))
+            if named:  # a 类 row printed by its name only
+                codes = [named]
+                if rev:
+                    codes_trail = codes
+                    trail_tokens = p.trail
         if codes or total:
             if rev:
                 # printed right-to-left: amounts before the name; any printed after the code go last

@@ -180,3 +180,31 @@ def test_negative_amount_keeps_its_sign():
     assert rec.sangong.total.value == D("-1.27")
     check = next(c for c in rec.validation if c.id == "sangong.total=sum(items)")
     assert check.status == "mismatch"
+
+
+def test_template_variants_class_rows_by_name_bracketed_codes_older_income_labels():
+    text = "\n".join([
+        "科目 合计 基本支出 项目支出",
+        "社会保障和就业支出 30.00 30.00",  # a 类 row printed by name only
+        "[2080501]行政单位离退休 30.00 30.00",
+        "合计 30.00 30.00",
+        "收入 支出",
+        "一、一般公共预算拨款收入 30.00 208 社会保障和就业支出 30.00",
+        "本年收入合计 30.00",
+        "收入总计 30.00 支出总计 30.00",
+    ])
+    rec = build_record(document(text, tables={"表3": (1, 4), "表1": (5, 8)}))
+    assert [(i.code.value, i.amount.value) for i in rec.expenditure.by_function] == [("208", D("30.00"))]
+    row = next(r for r in rec.tables["表3"].rows if r.code == "2080501")
+    assert row.values["total"].value == D("30.00")
+    assert rec.income.general_budget.value == D("30.00") and rec.income.current_year.value == D("30.00")
+
+
+def test_narrative_wording_variants():
+    text = "本单位核定编制 12 名，实有人员 11 名。\n2024 年“三公”经费支出预算为 3.20 万元。\n" \
+           "机关运行经费预算为 5.50 万元，比上年减少 0.50 万元，下降 8.33%。\n政府采购预算共计 9.00 万元。"
+    rec = build_record(document(text))
+    assert rec.staffing.authorized.value == 12 and rec.staffing.actual.value == 11
+    assert rec.sangong_narrative.total.value == D("3.20")
+    assert rec.operating_expenses.value == D("5.50") and rec.operating_expenses_change.percent.value == D("-8.33")
+    assert rec.procurement.total.value == D("9.00")

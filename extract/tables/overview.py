@@ -10,15 +10,15 @@ from extract.tables.labeled import class_values, is_reversed, label_values, squa
 
 # Left-side labels of the national template → keys (matched on the label with spaces removed).
 INCOME_LABELS: list[tuple[str, re.Pattern]] = [
-    ("current_year", re.compile(r"^一、?本年收入")),
-    ("general_budget", re.compile(r"^1[.、]?一般公共预算(拨款)?$")),
+    ("current_year", re.compile(r"^(一、?)?本年收入(合计|小计)?$")),
+    ("general_budget", re.compile(r"^(1[.、]?|一、?)一般公共预算(拨款)?(收入)?$")),
     ("general_own", re.compile(r"^(其中:?)?一般财力")),
     ("upper_transfer", re.compile(r"^上级一般公共预算安排(的)?转移支付")),
-    ("gov_fund", re.compile(r"^2[.、]?(政府性)?基金预算拨款")),
-    ("state_capital", re.compile(r"^3[.、]?国有资本经营预算拨款")),
-    ("special_account", re.compile(r"^4[.、]?财政专户")),
-    ("unit_funds", re.compile(r"^5[.、]?单位资金")),
-    ("carryover", re.compile(r"^二、?上年结转")),
+    ("gov_fund", re.compile(r"^(2[.、]?|二、?)(政府性)?基金预算(拨款)?(收入)?$")),
+    ("state_capital", re.compile(r"^(3[.、]?|三、?)国有资本经营预算(拨款)?(收入)?$")),
+    ("special_account", re.compile(r"^(4[.、]?|四、?)财政专户(核拨|管理资金)?(收入)?$")),
+    ("unit_funds", re.compile(r"^(5[.、]?|五、?)单位资金(收入)?$")),
+    ("carryover", re.compile(r"^(二、?|[六七八]、?)?上年结转(结余)?(资金)?$")),
     ("carryover_fiscal", re.compile(r"^1[.、]?财政拨款结转")),
     ("carryover_nonfiscal", re.compile(r"^2[.、]?非财政拨款")),
     ("income_total", re.compile(r"^收入总计")),
