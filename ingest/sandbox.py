@@ -20,6 +20,8 @@ import multiprocessing as mp
 import os
 import signal
 import sys
+import threading
+from multiprocessing import spawn
 import traceback
 from typing import Any, Callable
 
@@ -36,10 +38,11 @@ class ParserError(BrokenFile):
 PRELOAD = ["ingest.errors", "ingest.document", "pdfplumber", "pypdfium2"]
 
 _CTX: Any = None
+_PROCESS: Any = None
 
 
 def _context():
-    global _CTX
+    global _CTX, _PROCESS
     if _CTX is None:
         method = os.environ.get("GONGKAI_SANDBOX_START", "")
         if not method:
@@ -47,8 +50,65 @@ def _context():
         ctx = mp.get_context(method)
         if method == "forkserver":
             ctx.set_forkserver_preload(PRELOAD)
+        _PROCESS = _process_class(ctx)
         _CTX = ctx
     return _CTX
+
+
+_LAUNCH_GUARD = threading.Lock()
+
+
+def _preparation_data_without_main(name):
+    data = _ORIGINAL_PREPARATION_DATA(name)
+    data.pop("init_main_from_path", None)
+    data.pop("init_main_from_name", None)
+    return data
+
+
+_ORIGINAL_PREPARATION_DATA = spawn.get_preparation_data
+
+
+def _launch_without_main(launch, popen, process_obj):
+    """Launch a child that does not re-import the parent's __main__ (a `-c`/stdin script, a
+    notebook, or an unguarded user script would fail or re-run there): the isolated function
+    always lives in an importable module."""
+    with _LAUNCH_GUARD:
+        spawn.get_preparation_data = _preparation_data_without_main
+        try:
+            return launch(popen, process_obj)
+        finally:
+            spawn.get_preparation_data = _ORIGINAL_PREPARATION_DATA
+
+
+def _process_class(ctx):
+    """Module-level Process classes (they are pickled by reference into the child)."""
+    return {"forkserver": _ForkServerProcess, "spawn": _SpawnProcess}.get(ctx.get_start_method(), ctx.Process)
+
+
+if sys.platform != "win32":
+    from multiprocessing import context as _mpctx
+    from multiprocessing import popen_forkserver as _pfs
+    from multiprocessing import popen_spawn_posix as _pss
+
+    class _ForkServerPopen(_pfs.Popen):
+        def _launch(self, process_obj):
+            return _launch_without_main(_pfs.Popen._launch, self, process_obj)
+
+    class _SpawnPopen(_pss.Popen):
+        def _launch(self, process_obj):
+            return _launch_without_main(_pss.Popen._launch, self, process_obj)
+
+    class _ForkServerProcess(_mpctx.ForkServerProcess):
+        @staticmethod
+        def _Popen(process_obj):
+            return _ForkServerPopen(process_obj)
+
+    class _SpawnProcess(_mpctx.SpawnProcess):
+        @staticmethod
+        def _Popen(process_obj):
+            return _SpawnPopen(process_obj)
+else:  # pragma: no cover - Windows: the standard spawn process
+    _ForkServerProcess = _SpawnProcess = None
 
 
 def _limit_memory(memory_mb: int | None) -> None:
@@ -119,7 +179,7 @@ def run_isolated(fn: Callable, *args: Any, timeout_s: float | None, memory_mb: i
     ctx = _context()
     label = _label(fn, args)
     recv_conn, send_conn = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(send_conn, fn, args, kwargs, memory_mb), daemon=True)
+    proc = _PROCESS(target=_child, args=(send_conn, fn, args, kwargs, memory_mb), daemon=True)
     proc.start()
     send_conn.close()
     try:
