@@ -102,12 +102,20 @@ def _parse_pdf(p: Path, fn):
     return run_isolated(fn, str(p), timeout_s=s.parse_timeout_s, memory_mb=s.parse_memory_mb)
 
 
+# Characters a budget disclosure is made of: ASCII, Latin-1, CJK (incl. Kangxi radicals, symbols,
+# full-width forms), common punctuation/symbols, and the scripts of bilingual regions (Cyrillic,
+# Arabic/Uyghur, Tibetan, Mongolian). Anything else in bulk means the text layer is garbage.
+_IMPLAUSIBLE = re.compile(r"[^\t\n\x20-\x7e\xa0-\xff\u0400-\u04ff\u0600-\u06ff\u0f00-\u0fff\u1800-\u18af"
+                          r"\u2000-\u27bf\u2e80-\u2fdf\u3000-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                          r"\ufb50-\ufdff\ufe30-\ufe4f\ufe70-\ufefc\uff00-\uffef]")
+
+
 def _check_garbled(doc: Document, p: Path) -> None:
     text = "".join(l.norm for l in doc.lines)
     if not text:
         return
     cid = len(re.findall(r"\(cid:\d+\)", text))
-    bad = text.count("\ufffd") + cid * 6
+    bad = cid * 6 + len(_IMPLAUSIBLE.findall(text))  # unmapped fonts also come out as random code points
     if bad / max(1, len(text)) > 0.2:
         raise GarbledText(f"{p.name}: the text layer is garbled ({'(cid:NN) glyphs' if cid else 'undecodable characters'}); "
                           "the file's fonts carry no usable Unicode mapping — OCR would be needed", path=str(p))
