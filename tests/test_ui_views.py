@@ -67,7 +67,7 @@ def test_answer_shows_value_unit_sources_and_validator_flag():
 
 def test_declined_answer_is_marked():
     md, sources, flags = answer.render({"answer": "文件未列明该数据。", "value": None, "declined": True, "citations": []})
-    assert "declined" in md and "文件未列明该数据" in md
+    assert "【未能回答 declined】" in md and "文件未列明该数据" in md
     assert sources == [] and flags == []
 
 
@@ -136,7 +136,7 @@ def test_validation_rows_worst_first_with_numbers_and_evidence():
     assert [r["raw_status"] for r in rows] == ["mismatch", "pass"]
     assert (rows[0]["lhs"], rows[0]["rhs"], rows[0]["difference"]) == ("300.50", "290.50", "10.00")
     assert "L.20" in rows[0]["evidence"] and "支出总计 300.50" in rows[0]["evidence"]
-    assert records.validation_summary(RECORD) == "❌ 1 mismatch · ✅ 1 pass"
+    assert records.validation_summary(RECORD) == "1 mismatch · 1 pass"
 
 
 def test_compare_rows_cite_each_value():

@@ -43,7 +43,7 @@ def render(answer: dict, records: dict[str, dict] | None = None) -> tuple[str, l
 
     lines: list[str] = []
     if answer.get("declined"):
-        lines.append("**⚠️ 未能回答（declined）**")
+        lines.append("**【未能回答 declined】**")
         lines.append("")
         lines.append(str(answer.get("answer") or "The documents do not state this."))
     else:
@@ -57,8 +57,7 @@ def render(answer: dict, records: dict[str, dict] | None = None) -> tuple[str, l
         lines.append("")
         for f in flags:
             status = f.get("status")
-            icon = "❌" if status == "mismatch" else "≈"
-            lines.append(f"> {icon} 校验{'不符' if status == 'mismatch' else '舍入差'}（validator {status}）："
+            lines.append(f"> **【校验{'不符' if status == 'mismatch' else '舍入差'} validator {status}】** "
                          f"{f.get('description') or f.get('id')} — {rec.fmt(f.get('lhs'))} vs {rec.fmt(f.get('rhs'))}"
                          f"（差 {rec.fmt(f.get('difference'))}）")
     if sources:

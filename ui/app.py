@@ -103,19 +103,30 @@ def record_html(record: dict | None) -> str:
 
 
 def validation_html(record: dict | None) -> str:
+    """Checks that did not pass first (with numbers and evidence); passing checks folded below."""
     rows = rec.validation_rows(record)
     if not rows:
         return "<p>No validation results.</p>"
     summary = html.escape(rec.validation_summary(record))
-    body = []
-    for r in rows:
-        body.append(
-            f"<tr class='gk-v-{html.escape(str(r['raw_status']))}'><td>{html.escape(r['status'])}</td>"
-            f"<td><code>{html.escape(r['check'])}</code><br>{html.escape(r['description'])}</td>"
-            f"<td>{html.escape(r['lhs'])}</td><td>{html.escape(r['rhs'])}</td><td>{html.escape(r['difference'])}</td>"
-            f"<td class='gk-ev'>{html.escape(r['evidence'])}</td></tr>")
-    return (f"<p><b>{summary}</b></p><table class='gk-table gk-validation'><thead><tr><th>status</th><th>identity</th>"
-            f"<th>lhs</th><th>rhs</th><th>difference</th><th>evidence</th></tr></thead><tbody>{''.join(body)}</tbody></table>")
+
+    def table(rs: list[dict]) -> str:
+        body = []
+        for r in rs:
+            body.append(
+                f"<tr class='gk-v-{html.escape(str(r['raw_status']))}'><td>{html.escape(r['status'])}</td>"
+                f"<td><code>{html.escape(r['check'])}</code><br>{html.escape(r['description'])}</td>"
+                f"<td>{html.escape(r['lhs'])}</td><td>{html.escape(r['rhs'])}</td><td>{html.escape(r['difference'])}</td>"
+                f"<td class='gk-ev'>{html.escape(r['evidence'])}</td></tr>")
+        return ("<table class='gk-table gk-validation'><thead><tr><th>status</th><th>identity</th><th>lhs</th>"
+                f"<th>rhs</th><th>difference</th><th>evidence</th></tr></thead><tbody>{''.join(body)}</tbody></table>")
+
+    flagged = [r for r in rows if r["raw_status"] != "pass"]
+    passed = [r for r in rows if r["raw_status"] == "pass"]
+    out = [f"<p><b>{summary}</b></p>"]
+    out.append(table(flagged) if flagged else "<p>Every identity that could be checked holds.</p>")
+    if passed:
+        out.append(f"<details class='gk-srctable'><summary>通过 {len(passed)} passing checks</summary>{table(passed)}</details>")
+    return "".join(out)
 
 
 def compare_frame(home: Path, path: str):
@@ -134,10 +145,12 @@ def compare_frame(home: Path, path: str):
 
 def settings_markdown(s: gsettings.Settings) -> str:
     pub = s.public()
-    llm = f"on — `{pub['llm_base_url']}` model `{pub['llm_model'] or '(default)'}`" if s.llm_enabled else "off"
+    llm = (f"on — <code>{html.escape(pub['llm_base_url'])}</code> model <code>{html.escape(pub['llm_model'] or '(default)')}</code>"
+           if s.llm_enabled else "off")
     key = "set (hidden)" if s.llm_api_key else "not set"
-    return (f"**LLM endpoint:** {llm} · **API key:** {key} · **retrieval depth (top_k):** {pub['top_k']} · "
-            f"**embedder:** `{pub['embedder']}` · **upload limit:** {pub['max_upload_mb']} MB")
+    items = [("LLM endpoint", llm), ("API key", key), ("retrieval depth (top_k)", pub["top_k"]),
+             ("embedder", f"<code>{html.escape(str(pub['embedder']))}</code>"), ("upload limit", f"{pub['max_upload_mb']} MB")]
+    return "<div class='gk-settings'>" + " · ".join(f"<b>{k}:</b> {v}" for k, v in items) + "</div>"
 
 
 # -- the app ------------------------------------------------------------------------------------
@@ -187,9 +200,9 @@ def build(home: Path | None = None):
                         result = convs.get(sid, home).ask(q)
                         md, srcs, _flags = ans.render(result, rec.load(home))
                     except GongkaiError as exc:
-                        md, srcs = f"**⚠️ {html.escape(str(exc))}**", []
+                        md, srcs = f"**【错误 error】** {html.escape(str(exc))}", []
                     except backend.Missing as exc:
-                        md, srcs = f"**⚠️ {html.escape(str(exc))}**", []
+                        md, srcs = f"**【不可用 unavailable】** {html.escape(str(exc))}", []
                     history.append({"role": "assistant", "content": md})
                     labels = [label for label, _ in srcs]
                     return ("", history, sid, gr.update(choices=labels, value=None), [c for _, c in srcs],
@@ -221,7 +234,7 @@ def build(home: Path | None = None):
             # ---------------------------------------------------------------- Library
             with gr.Tab("文件库 Library", id="library"):
                 limit = gsettings.load().max_upload_mb
-                gr.Markdown(f"Upload budget disclosures: **PDF, .txt or .md**, up to **{limit} MB** each. "
+                gr.Markdown(f"Upload budget disclosures: <b>PDF, .txt or .md</b>, up to <b>{limit} MB</b> each. "
                             "Each file is parsed, indexed and extracted; a bad file gets a clear reason and "
                             "nothing already in the library is affected.")
                 with gr.Row():
@@ -247,7 +260,8 @@ def build(home: Path | None = None):
                 with gr.Row():
                     dl_one = gr.Button("下载本文件 Download this document", elem_id="gk-dl-one")
                     dl_all = gr.Button("下载全部 Download all documents", elem_id="gk-dl-all")
-                download = gr.File(label="Download", elem_id="gk-download", interactive=False, file_count="multiple")
+                download = gr.File(label="Download", elem_id="gk-download", interactive=False, file_count="multiple",
+                                   visible=False)
                 with gr.Accordion("校验 Validation — the document's own arithmetic", open=False,
                                   elem_id="gk-validation-acc"):
                     validation_box = gr.HTML(elem_id="gk-validation")
@@ -271,7 +285,7 @@ def build(home: Path | None = None):
                         chosen, name = [records[doc]], doc
                     if not chosen:
                         raise gr.Error("No extracted records yet.")
-                    return [str(p) for p in exports.export(chosen, fmt_, home, name)]
+                    return gr.update(value=[str(p) for p in exports.export(chosen, fmt_, home, name)], visible=True)
 
                 dl_one.click(lambda d, f: on_download(d, f, False), [ext_doc, fmt], download)
                 dl_all.click(lambda d, f: on_download(d, f, True), [ext_doc, fmt], download)
@@ -350,19 +364,22 @@ def build(home: Path | None = None):
                     staged = uploads.stage(path, safe, home)
                     info = backend.ingest_file(staged, home,
                                                lambda frac, msg, i=i: progress(((i + frac), len(files)), desc=f"{shown}: {msg}"))
-                    lines.append(f"- ✅ **{html.escape(shown)}** → `{info.get('doc')}`"
-                                 + (f" · {info['department']}" if info.get("department") else "")
-                                 + (f" · {info['fiscal_year']}" if info.get("fiscal_year") else "")
-                                 + (f" · {info['tables']} tables" if info.get("tables") is not None else "")
-                                 + (f" · {info['chunks']} chunks" if info.get("chunks") is not None else "")
-                                 + (f" · validation: {info['validation']}" if info.get("validation") else ""))
+                    tables = info.get("tables")
+                    n_tables = len(tables) if isinstance(tables, list) else tables
+                    bits = [f"`{info.get('doc')}`", info.get("department"), info.get("fiscal_year"),
+                            f"{n_tables} tables" if n_tables is not None else None,
+                            f"{info['chunks']} chunks" if info.get("chunks") is not None else None,
+                            f"validation: {info['validation']}" if info.get("validation") else None,
+                            info.get("note"),
+                            f"extraction {info['extraction']}" if info.get("extraction") not in (None, "ok") else None]
+                    lines.append(f"- **成功 OK** {html.escape(shown)} → " + " · ".join(html.escape(str(b)) for b in bits if b))
                 except (GongkaiError, backend.Missing) as exc:
                     reason = getattr(exc, "reason", "error")
                     msg = str(exc)
                     msg = msg[len(shown):].lstrip(": ") if msg.startswith(shown) else msg
-                    lines.append(f"- ❌ **{html.escape(shown)}** — {html.escape(msg)} (`{reason}`)")
+                    lines.append(f"- **失败 FAILED** {html.escape(shown)} — {html.escape(msg)} (`{reason}`)")
                 except Exception as exc:  # noqa: BLE001 - one bad file must not break the batch or the app
-                    lines.append(f"- ❌ **{html.escape(shown)}** — unexpected error: {html.escape(type(exc).__name__)}: "
+                    lines.append(f"- **失败 FAILED** {html.escape(shown)} — unexpected error: {html.escape(type(exc).__name__)}: "
                                  f"{html.escape(str(exc))}")
             progress((len(files), len(files)), desc="done")
             return ("\n".join(lines), *refresh(current))
@@ -377,7 +394,7 @@ def build(home: Path | None = None):
                 backend.remove_document(doc, home)
                 msg = f"Removed `{doc}`."
             except (GongkaiError, backend.Missing, KeyError, FileNotFoundError) as exc:
-                msg = f"❌ Could not remove `{doc}`: {html.escape(str(exc))}"
+                msg = f"**失败 FAILED** could not remove `{doc}`: {html.escape(str(exc))}"
             return (msg, *refresh(current))
 
         remove_btn.click(on_remove, [remove_pick, ext_doc], [remove_status, *refresh_outs], concurrency_limit=1)

@@ -32,7 +32,13 @@ def list_documents(home: Path) -> list[dict]:
 
 
 def remove_document(doc: str, home: Path) -> None:
-    _store(home).remove(doc)
+    """Remove a document, its chunks, index entries and record; KeyError if it is not in the library."""
+    try:
+        from ingest.service import remove_document as remove
+    except ImportError as exc:
+        raise Missing("the ingest stage (ingest.service) is not installed") from exc
+    if not remove(doc, home):
+        raise KeyError(f"{doc}: no such document")
 
 
 def conversation(home: Path) -> Any:
@@ -47,16 +53,45 @@ def conversation(home: Path) -> Any:
 
 
 def ingest_file(path: Path, home: Path, progress: Progress | None = None) -> dict:
-    """Parse, index and extract one file; returns {doc, department, fiscal_year, tables, chunks, validation}."""
+    """Parse, index and extract one file; returns the ingest result as a dict (doc, department,
+    fiscal_year, tables, chunks, status, extraction, validation). Raises GongkaiError on a bad file."""
     progress = progress or (lambda frac, msg: None)
     try:
-        from ingest import api as ingest_api
+        from ingest.document import sha256_file
+        from ingest.service import ingest_file as ingest_one
+        from ingest.store import Store
     except ImportError as exc:
-        raise Missing("the ingest stage (ingest.api) is not installed") from exc
-    progress(0.1, "parsing")
-    result = ingest_api.ingest_file(path, home=home)
-    progress(0.9, "indexed")
-    return dict(result or {})
+        raise Missing("the ingest stage (ingest.service) is not installed") from exc
+    store = Store(home)
+    same = store.find_by_sha(sha256_file(path))
+    if same:
+        path.unlink(missing_ok=True)
+        entry = store.catalog().get(same, {})
+        return {**entry, "doc": same, "status": "unchanged", "note": "already in the library"}
+    progress(0.05, "parsing, indexing, extracting")
+    result = ingest_one(path, store)
+    if not result.ok:
+        path.unlink(missing_ok=True)
+        raise _error(result.reason, result.message or f"{path.name}: could not be ingested")
+    out = result.to_dict()
+    try:
+        from ui.records import load, validation_summary
+
+        out["validation"] = validation_summary(load(home).get(result.doc))
+    except Exception:  # noqa: BLE001 - the summary is informative only
+        pass
+    return out
+
+
+def _error(reason: str | None, message: str):
+    from ingest import errors
+
+    for cls in vars(errors).values():
+        if isinstance(cls, type) and issubclass(cls, errors.GongkaiError) and cls.reason == reason:
+            return cls(message)
+    err = errors.GongkaiError(message)
+    err.reason = reason or "error"
+    return err
 
 
 def warm(home: Path) -> None:

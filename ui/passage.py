@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 CONTEXT_LINES = 12  # lines shown either side in a text document
-MAX_PAGE_LINES = 120
+MAX_PAGE_LINES = 60
 
 
 def find_line_index(doc: Any, citation: dict) -> int | None:
@@ -73,7 +73,9 @@ def _section_title(doc: Any, line_no: int) -> str:
     if best is not None:
         bits.append(best.title)
     if table is not None:
-        bits.append(f"{table.id} {table.title}" + (f"（单位：{table.unit}）" if table.unit else ""))
+        label = f"{table.id} {table.title}"
+        bits = [b for b in bits if b.strip() not in (label, table.title, table.id)]
+        bits.append(label + (f"（单位：{table.unit}）" if table.unit else ""))
     return " › ".join(bits)
 
 
@@ -88,8 +90,8 @@ def context_html(doc: Any, citation: dict) -> str:
     cited = doc.lines[idx]
     if cited.page is not None:
         window = [i for i, l in enumerate(doc.lines) if l.page == cited.page]
-        if len(window) > MAX_PAGE_LINES:
-            window = [i for i in window if abs(i - idx) <= MAX_PAGE_LINES // 2]
+        if len(window) > MAX_PAGE_LINES:  # a long page: the part around the cited lines
+            window = [i for i in window if -MAX_PAGE_LINES // 3 <= i - idx <= 2 * MAX_PAGE_LINES // 3]
         where = f"page {cited.page}, line {cited.page_line}"
     else:
         lo, hi = max(0, idx - CONTEXT_LINES), min(len(doc.lines), max(marks) + CONTEXT_LINES + 1)
@@ -102,6 +104,8 @@ def context_html(doc: Any, citation: dict) -> str:
     rows = []
     for i in window:
         l = doc.lines[i]
+        if not l.text.strip() and i not in marks:
+            continue  # blank lines carry no text; line numbers keep the position
         num = f"{l.page_line}" if l.page is not None else f"{l.no}"
         text = l.text
         if i in marks:
@@ -138,8 +142,8 @@ CSS = """
 .gk-passage-head{margin-bottom:6px}
 .gk-section{color:#666;font-size:90%}
 .gk-page{max-height:520px;overflow:auto;border:1px solid #ddd;border-radius:6px;background:#fff}
-.gk-page table{border-collapse:collapse;width:100%;font-size:13px;font-family:'WenQuanYi Zen Hei',sans-serif}
-.gk-page td{padding:1px 6px;border:none;vertical-align:top;white-space:pre-wrap;color:#222}
+.gk-page table{border-collapse:collapse;width:100%;margin:0 !important;border:none !important;font-size:13px;font-family:'WenQuanYi Zen Hei',sans-serif}
+.gk-page td{padding:1px 6px;border:none !important;vertical-align:top;white-space:pre-wrap;color:#222}
 .gk-ln{color:#999;text-align:right;width:3em;user-select:none}
 .gk-cited{background:#fff8d6}
 .gk-page mark{background:#ffd54a;color:#000;padding:0 1px}

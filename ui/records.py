@@ -48,8 +48,9 @@ COUNT_PATHS = {"staffing.authorized", "staffing.actual", "staffing.active", "sta
                "assets.vehicles", "staffing.offices", "staffing.subordinate_units"}
 
 STATUS_ORDER = ["mismatch", "rounding", "insufficient_data", "pass"]
-STATUS_LABEL = {"pass": "✅ pass", "rounding": "≈ rounding", "mismatch": "❌ mismatch",
-                "insufficient_data": "… insufficient data"}
+# Plain-text labels (emoji need a font most servers lack; CJK and Latin always render).
+STATUS_LABEL = {"pass": "通过 pass", "rounding": "舍入 rounding", "mismatch": "不符 mismatch",
+                "insufficient_data": "数据不足 insufficient"}
 
 
 def label(path: str) -> str:
@@ -106,8 +107,9 @@ def cite(c: dict) -> str:
     return " · ".join(parts) + (f" “{quote}”" if quote else "")
 
 
-def cite_all(evidence: list[dict]) -> str:
-    return " | ".join(cite(c) for c in evidence)
+def cite_all(evidence: list[dict], limit: int = 3) -> str:
+    shown = " | ".join(cite(c) for c in evidence[:limit])
+    return shown + (f" | +{len(evidence) - limit} more" if len(evidence) > limit else "")
 
 
 def fmt(value: Any) -> str:
@@ -130,7 +132,7 @@ def doc_title(record: dict | None, doc: str) -> str:
 
 
 def validation_summary(record: dict | None) -> str:
-    """e.g. '❌ 2 mismatch · ≈ 1 rounding · ✅ 14 pass'; 'not extracted' when there is no record."""
+    """e.g. '2 mismatch · 1 rounding · 14 pass'; 'not extracted' when there is no record."""
     if not record:
         return "not extracted"
     checks = record.get("validation") or []
@@ -142,7 +144,7 @@ def validation_summary(record: dict | None) -> str:
     parts = []
     for s in STATUS_ORDER + sorted(set(counts) - set(STATUS_ORDER)):
         if counts.get(s):
-            parts.append(f"{STATUS_LABEL.get(s, s).split(' ')[0]} {counts[s]} {s}")
+            parts.append(f"{counts[s]} {s}")
     return " · ".join(parts)
 
 
@@ -267,7 +269,7 @@ def compare_rows(records: dict[str, dict], path: str) -> list[dict]:
         rows.append({"doc": doc, "department": str(dept or doc), "fiscal_year": fmt(year),
                      "value": value if isinstance(value, (int, float)) else None,
                      "shown": fmt(value), "evidence": cite_all(evidence),
-                     "flag": "; ".join(f"❌ {c.get('id')}" for c in flags)})
+                     "flag": "; ".join(f"不符 mismatch: {c.get('id')}" for c in flags)})
     return rows
 
 
