@@ -264,6 +264,15 @@ def validate(record: BudgetRecord) -> list[Check]:
         if code in m1 or code in m3:
             ck.equal(f"表1.{code}=表3.{code}", f"功能分类 {code}: 表1 = 表3",
                      (f"tables.表1.{code}", m1.get(code, ("", None))[1]), (f"tables.表3.{code}.total", m3.get(code, ("", None))[1]))
+    # 表2 (income by subject) and 表3 (expenditure by subject) cover the same money: same code, same total
+    t2, t3 = t.get("表2"), t.get("表3")
+    if t2 and t3 and t2.status == "parsed" and t3.status == "parsed":
+        rows2 = {r.code: r for r in t2.rows if r.code and "total" in r.values}
+        rows3 = {r.code: r for r in t3.rows if r.code and "total" in r.values}
+        for code in sorted(set(rows2) & set(rows3), key=lambda c: (len(c), c)):
+            ck.equal(f"表2.{code}=表3.{code}", f"{rows3[code].name} ({code}): 表2 总计 = 表3 合计",
+                     (f"tables.表2.{code}.total", rows2[code].values["total"]),
+                     (f"tables.表3.{code}.total", rows3[code].values["total"]))
     f = r.fiscal
     if f.income_total.known or f.expenditure_total.known:
         ck.equal("表4.income_total=表4.expenditure_total", "表4 收入总计 = 支出总计",
