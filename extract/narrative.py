@@ -80,7 +80,7 @@ def extract_narrative(doc, record: BudgetRecord, table_ranges: list[tuple[int, i
     _procurement(t, record)
     _assets(t, record)
     _performance(t, record)
-    _contact(doc, record)
+    _contact(t, record)
 
 
 def _window(t: Text, anchor: re.Match | None, size: int = 400) -> tuple[int, int]:
@@ -230,15 +230,11 @@ def _performance(t: Text, r: BudgetRecord) -> None:
         p.funding_other = t.leaf(t.search(r"其他资金(?:\(万元\))?其他" + NUM, a, b), 1)
 
 
-_CONTACT = re.compile(r"联系人[\s|:：]*([^\s\d|:：，,、；;。]{2,20}?)[\s|，,、；;]*联系电话[:：]?[\s|]*([\d\-－]{5,})")
+_CONTACT = r"联系人[:：]?([^\d:：,，、;；。|()（）]{2,20}?)[,，、;；]?联系电话[:：]?(\d[\d\-－]{4,}\d)"
 
 
-def _contact(doc, r: BudgetRecord) -> None:
-    for line in doc.lines:
-        src = (line.text or "").replace("\t", " | ")
-        m = _CONTACT.search(src)
-        if m:
-            cite = Citation(**doc.span(line.no).citation())
-            r.contact.name = Leaf(value=m.group(1), evidence=[cite])
-            r.contact.phone = Leaf(value=m.group(2), evidence=[cite])
-            return
+def _contact(t: Text, r: BudgetRecord) -> None:
+    m = t.search(_CONTACT)
+    if m:
+        r.contact.name = t.leaf(m, 1, kind="text")
+        r.contact.phone = t.leaf(m, 2, kind="text")

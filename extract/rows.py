@@ -215,11 +215,16 @@ def parse_rows(lines, start: int, end: int) -> list[Row]:
                 pending = None
             elif rows and amts:
                 last = rows[-1]
-                if last.amounts and decimals(last.amounts[-1 if not last.reversed else 0]) < 2 and len(p.lead) == 1 \
-                        and p.lead[0].isdigit() and len(p.lead[0]) <= 2:
-                    i = -1 if not last.reversed else 0
-                    last.amounts[i] = last.amounts[i] + ("" if last.amounts[i].endswith(".") or "." in last.amounts[i] else ".") + p.lead[0]
+                i = -1 if not last.reversed else 0
+                head = p.lead[0]
+                if last.amounts and "." in last.amounts[i] and decimals(last.amounts[i]) < 2 and head.isdigit() \
+                        and len(head) <= 2 - decimals(last.amounts[i]):
+                    # an amount split across lines ("110.1" / "0", "149.2" / "4 …"): join the pieces
+                    last.amounts[i] = last.amounts[i] + head
                     last.lines.append(p.no)
+                    rest = _amounts(p.lead[1:])
+                    if rest and all("." in a for a in rest) and not last.reversed:
+                        last.amounts.extend(rest)
                 elif rows[-1].lines and p.no - rows[-1].lines[-1] <= 2 and not last.reversed \
                         and all("." in a for a in amts):  # a cell wrapped onto its own line (not a page number)
                     last.amounts.extend(amts)
