@@ -240,7 +240,16 @@ def parse_rows(lines, start: int, end: int) -> list[Row]:
                     codes_trail = codes
                     trail_tokens = p.trail
         if codes or total:
-            if rev:
+            # a single-line row shows its own direction: amounts after the name (normal) or before it
+            lead_amt, trail_amt = any("." in t for t in p.lead), any("." in t for t in trail_tokens)
+            row_rev = rev
+            if codes_lead and trail_amt and not lead_amt:
+                row_rev = False
+            elif (codes_trail or (total and not codes)) and lead_amt and not trail_amt:
+                row_rev = True
+            elif total and not codes and trail_amt and not lead_amt:
+                row_rev = False
+            if row_rev:
                 # printed right-to-left: amounts before the name; any printed after the code go last
                 after = _amounts(trail_tokens) if codes_trail else (_amounts(p.trail) if total and p.lead else [])
                 amts = list(reversed(after)) + _amounts(p.lead if codes_trail or total or not codes_lead else p.trail)
@@ -250,7 +259,7 @@ def parse_rows(lines, start: int, end: int) -> list[Row]:
                 amts = _amounts(trail_tokens if not codes_trail else trail_tokens)
                 if total and not amts and p.lead:
                     amts = _amounts(p.lead)
-            row = Row(lines=[p.no], codes=codes or [], name=p.text, reversed=rev, total=total and not codes)
+            row = Row(lines=[p.no], codes=codes or [], name=p.text, reversed=row_rev, total=total and not codes)
             if amts:
                 finish(row, amts)
                 pending = None
