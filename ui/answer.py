@@ -60,12 +60,18 @@ def render(answer: dict, records: dict[str, dict] | None = None) -> tuple[str, l
             lines.append(f"> **【校验{'不符' if status == 'mismatch' else '舍入差'} validator {status}】** "
                          f"{f.get('description') or f.get('id')} — {rec.fmt(f.get('lhs'))} vs {rec.fmt(f.get('rhs'))}"
                          f"（差 {rec.fmt(f.get('difference'))}）")
+    notes = [str(n) for n in answer.get("notes") or [] if n]
+    if notes:
+        lines.append("")
+        lines.append("> **【注 notes】** " + "；".join(notes[:5]))
     if sources:
         lines.append("")
         lines.append("**来源 Sources**（点击右侧来源查看原文）")
         for label, _ in sources:
             lines.append(f"- {label}")
     meta = []
+    if answer.get("declined") and answer.get("reason"):
+        meta.append(f"reason: {answer['reason']}")
     if answer.get("route"):
         meta.append(f"route: {answer['route']}")
     if answer.get("confidence") is not None:

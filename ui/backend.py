@@ -95,13 +95,16 @@ def _error(reason: str | None, message: str):
 
 
 def warm(home: Path) -> None:
+    """Load the records (qa) and then the search index and embedder, so the first answer is quick."""
+    try:
+        from qa.api import warm as warm_qa
+
+        warm_qa(home)
+    except ImportError:
+        pass
     try:
         from ingest.search import search
     except ImportError:
         return
     if list_documents(home):
         search("预算", k=1, home=home)
-    try:
-        import qa.api  # noqa: F401
-    except ImportError:
-        pass
