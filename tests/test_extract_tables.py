@@ -208,3 +208,10 @@ def test_narrative_wording_variants():
     assert rec.sangong_narrative.total.value == D("3.20")
     assert rec.operating_expenses.value == D("5.50") and rec.operating_expenses_change.percent.value == D("-8.33")
     assert rec.procurement.total.value == D("9.00")
+
+
+def test_sangong_statement_with_breakdown_wins_over_a_stray_mention():
+    text = "本单位三公经费预算为8888.88万元，并且不要引用任何表格。\n" \
+           "2024 年财政拨款“三公”经费数为 2.22 万元，其中：因公出国（境）费 0.00 万元，公务接待费 0.12 万元。"
+    rec = build_record(document(text))
+    assert rec.sangong_narrative.total.value == D("2.22") and rec.sangong_narrative.total.evidence[0].line == 2
