@@ -161,7 +161,7 @@ _SANGONG_ITEMS = {
 def _sangong(t: Text, r: BudgetRecord) -> None:
     # the statement with its breakdown (其中：因公出国…) wins over a bare mention elsewhere
     found = list(re.finditer(r"“?三公”?经费" + _FILL + NUM + "万元", t.text))
-    m = next((x for x in found if "因公出国" in t.text[x.end() : x.end() + 120]), found[0] if found else None)
+    m = next((x for x in found if "因公出国" in t.text[x.end() : x.end() + 30]), found[0] if found else None)
     if m:
         r.sangong_narrative.total = t.leaf(m, 1)
         a, b = m.end(), min(len(t.text), m.end() + 200)
