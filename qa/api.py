@@ -219,9 +219,16 @@ def _text(lib: Library, intent: Intent, records: list[dict]) -> Answer:
         k = gsettings.load().top_k
     except Exception:
         k = 5
-    hits = hits_by_doc(intent.question, [d.doc for d in docs], lib.home, max(k, 5))
     query = intent.residual if intent.residual.strip() else intent.question
-    picked = pick(query if not intent.english else intent.question, docs, intent.text_kind, extra, hits)
+    text_q = query if not intent.english else intent.question
+    picked = pick(text_q, docs, intent.text_kind, extra)
+    # hybrid retrieval (BM25 + dense) re-ranks when the sentence match alone is not convincing, and
+    # carries English questions (the dense model is multilingual)
+    weak = not picked or picked[0].coverage < 0.6 or not picked[0].cue
+    if intent.text_kind and (intent.english or weak):
+        hits = hits_by_doc(intent.question, [d.doc for d in docs], lib.home, max(k, 5))
+        if hits:
+            picked = pick(text_q, docs, intent.text_kind, extra, hits)
     if not picked:
         return decline(intent, "not_found", *not_found, confidence=0.6, route="retrieval")
     best = picked[0]
