@@ -364,7 +364,7 @@ def validate(record: BudgetRecord) -> list[Check]:
             parts = [(c, v) for c, v in row.values.items() if c != "total" and v.known]
             if "total" in row.values and parts:
                 name = row.code or row.level
-                ck.sum(f"表7.{name}.total=sum(columns)", f"表7 {row.name[:20]} {row.extra or ''}: 项目支出合计 = sum of its columns".replace("  ", " "),
+                ck.sum(f"表7.{name}.total=sum(columns)", f"表7 {row.name[:20]}{' ' + row.extra[:30] if row.extra else ''}: 项目支出合计 = sum of its columns",
                        (f"tables.表7.{name}.total", row.values["total"]),
                        [(f"tables.表7.{name}.{c}", v) for c, v in parts])
     # narrative internal sums
