@@ -106,9 +106,10 @@ def verify_qa_item(corpus: Corpus, item: dict[str, Any]) -> list[str]:
     if item.get("answer_value") is not None and not evidence:
         problems.append(f"{iid}: answerable item without evidence")
     for ev in evidence:
-        reason = check_evidence(corpus, docs[0] if len(docs) == 1 else None, ev)
-        if reason:
-            problems.append(f"{iid}: {reason}")
+        for cand in [ev, *(ev.get("alt") or [])]:
+            reason = check_evidence(corpus, docs[0] if len(docs) == 1 else None, {**cand, "doc": cand.get("doc") or ev.get("doc")})
+            if reason:
+                problems.append(f"{iid}: {reason}")
     value = item.get("answer_value")
     if item.get("type") == "lookup" and isinstance(value, (int, float)) and not isinstance(value, bool):
         text = " ".join(ev.get("quote", "") for ev in evidence)

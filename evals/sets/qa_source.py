@@ -32,18 +32,54 @@ def _doc_lines(alias: str) -> list[str]:
     return _lines[alias]
 
 
+
+# Other places where the same figure/sentence is printed (e.g. a table line for a narrative quote):
+# a citation of any of them counts as citing that evidence. Keyed by question, then evidence index.
+ALTS: dict[str, dict[int, list[tuple[int, str]]]] = {
+    "伽师县医疗保障局2024年收支总预算是多少": {0: [(127, "收 入 总 计</b>	<b>247.40"), (388, "支出预算 247.40 万元")]},
+    "What is Jiashi's total budget for 2024?": {0: [(127, "收 入 总 计</b>	<b>247.40"), (388, "支出预算 247.40 万元")]},
+    "伽师县医保局卫生健康支出多少": {0: [(175, "卫生健康支出	201.23"), (244, "卫生健康支出	201.23"), (206, "210 卫生健康支出	201.23")]},
+    "伽师县医保局行政运行（项）预算数": {0: [(249, "行政运行	182.30"), (180, "行政运行	182.30"), (151, "行政运行	182.30")]},
+    "轮台县医保局教育支出是多少": {0: [(256, "205 教育支出 0.92"), (174, "205 教育支出 0.92"), (414, "0.920.92教育支出205"), (348, "0.920.92205 教育支出"), (53, "205 教育支出 0.92")]},
+    "轮台县医保局城乡居民基本医疗保险项目预算安排规模是多少？": {0: [(300, "1710.00 1710.00"), (218, "1710.00 1710.00 1710.00"), (458, "1710.001710.00"), (606, "1710.00特定目标类项目-保基本民生项目-城乡居民基本医疗保险")]},
+    "克州医保局2024年收支总预算": {0: [(174, "收 入 总 计 1,048.38"), (1102, "支出预算 1,048.38 万元")]},
+    "Total budget of the Kizilsu medical security bureau in 2024?": {0: [(174, "收 入 总 计 1,048.38"), (1102, "支出预算 1,048.38 万元")]},
+    "克州医保局离休人员医疗费项目预算是多少": {0: [(797, "离休人员医疗费项目 300.00 300.00")]},
+    "特克斯县医保局收支总预算是多少？": {0: [(151, "收 入 总 计 1258.45"), (957, "支出预算 1258.45 万元")]},
+    "特克斯县医保局城乡居民基本医疗保险项目预算": {0: [(775, "城乡居民基本医疗保险 644.71 644.71"), (388, "644.71 644.71"), (543, "644.71 644.71")]},
+    "特克斯县医保局一般公共预算卫生健康支出是多少？": {0: [(517, "210 卫生健康支出 1126.25"), (447, "210 卫生健康支出 1126.25")]},
+    "Tekes health expenditure (卫生健康支出) in the general public budget?": {0: [(517, "210 卫生健康支出 1126.25"), (447, "210 卫生健康支出 1126.25")]},
+    "轮台县医保局上年结转结余多少": {0: [(79, "二、上年结转结余 5.86"), (789, "财政拨款结转 5.86 万元")]},
+    "How much did Luntai carry over from the previous year?": {0: [(79, "二、上年结转结余 5.86"), (789, "财政拨款结转 5.86 万元")]},
+    "伽师县医保局卫生健康支出占一般公共预算拨款的比例": {0: [(244, "卫生健康支出	201.23"), (206, "210 卫生健康支出	201.23")]},
+    "伽师医保局社会保障和就业支出与住房保障支出合计": {
+        0: [(182, "住房保障支出	18.64"), (251, "住房保障支出	18.64"), (216, "221 住房保障支出	18.64"), (116, "221 住房保障支出	18.64")],
+        1: [(171, "社会保障和就业支出	27.53"), (240, "社会保障和就业支出	27.53"), (204, "208 社会保障和就业支出	27.53"), (104, "208 社会保障和就业支出	27.53")],
+    },
+    "轮台医保局卫生健康支出占一般公共预算拨款比例": {0: [(438, "1801.00214.352015.35卫生健康支出210"), (358, "2015.352015.35210 卫生健康支出")]},
+    "伽师医保局一般公共预算增加的主要原因？": {0: [(406, "本年新调入事业人员 1 名以及基础绩效工资调标"), (388, "主要原因是本年新调入事业人员 1 名以及基础绩效工资调标")]},
+}
+
 ITEMS: list[dict] = []
+
+
+def _ev(alias: str, line: int, quote: str) -> dict:
+    printed = locate(_doc_lines(alias), line, quote)
+    if printed is None:
+        raise ValueError(f"{alias}:{line} quote {quote!r} not found: {_doc_lines(alias)[line - 1]!r}")
+    return {"doc": f"{DOCS[alias]}.txt", "line": line, "quote": printed}
 
 
 def q(type_: str, doc: str | list[str], question: str, answer, unit: str | None, evidence: list, note: str = "", lang: str = "zh", **extra) -> None:
     docs = doc if isinstance(doc, list) else [doc]
     ev_out = []
-    for e in evidence:
+    for n, e in enumerate(evidence):
         alias, line, quote = e if len(e) == 3 else (docs[0], *e)
-        printed = locate(_doc_lines(alias), line, quote)
-        if printed is None:
-            raise ValueError(f"{alias}:{line} quote {quote!r} not found: {_doc_lines(alias)[line - 1]!r}")
-        ev_out.append({"doc": f"{DOCS[alias]}.txt", "line": line, "quote": printed})
+        entry = _ev(alias, line, quote)
+        alts = ALTS.get(question, {}).get(n)
+        if alts:
+            entry["alt"] = [_ev(alias, l2, q2) for l2, q2 in alts]
+        ev_out.append(entry)
     item = {
         "id": f"{type_[:2]}-{len(ITEMS) + 1:03d}",
         "question": question,
@@ -57,6 +93,10 @@ def q(type_: str, doc: str | list[str], question: str, answer, unit: str | None,
     }
     item.update(extra)
     ITEMS.append(item)
+    used_alts.add(question) if question in ALTS else None
+
+
+used_alts: set[str] = set()
 
 
 W = "万元"
@@ -277,6 +317,9 @@ q(U, ALL, "What is the 三公 budget of the Urumqi medical security bureau?", No
 
 
 def main() -> None:
+    missing = set(ALTS) - used_alts
+    if missing:
+        raise SystemExit(f"ALTS for unknown questions: {missing}")
     out = ROOT / "evals" / "sets" / "qa.jsonl"
     with out.open("w", encoding="utf-8") as fh:
         for item in ITEMS:

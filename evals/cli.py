@@ -1,0 +1,124 @@
+"""`gongkai eval run|extract|report|verify` (registered by gongkai/cli.py). Heavy imports happen in
+the handlers only."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_SET = HERE / "sets" / "qa.jsonl"
+DEFAULT_GOLD = HERE / "gold"
+
+
+def register(sub) -> None:
+    p = sub.add_parser("eval", help="run labelled eval sets (QA, extraction) and write the eval report")
+    esub = p.add_subparsers(dest="eval_command", metavar="EVAL_COMMAND")
+
+    r = esub.add_parser("run", help="answer every question of a JSONL set through `ask` and score it")
+    r.add_argument("set", nargs="?", default=str(DEFAULT_SET), help="JSONL set (default: the bundled QA set)")
+    r.add_argument("--out", help="write one JSON line per item (item + result + correct) here")
+    r.add_argument("--corpus", help="ingest this directory into $GONGKAI_HOME first")
+    r.add_argument("--system", choices=["gongkai", "baseline"], default="gongkai",
+                   help="gongkai (qa.api.ask, default) or the naive-RAG baseline over --corpus / data/corpus")
+    r.add_argument("--json", action="store_true", help="print the summary as JSON")
+    r.set_defaults(func=cmd_run)
+
+    x = esub.add_parser("extract", help="field-level precision/recall of extraction against gold record(s)")
+    x.add_argument("gold", nargs="?", default=str(DEFAULT_GOLD), help="a gold JSON file or a directory of them")
+    x.add_argument("--corpus", help="directory holding the source documents (default: the gold's path)")
+    x.add_argument("--out", help="write the full result (with every miss) as JSON here")
+    x.add_argument("--json", action="store_true")
+    x.set_defaults(func=cmd_extract)
+
+    rep = esub.add_parser("report", help="Gongkai vs the naive-RAG baseline on a set + extraction P/R → markdown and plots")
+    rep.add_argument("--set", default=str(DEFAULT_SET))
+    rep.add_argument("--gold", default=str(DEFAULT_GOLD))
+    rep.add_argument("--corpus", default=None, help="corpus directory (ingested into a fresh temporary home unless --home)")
+    rep.add_argument("--home", default=None, help="use this already-ingested GONGKAI_HOME")
+    rep.add_argument("--out", default="docs/eval", help="report directory (default docs/eval)")
+    rep.add_argument("--no-baseline", action="store_true")
+    rep.add_argument("--synth", type=int, default=0, help="also score extraction on N synthetic documents (evals/synth)")
+    rep.set_defaults(func=cmd_report)
+
+    v = esub.add_parser("verify", help="check that every evidence quote of a set/gold is printed where it says")
+    v.add_argument("files", nargs="*")
+    v.add_argument("--corpus", default=None)
+    v.set_defaults(func=cmd_verify)
+
+    p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
+
+
+def _progress(i: int, n: int) -> None:
+    if sys.stderr.isatty():
+        print(f"\r{i}/{n}", end="" if i < n else "\n", file=sys.stderr, flush=True)
+
+
+def cmd_run(args) -> int:
+    from evals.run import SetError, gongkai_answerer, ingest_corpus, load_set, run_items, write_rows
+    from evals.score import format_summary, summarize
+
+    try:
+        items = load_set(args.set)
+    except SetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.system == "baseline":
+        from evals.baseline import Baseline
+
+        corpus = Path(args.corpus or "data/corpus")
+        if not corpus.is_dir():
+            print(f"error: baseline needs a corpus directory; {corpus} is not one", file=sys.stderr)
+            return 1
+        answer = Baseline(corpus).ask
+    else:
+        if args.corpus:
+            code = ingest_corpus(args.corpus, None)
+            if code:
+                print(f"error: ingesting {args.corpus} failed (exit {code})", file=sys.stderr)
+                return 1
+        try:
+            answer = gongkai_answerer()
+        except ImportError as exc:
+            print(f"error: the question-answering stage is not available ({exc})", file=sys.stderr)
+            return 1
+    rows = run_items(items, answer, progress=_progress)
+    if args.out:
+        write_rows(rows, args.out)
+    summary = summarize(rows)
+    print(json.dumps(summary, ensure_ascii=False, indent=1) if args.json else format_summary(summary, args.system))
+    return 0
+
+
+def cmd_extract(args) -> int:
+    from evals.extract_eval import evaluate, format_report
+
+    target = Path(args.gold)
+    if not target.exists():
+        print(f"error: {target}: no such gold file or directory", file=sys.stderr)
+        return 1
+    res = evaluate(target, Path(args.corpus) if args.corpus else None)
+    if args.out:
+        Path(args.out).write_text(json.dumps(res, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(json.dumps(res, ensure_ascii=False, indent=1) if args.json else format_report(res))
+    return 0
+
+
+def cmd_report(args) -> int:
+    from evals.report import build_report
+
+    path = build_report(set_path=Path(args.set), gold=Path(args.gold), corpus=Path(args.corpus) if args.corpus else None,
+                        home=Path(args.home) if args.home else None, out_dir=Path(args.out),
+                        baseline=not args.no_baseline, synth=args.synth)
+    print(f"wrote {path}")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from evals.verify import main as verify_main
+
+    argv = list(args.files)
+    if args.corpus:
+        argv += ["--corpus", args.corpus]
+    return verify_main(argv)

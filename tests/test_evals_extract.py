@@ -1,0 +1,51 @@
+"""`gongkai eval extract` scores the real extractor against the hand-built gold, and notices errors."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+from evals.extract_eval import evaluate, validator_agreement
+from gongkai.cli import main as cli
+
+GOLD = Path(__file__).resolve().parent.parent / "evals" / "gold"
+DOC = "002_77eafa45268ff922"
+
+
+def test_cli_reports_precision_recall_per_section_and_document(capsys):
+    assert cli(["eval", "extract", str(GOLD / f"{DOC}.json")]) == 0
+    out = capsys.readouterr().out
+    assert "TOTAL" in out and "tables.表5" in out and DOC in out and "validator flagged" in out
+
+
+def test_a_wrong_extraction_lowers_precision_and_recall():
+    from extract.api import extract_path
+
+    def broken(path):
+        rec = extract_path(path)
+        rec = copy.deepcopy(rec)
+        rec["sangong"]["total"]["value"] = 9.99  # wrong value
+        rec["procurement"]["goods"]["value"] = None  # missed value
+        rec["tables"]["表5"]["rows"] = rec["tables"]["表5"]["rows"][:-3]  # missed rows
+        return rec
+
+    good = evaluate(GOLD / f"{DOC}.json")["documents"][DOC]
+    bad = evaluate(GOLD / f"{DOC}.json", extract_fn=broken)["documents"][DOC]
+    assert bad["sections"]["sangong"]["fp"] == good["sections"]["sangong"]["fp"] + 1
+    assert bad["sections"]["procurement"]["fn"] == good["sections"]["procurement"]["fn"] + 1
+    assert bad["sections"]["tables.表5"]["recall"] < good["sections"]["tables.表5"]["recall"]
+    paths = {m["path"] for m in bad["misses"]}
+    assert {"sangong.total", "procurement.goods"} <= paths
+
+
+def test_validator_agreement_matches_by_evidence_line():
+    incs = json.loads((GOLD / f"{DOC}.inconsistencies.json").read_text(encoding="utf-8"))["inconsistencies"]
+    flag = {"id": "x", "status": "mismatch", "paths": ["performance.overall_amount"],
+            "evidence": [{"doc": DOC, "line": 1299, "quote": "涉及金额 2018.55 万元"}]}
+    res = validator_agreement(incs, [flag, {"id": "y", "status": "pass", "paths": [], "evidence": []}])
+    assert res["detectable"] == 2 and res["flagged"] == 1
+    assert res["other_mismatch_flags"] == []
+    stray = {"id": "z", "status": "mismatch", "paths": ["sangong.total"], "evidence": [{"line": 683}]}
+    res = validator_agreement(incs, [stray])
+    assert res["flagged"] == 0 and [f["id"] for f in res["other_mismatch_flags"]] == ["z"]
