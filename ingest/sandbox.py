@@ -163,9 +163,9 @@ def _rebuild(module: str, qualname: str, message: str, path: str | None) -> Gong
 
 
 def _label(fn: Callable, args: tuple) -> str:
-    """What is being parsed, for messages: the first argument when it looks like a path."""
+    """What is being parsed, for messages: the file name when the first argument is a path."""
     if args and isinstance(args[0], (str, os.PathLike)):
-        return os.fspath(args[0])
+        return os.path.basename(os.fspath(args[0])) or os.fspath(args[0])
     return getattr(fn, "__name__", "task")
 
 
@@ -178,6 +178,7 @@ def run_isolated(fn: Callable, *args: Any, timeout_s: float | None, memory_mb: i
     """
     ctx = _context()
     label = _label(fn, args)
+    where = os.fspath(args[0]) if args and isinstance(args[0], (str, os.PathLike)) else None
     recv_conn, send_conn = ctx.Pipe(duplex=False)
     proc = _PROCESS(target=_child, args=(send_conn, fn, args, kwargs, memory_mb), daemon=True)
     proc.start()
@@ -187,7 +188,7 @@ def run_isolated(fn: Callable, *args: Any, timeout_s: float | None, memory_mb: i
         if not ready:
             raise ResourceLimit(
                 f"{label}: parsing took longer than {timeout_s:g} s and was stopped "
-                f"(hostile or very large file; raise the limit with setting parse_timeout_s)", path=label)
+                f"(hostile or very large file; raise the limit with setting parse_timeout_s)", path=where)
         try:
             status, data = recv_conn.recv()
         except (EOFError, OSError):
@@ -200,10 +201,10 @@ def run_isolated(fn: Callable, *args: Any, timeout_s: float | None, memory_mb: i
                     raise ResourceLimit(
                         f"{label}: the parser was killed ({name}) while limited to {memory_mb} MB of memory "
                         f"(hostile or very large file; raise the limit with setting parse_memory_mb)",
-                        path=label) from None
-                raise ParserError(f"{label}: the parser crashed ({name})", path=label) from None
+                        path=where) from None
+                raise ParserError(f"{label}: the parser crashed ({name})", path=where) from None
             raise ParserError(f"{label}: the parser exited without a result (exit code {code})",
-                              path=label) from None
+                              path=where) from None
     finally:
         recv_conn.close()
         if proc.is_alive():
@@ -214,10 +215,10 @@ def run_isolated(fn: Callable, *args: Any, timeout_s: float | None, memory_mb: i
     if status == "memory":
         raise ResourceLimit(
             f"{label}: parsing needed more than the memory limit of {memory_mb} MB and was stopped "
-            f"(hostile or very large file; raise the limit with setting parse_memory_mb)", path=label)
+            f"(hostile or very large file; raise the limit with setting parse_memory_mb)", path=where)
     if status == "gongkai":
         raise _rebuild(*data)
     name, message, tb = data
-    err = ParserError(f"{label}: could not be parsed ({name}: {message})", path=label)
+    err = ParserError(f"{label}: could not be parsed ({name}: {message})", path=where)
     err.child_traceback = tb  # type: ignore[attr-defined]
     raise err
