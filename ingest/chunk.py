@@ -55,6 +55,19 @@ def chunk_document(doc: Document) -> list[Chunk]:
             groups[-1][1].append(i)
         else:
             groups.append((owner[i], [i]))
+    # a stray heading (a part title, a lone 表N) joins the group that follows it
+    merged: list[tuple[object | None, list[int]]] = []
+    carry: list[int] = []
+    for sec, lines in groups:
+        small = len(lines) <= 2 and sum(len(doc.lines[i - 1].norm) for i in lines) <= 60
+        if small and (sec is None or sec.kind == "part"):
+            carry += lines
+            continue
+        merged.append((sec, carry + lines if sec is None or sec.kind != "table" else lines))
+        carry = []
+    if carry:
+        merged.append((None, carry))
+    groups = merged
     chunks: list[Chunk] = []
     part_of = _part_lookup(doc)
     for sec, lines in groups:
@@ -138,7 +151,6 @@ def _text_chunks(doc: Document, sec, lines: list[int], n0: int, part_of) -> list
 
 def _text_piece(doc, n, heading, texts, lines, section, kind) -> Chunk:
     body = "\n".join(texts)
-    first = doc.lines[lines[0] - 1].norm.strip()
-    text = body if (not heading or first.replace(" ", "") == heading.replace(" ", "") or body.startswith(heading)) \
-        else f"{heading}\n{body}"
+    squash = lambda x: re.sub(r"\s+", "", x)  # noqa: E731
+    text = body if (not heading or squash(body).startswith(squash(heading)[:20])) else f"{heading}\n{body}"
     return _make(doc, n, text, sorted(lines), section, None, kind)

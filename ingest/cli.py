@@ -97,7 +97,16 @@ def cmd_list(args) -> int:
 def cmd_search(args) -> int:
     from ingest.search import search
 
-    hits = search(args.query, k=args.k, docs=args.docs, mode=args.mode)
+    from ingest.errors import GongkaiError
+
+    try:
+        hits = search(args.query, k=args.k, docs=args.docs, mode=args.mode)
+    except GongkaiError as exc:
+        print(f"error: {exc} [{exc.reason}]", file=sys.stderr)
+        return 1
+    except ValueError as exc:  # e.g. an unknown embedder name in the settings
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=1))
         return 0

@@ -51,3 +51,9 @@ class NotADisclosure(GongkaiError):
 
 class StoreBusy(GongkaiError):
     reason = "store_busy"
+
+
+class IndexDamaged(GongkaiError):
+    """The derived search index is missing or unreadable; `gongkai reindex` rebuilds it."""
+
+    reason = "index_damaged"

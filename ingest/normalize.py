@@ -110,8 +110,13 @@ _ITEM_START = re.compile(
 )
 
 
+_HEADING = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
+
+
 def _continues(prev: str, nxt: str) -> bool:
     if prev.endswith(_SENTENCE_END) or "\t" in prev or "\t" in nxt:
+        return False
+    if _HEADING.match(prev) and len(prev) <= 40 and not nxt.startswith(("的", "说明")) and "关于" not in prev:
         return False
     if _ITEM_START.match(nxt):
         return False

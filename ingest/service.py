@@ -133,7 +133,15 @@ def ingest_file(path: Path, store, *, extract: bool = True, index: bool = True) 
     doc_id, replaces = _resolve_doc_id(catalog, path, sha)
     existing = catalog.get(doc_id)
     if existing and existing.get("sha256") == sha and _complete(store, doc_id):
-        return _result_from_entry(path, "unchanged", existing, time.perf_counter() - t0)
+        result = _result_from_entry(path, "unchanged", existing, 0.0)
+        if index and not _indexed(store, doc_id):
+            # an earlier run stopped between storing and indexing: finish it
+            from ingest.index import update_index
+
+            update_index(store, doc_id, store.chunks(doc_id))
+            result.message = "index entries were missing and have been rebuilt"
+        result.seconds = time.perf_counter() - t0
+        return result
     try:
         from ingest.pipeline import load_document
 
@@ -198,6 +206,14 @@ def remove_document(doc_id: str, home: Path | str | None = None) -> bool:
         pass
     (store.home / "records" / f"{doc_id}.json").unlink(missing_ok=True)
     return found
+
+
+def _indexed(store, doc_id: str) -> bool:
+    try:
+        from ingest.index import index_has
+    except ImportError:
+        return True
+    return index_has(store, doc_id)
 
 
 def _complete(store, doc_id: str) -> bool:

@@ -543,8 +543,10 @@ def recognise(doc: Document) -> Document:
     sections = list(parts)
     sections += s.narrative(parts, tables, toc_end)
     sections += s.performance(parts)
+    extent = {f"表{b.number}": (b.start, max([b.end] + b.note_lines)) for b in blocks}
     for t in doc.tables:
-        sections.append(Section(kind="table", title=f"{t.id} {t.title}", line_start=min(t.line_start, t.title_line),
-                                line_end=max(t.line_end, t.title_line), number=int(t.id[1:])))
+        bs, be = extent.get(t.id, (t.title_line, t.title_line))
+        sections.append(Section(kind="table", title=f"{t.id} {t.title}", line_start=min(t.line_start, bs),
+                                line_end=max(t.line_end, be), number=int(t.id[1:])))
     doc.sections = sorted(sections, key=lambda x: (x.line_start, x.kind != "part"))
     return doc

@@ -30,3 +30,26 @@ def home(tmp_path, monkeypatch) -> Path:
     h = tmp_path / "home"
     monkeypatch.setenv("GONGKAI_HOME", str(h))
     return h
+
+
+def _shared_embed_cache() -> None:
+    """One embedding cache for the whole test session (and across sessions on this machine), so the
+    sample corpus is embedded once; tests that need their own cache set GONGKAI_EMBED_CACHE themselves."""
+    import tempfile
+
+    os.environ.setdefault("GONGKAI_EMBED_CACHE", str(Path(tempfile.gettempdir()) / "gongkai-embed-cache"))
+
+
+@pytest.fixture(scope="session")
+def ingested_home(tmp_path_factory) -> Path:
+    """A $GONGKAI_HOME holding the ingested sample corpus (documents, chunks, hybrid index, and
+    records when the extract stage is present). Session-wide: use it READ-ONLY, e.g.
+    `monkeypatch.setenv("GONGKAI_HOME", str(ingested_home))` or pass `home=ingested_home`."""
+    _shared_embed_cache()
+    from ingest.service import ingest_paths
+
+    home = tmp_path_factory.mktemp("ingested") / "home"
+    results = ingest_paths([CORPUS], home, progress=False)
+    failed = [f"{r.path}: {r.message}" for r in results if not r.ok]
+    assert not failed, failed
+    return home

@@ -1,0 +1,183 @@
+"""Hybrid retrieval: BM25 (jieba) + dense (Chroma) fused with reciprocal-rank fusion.
+
+`search(query, k, docs, home)` keeps a warm `Searcher` per (home, embedder) in-process: the BM25
+model, the chunk table and the embedder stay loaded; they reload only when the catalog changes.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.document import Chunk
+
+RRF_K = 60
+POOL = 50  # candidates taken from each retriever before fusion
+
+
+@dataclass
+class Hit:
+    chunk: Chunk
+    score: float
+    ranks: dict = field(default_factory=dict)  # {"bm25": rank | None, "dense": rank | None} (1-based)
+
+    def to_dict(self) -> dict:
+        c = self.chunk
+        return {"id": c.id, "doc": c.doc, "score": round(self.score, 6), "ranks": self.ranks, "kind": c.kind,
+                "table_id": c.table_id, "section": c.section, "citation": c.span.citation(),
+                "line_end": c.span.line_end, "text": c.text}
+
+
+class Searcher:
+    def __init__(self, home: Path, embedder: str | None = None):
+        from gongkai import settings
+        from ingest.store import Store
+
+        self.home = Path(home)
+        self.store = Store(self.home)
+        self.embedder_name = embedder or settings.load().embedder
+        self._sig = None
+        self._lock = threading.Lock()
+        self._emb = None
+        self._dense = None
+
+    def _signature(self):
+        from ingest.index import tokens_dir
+
+        sig = []
+        for p in (self.store.catalog_path, tokens_dir(self.home)):
+            try:
+                st = p.stat()
+                sig.append((st.st_mtime_ns, st.st_size))
+            except FileNotFoundError:
+                sig.append(None)
+        return tuple(sig)
+
+    def _refresh(self) -> None:
+        sig = self._signature()
+        if sig == self._sig:
+            return
+        from ingest.index import tokens_dir
+
+        ids, toks, chunks = [], [], {}
+        for doc_id in self.store.ids():
+            try:
+                for c in self.store.chunks(doc_id):
+                    chunks[c.id] = c
+                data = json.loads((tokens_dir(self.home) / f"{doc_id}.json").read_text(encoding="utf-8"))
+            except (KeyError, FileNotFoundError, ValueError):
+                continue
+            for cid, t in data.items():
+                if cid in chunks:
+                    ids.append(cid)
+                    toks.append(t or ["_"])
+        self.chunks, self.ids = chunks, ids
+        self.doc_of = [chunks[i].doc for i in ids]
+        self.bm25 = None
+        if ids:
+            import bm25s
+
+            self.bm25 = bm25s.BM25()
+            self.bm25.index(toks, show_progress=False)
+        self._sig = sig
+
+    def _dense_backend(self):
+        if self._dense is None:
+            from ingest.index import dense_for
+
+            self._emb, self._dense = dense_for(self.home, self.embedder_name)
+        return self._emb, self._dense
+
+    def bm25_ranked(self, query: str, n: int, docs: list[str] | None) -> list[tuple[str, float]]:
+        if self.bm25 is None:
+            return []
+        import numpy as np
+
+        from ingest.index.tokenize import tokenize
+
+        q = tokenize(query)
+        if not q:
+            return []
+        mask = None
+        if docs:
+            wanted = set(docs)
+            mask = np.array([d in wanted for d in self.doc_of], dtype=np.float32)
+            if not mask.any():
+                return []
+        n = min(n, len(self.ids))
+        res, scores = self.bm25.retrieve([q], k=n, show_progress=False, weight_mask=mask)
+        out = []
+        for i, s in zip(res[0], scores[0]):
+            if s > 0:
+                out.append((self.ids[int(i)], float(s)))
+        return out
+
+    def dense_ranked(self, query: str, n: int, docs: list[str] | None) -> list[tuple[str, float]]:
+        emb, dense = self._dense_backend()
+        vec = emb.embed_query(query)
+        return [(cid, s) for cid, s in dense.query(vec, n, docs) if cid in self.chunks]
+
+    def search(self, query: str, k: int = 5, docs: list[str] | None = None, mode: str = "hybrid") -> list[Hit]:
+        with self._lock:
+            self._refresh()
+            if not self.chunks or not query.strip():
+                return []
+            lists = {}
+            if mode in ("hybrid", "bm25"):
+                lists["bm25"] = self.bm25_ranked(query, POOL, docs)
+            if mode in ("hybrid", "dense"):
+                try:
+                    lists["dense"] = self.dense_ranked(query, POOL, docs)
+                except (ValueError, ImportError):
+                    raise
+                except Exception as exc:  # a damaged/deleted Chroma store
+                    from ingest.errors import IndexDamaged
+
+                    self._dense = None
+                    raise IndexDamaged(f"the vector index under {self.home / 'chroma'} cannot be read "
+                                       f"({type(exc).__name__}); rebuild it with `gongkai reindex --index-only`") from exc
+        fused: dict[str, float] = {}
+        ranks: dict[str, dict] = {}
+        for name, ranked in lists.items():
+            for r, (cid, _) in enumerate(ranked, 1):
+                fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + r)
+                ranks.setdefault(cid, {n: None for n in lists})[name] = r
+        order = sorted(fused, key=lambda c: (-fused[c], c))[:k]
+        return [Hit(chunk=self.chunks[c], score=fused[c], ranks=ranks[c]) for c in order]
+
+
+_SEARCHERS: dict[tuple[str, str], Searcher] = {}
+_S_LOCK = threading.Lock()
+
+
+def searcher(home: Path | str | None = None, embedder: str | None = None) -> Searcher:
+    from gongkai import settings
+
+    if home is None:
+        home = settings.home()
+    embedder = embedder or settings.load().embedder
+    key = (str(Path(home).resolve()), embedder)
+    with _S_LOCK:
+        if key not in _SEARCHERS:
+            _SEARCHERS[key] = Searcher(Path(home), embedder)
+        return _SEARCHERS[key]
+
+
+def invalidate(home: Path | str | None = None) -> None:
+    """Forget warm state (after an index rebuild)."""
+    with _S_LOCK:
+        for key in list(_SEARCHERS):
+            if home is None or key[0] == str(Path(home).resolve()):
+                del _SEARCHERS[key]
+
+
+def search(query: str, k: int | None = 5, docs: list[str] | None = None, home: Path | str | None = None,
+           mode: str = "hybrid", embedder: str | None = None) -> list[Hit]:
+    """Top-k chunks for `query` (hybrid BM25 + dense, RRF), optionally within `docs`."""
+    if k is None:
+        from gongkai import settings
+
+        k = settings.load().top_k
+    return searcher(home, embedder).search(query, k=k, docs=docs, mode=mode)
