@@ -274,7 +274,10 @@ def function_metric(code: str, name: str | None = None, fiscal: bool = False) ->
     path = f"{'fiscal' if fiscal else 'expenditure'}.by_function"
     parent = "fiscal.general_budget" if fiscal else "expenditure.total"
     label_en = f"{en[0]} expenditure" if en else name
-    return Metric(key=key, paths=(path,), zh=tuple(zh), en=tuple(en), label_zh=name, label_en=label_en,
+    label_zh = name
+    if fiscal:
+        label_zh, label_en = f"一般公共预算{name}", f"{label_en} (general public budget)"
+    return Metric(key=key, paths=(path,), zh=tuple(zh), en=tuple(en), label_zh=label_zh, label_en=label_en,
                   parent=parent, function_code=code, fiscal=fiscal)
 
 

@@ -239,7 +239,9 @@ def _merge_qualifiers(q: str, matches: list) -> list[Metric]:
     for _, _, m in items:
         if m.key not in {x.key for x in out}:
             out.append(m)
-    return out
+    # the same class named twice (in English and in Chinese): the general-budget reading wins
+    fiscal = {m.function_code for m in out if m.function_code and m.fiscal}
+    return [m for m in out if not (m.function_code in fiscal and not m.fiscal)]
 
 
 def _operation(m: str, intent: Intent) -> str:

@@ -351,9 +351,9 @@ def _other_org(after: str, units: list[Unit], aliases: list[str]) -> str | None:
         return None
     for u in units:
         forms = _org_forms(u.org) if u.org else []
-        if any(org.startswith(f) or f.startswith(org) for f in forms) or org in ("部门", "单位"):
+        if any(org.startswith(f) or f.startswith(org) or org.endswith(f) for f in forms) or org in ("部门", "单位"):
             return None
-    if org.startswith(("医保", "医疗保障")):
+    if re.match(r"^(?:哪个|哪家|哪一家|那个|这个|两个|两家|各|每个)", org) or org.startswith(("医保", "医疗保障")):
         return None
     return m.group(0)
 
