@@ -29,6 +29,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
         "--disable-component-update", "--disable-sync"]
 QUESTION = "轮台县医保局2024年三公经费是多少？"
 FOLLOW_UP = "其中公务接待费是多少？"
+TEXT_QUESTION = "伽师县医疗保障局的主要职能是什么？"  # answered from retrieved passages (search index)
 
 
 def rss_mb(pid: int) -> dict[str, float]:
@@ -54,7 +55,7 @@ def ensure_home(home: Path | None) -> Path:
 def shoot(pg, out: Path, name: str) -> None:
     out.mkdir(parents=True, exist_ok=True)
     pg.wait_for_timeout(800)
-    pg.screenshot(path=str(out / f"{name}.png"), full_page=True)
+    pg.screenshot(path=str(out / f"{name}.png"), full_page=False)
 
 
 def main() -> int:
@@ -72,7 +73,7 @@ def main() -> int:
         result["rss_after_start_mb"] = rss_mb(running.proc.pid)["VmRSS"]
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            pg = browser.new_page(viewport={"width": 1400, "height": 950})
+            pg = browser.new_page(viewport={"width": 1400, "height": 1100})
             hosts: set[str] = set()
             pg.on("request", lambda r: hosts.add(r.url.split("/")[2] if "://" in r.url else r.url[:10]))
             t0 = time.perf_counter()
@@ -91,6 +92,12 @@ def main() -> int:
             result["first_answer_s"] = ask(QUESTION, 1)
             result["first_answer_text"] = pg.locator("#gk-chat [data-testid='bot']").nth(0).inner_text()[:200]
             result["follow_up_s"] = ask(FOLLOW_UP, 2)
+            result["text_route_s"] = ask(TEXT_QUESTION, 3)
+            result["text_route_answer"] = pg.locator("#gk-chat [data-testid='bot']").nth(2).inner_text()[-160:]
+            pg.click("#gk-new")
+            pg.wait_for_function("() => document.querySelectorAll(\"#gk-chat [data-testid='bot']\").length == 0")
+            ask(QUESTION, 1)
+            ask(FOLLOW_UP, 2)
             pg.locator("#gk-sources label").first.click()
             pg.locator("#gk-passage mark").first.wait_for(timeout=60_000)
             if args.screenshots:
@@ -103,6 +110,8 @@ def main() -> int:
                 pg.locator("#gk-ext-doc [role=option]", has_text="特克斯").first.click()
                 pg.click("#gk-validation-acc .label-wrap")
                 pg.wait_for_selector("#gk-validation table", timeout=60_000)
+                shoot(pg, args.screenshots, "validation")
+                pg.evaluate("() => document.querySelector('#gk-record h3').scrollIntoView({block: 'start'})")
                 shoot(pg, args.screenshots, "extraction")
                 pg.get_by_role("tab", name="对比 Compare").click()
                 pg.wait_for_selector("#gk-cmp-table table", timeout=60_000)

@@ -74,29 +74,57 @@ def _html_table(header: list[str], rows: list[list[Any]], cls: str = "gk-table")
     return f"<table class='{cls}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+# Disclosure tables shown open in the Extraction view (by the template's table kind, not number).
+FEATURED_TABLES = ("sangong", "general_budget_basic")
+
+
 def record_html(record: dict | None) -> str:
+    """The typed record: 三公, function classes, basic expenditure by economic class, then every
+    other section; each value with its evidence. The parsed disclosure tables follow, folded."""
     if not record:
         return "<p>No extracted record for this document yet (run <code>gongkai ingest</code> or re-upload it).</p>"
     parts = [f"<h3>{html.escape(rec.doc_title(record, record.get('doc', '')))}</h3>",
              "<p class='gk-note'>金额单位：万元（按各表所列单位换算）；每个数字附出处（页/行与原文）。</p>"]
     groups = rec.scalar_groups(record)
-    order = ["“三公”经费（表10）", "“三公”经费（情况说明）", "“三公”经费增减", "概况", "人员编制", "收入", "支出",
-             "财政拨款", "机关运行经费", "机关运行经费增减", "政府采购", "国有资产占用"]
-    for g in order + [g for g in groups if g not in order]:
+
+    def group(g: str) -> None:
         items = [i for i in groups.get(g, []) if i["value"] != "—"]
-        if not items:
-            continue
-        parts.append(f"<h4>{html.escape(g)}</h4>")
-        parts.append(_html_table(["项目", "数值", "出处 evidence"], [[i["field"], i["value"], i["evidence"]] for i in items]))
-    for path, rows in rec.list_tables(record).items():
-        if not rows:
-            continue
-        header = list(rows[0].keys())
-        parts.append(f"<h4>{html.escape(rec.label(path))} <code>{html.escape(path)}</code></h4>")
-        parts.append(_html_table(header, [[r.get(h, "") for h in header] for r in rows]))
-    for caption, header, rows in rec.source_tables(record):
-        parts.append(f"<details class='gk-srctable'><summary>{html.escape(caption)}</summary>"
+        if items:
+            parts.append(f"<h4>{html.escape(g)}</h4>")
+            parts.append(_html_table(["项目", "数值", "出处 evidence"],
+                                     [[i["field"], i["value"], i["evidence"]] for i in items]))
+
+    def source_table(caption: str, header: list[str], rows: list[list[str]], open_: bool) -> None:
+        parts.append(f"<details class='gk-srctable'{' open' if open_ else ''}><summary>{html.escape(caption)}</summary>"
                      f"{_html_table(header, rows) if rows else '<p>(no rows)</p>'}</details>")
+
+    tables = rec.source_tables(record)
+    first = ["“三公”经费（表10）", "“三公”经费（情况说明）"]
+    for g in first:
+        group(g)
+    for path, rows in rec.list_tables(record).items():
+        if rows and path.endswith("by_function"):
+            header = list(rows[0].keys())
+            parts.append(f"<h4>{html.escape(rec.label(path))} <code>{html.escape(path)}</code></h4>")
+            parts.append(_html_table([rec.COLUMN_LABELS.get(h, h) for h in header],
+                                     [[r.get(h, "") for h in header] for r in rows]))
+    for caption, header, rows, kind in tables:
+        if kind in FEATURED_TABLES and kind != "sangong":
+            source_table(caption, header, rows, True)
+    order = ["“三公”经费增减", "概况", "人员编制", "收入", "支出", "财政拨款", "机关运行经费", "机关运行经费增减",
+             "政府采购", "国有资产占用"]
+    for g in order + [g for g in groups if g not in order and g not in first]:
+        group(g)
+    for path, rows in rec.list_tables(record).items():
+        if rows and not path.endswith("by_function"):
+            header = list(rows[0].keys())
+            parts.append(f"<h4>{html.escape(rec.label(path))} <code>{html.escape(path)}</code></h4>")
+            parts.append(_html_table([rec.COLUMN_LABELS.get(h, h) for h in header],
+                                     [[r.get(h, "") for h in header] for r in rows]))
+    parts.append("<h4>预算公开表 Disclosure tables (as parsed)</h4>")
+    for caption, header, rows, kind in tables:
+        if kind not in FEATURED_TABLES or kind == "sangong":
+            source_table(caption, header, rows, False)
     if record.get("warnings"):
         parts.append("<h4>Warnings</h4><ul>" + "".join(f"<li>{html.escape(str(w))}</li>" for w in record["warnings"]) + "</ul>")
     return "".join(parts)
@@ -150,7 +178,8 @@ def settings_markdown(s: gsettings.Settings) -> str:
     key = "set (hidden)" if s.llm_api_key else "not set"
     items = [("LLM endpoint", llm), ("API key", key), ("retrieval depth (top_k)", pub["top_k"]),
              ("embedder", f"<code>{html.escape(str(pub['embedder']))}</code>"), ("upload limit", f"{pub['max_upload_mb']} MB")]
-    return "<div class='gk-settings'>" + " · ".join(f"<b>{k}:</b> {v}" for k, v in items) + "</div>"
+    return ("<table class='gk-table gk-settings'><tbody>"
+            + "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in items) + "</tbody></table>")
 
 
 # -- the app ------------------------------------------------------------------------------------
@@ -234,7 +263,7 @@ def build(home: Path | None = None):
             # ---------------------------------------------------------------- Library
             with gr.Tab("文件库 Library", id="library"):
                 limit = gsettings.load().max_upload_mb
-                gr.Markdown(f"Upload budget disclosures: <b>PDF, .txt or .md</b>, up to <b>{limit} MB</b> each. "
+                gr.Markdown(f"Upload budget disclosures (PDF, .txt or .md), up to {limit} MB each. "
                             "Each file is parsed, indexed and extracted; a bad file gets a clear reason and "
                             "nothing already in the library is affected.")
                 with gr.Row():
@@ -309,8 +338,8 @@ def build(home: Path | None = None):
             # ---------------------------------------------------------------- Settings
             with gr.Tab("设置 Settings", id="settings"):
                 s0 = gsettings.load()
-                settings_md = gr.Markdown(settings_markdown(s0), elem_id="gk-settings-now")
-                gr.Markdown("An LLM is **off** unless an endpoint is set (OpenAI-compatible, e.g. a local "
+                settings_md = gr.HTML(settings_markdown(s0), elem_id="gk-settings-now")
+                gr.Markdown("An LLM is off unless an endpoint is set (OpenAI-compatible, e.g. a local "
                             "llama.cpp server). Numbers always come from the validated records.")
                 llm_url = gr.Textbox(label="LLM endpoint (base URL; empty = off)", value=s0.llm_base_url,
                                      elem_id="gk-llm-url")

@@ -144,6 +144,7 @@ CSS = """
 .gk-page{max-height:520px;overflow:auto;border:1px solid #ddd;border-radius:6px;background:#fff}
 .gk-page table{border-collapse:collapse;width:100%;margin:0 !important;border:none !important;font-size:13px;font-family:'WenQuanYi Zen Hei',sans-serif}
 .gk-page td{padding:1px 6px;border:none !important;vertical-align:top;white-space:pre-wrap;color:#222}
+.gk-page tr{border:none !important}
 .gk-ln{color:#999;text-align:right;width:3em;user-select:none}
 .gk-cited{background:#fff8d6}
 .gk-page mark{background:#ffd54a;color:#000;padding:0 1px}

@@ -34,6 +34,9 @@ LABELS: dict[str, str] = {
     "procurement.works": "工程类", "procurement.services": "服务类",
     "assets": "国有资产占用", "assets.vehicles": "车辆（辆）",
     "performance": "绩效目标", "contact": "联系方式", "narrative": "情况说明",
+    "narrative.total": "收支总预算（说明）", "narrative.income_total": "收入预算（说明）",
+    "narrative.expenditure_total": "支出预算（说明）", "narrative.fiscal_total": "财政拨款收支总预算（说明）",
+    "narrative.carryover_total": "上年结转结余（说明）", "contact.name": "联系人", "contact.phone": "联系电话",
 }
 
 # Metrics offered in the Compare view: numeric contract paths (amounts in 万元 unless noted).
@@ -53,8 +56,40 @@ STATUS_LABEL = {"pass": "通过 pass", "rounding": "舍入 rounding", "mismatch"
                 "insufficient_data": "数据不足 insufficient"}
 
 
+COLUMN_LABELS = {"total": "合计", "amount": "金额", "basic": "基本支出", "project": "项目支出",
+                 "personnel": "人员经费", "public": "公用经费", "general_budget": "一般公共预算",
+                 "gov_fund": "政府性基金预算", "state_capital": "国有资本经营预算", "share": "占比",
+                 "code": "编码", "name": "名称"}
+
+
+ALIASES = {"sangong_narrative": "sangong", "sangong_change": "sangong", "fiscal": "expenditure"}
+SUFFIXES = {"amount": "（增减额）", "percent": "（增减率%）", "share": "（占比%）"}
+
+
 def label(path: str) -> str:
-    return LABELS.get(path, path.rsplit(".", 1)[-1])
+    """A readable label for a dot path (template terms; unknown paths fall back to the key)."""
+    if path in LABELS:
+        return LABELS[path]
+    parts = path.split(".")
+    if parts[0] in ALIASES and ".".join([ALIASES[parts[0]], *parts[1:]]) in LABELS:
+        return LABELS[".".join([ALIASES[parts[0]], *parts[1:]])]
+    if len(parts) > 1 and parts[-1] in SUFFIXES:
+        base = ".".join(parts[:-1])
+        base_label = label(base) if base != parts[0] or base in LABELS else LABELS.get(base, base)
+        if base_label != parts[-2]:
+            return base_label + SUFFIXES[parts[-1]]
+        if parts[0] in LABELS and len(parts) == 2:
+            return LABELS[parts[0]] + SUFFIXES[parts[-1]]
+    for suffix, text in (("_share", "（占比%）"), ("_change", "（增减）")):
+        if parts[-1].endswith(suffix):
+            base = ".".join([*parts[:-1], parts[-1][: -len(suffix)]])
+            if label(base) != base.rsplit(".", 1)[-1]:
+                return label(base) + text
+    if parts[0] == "narrative" and len(parts) == 2:
+        for group in ("income", "expenditure", "sangong"):
+            if f"{group}.{parts[1]}" in LABELS:
+                return LABELS[f"{group}.{parts[1]}"] + "（说明）"
+    return COLUMN_LABELS.get(parts[-1], parts[-1])
 
 
 def metric_unit(path: str) -> str:
@@ -199,15 +234,15 @@ def list_tables(record: dict) -> dict[str, list[dict]]:
     return out
 
 
-def source_tables(record: dict) -> list[tuple[str, list[str], list[list[str]]]]:
-    """The parsed disclosure tables (表1–表11) as (caption, header, rows) with a per-row citation."""
+def source_tables(record: dict) -> list[tuple[str, list[str], list[list[str]], str]]:
+    """The parsed disclosure tables (表1–表11) as (caption, header, rows, kind) with a per-row citation."""
     out = []
     tables = record.get("tables") or {}
     for tid, t in sorted(tables.items(), key=lambda kv: _table_no(kv[0])):
         if not isinstance(t, dict):
             continue
         cols = list(t.get("columns") or [])
-        header = ["编码", "科目/项目", *cols, "出处"]
+        header = ["编码", "科目/项目", *[COLUMN_LABELS.get(c, c) for c in cols], "出处"]
         rows = []
         for r in t.get("rows") or []:
             values = r.get("values") or {}
@@ -228,7 +263,7 @@ def source_tables(record: dict) -> list[tuple[str, list[str], list[list[str]]]]:
         note, _ = leaf(t, "note")
         if note:
             caption += f"；备注：{note}"
-        out.append((caption, header, rows))
+        out.append((caption, header, rows, str(t.get("kind") or "")))
     return out
 
 
