@@ -79,10 +79,6 @@ def to_wan(value: Decimal | None, unit: str | None) -> Decimal | None:
     return out.normalize() if factor != 1 else out
 
 
-def quantize_like(value: Decimal) -> Decimal:
-    return value
-
-
 def unit_in(text: str) -> str | None:
     """The amount unit stated in a table header line (单位：万元 / 单位:元 …)."""
     m = re.search(r"单位\s*[:：]?\s*(亿元|万元|千元|元)", clean(text))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from extract.narrative import extract_narrative
 from extract.schema import BudgetRecord, Citation, FunctionItem, Leaf, TableData
 from extract.tables import parse_all
@@ -54,8 +52,6 @@ def build_record(doc) -> BudgetRecord:
     exp.total = _item(t1, "expenditure_total")
     exp.basic = t3.totals.get("basic") or Leaf()
     exp.project = t3.totals.get("project") or Leaf()
-    if t3.totals.get("total") and not (exp.basic.known or exp.project.known):
-        pass
     exp.personnel = t6.totals.get("personnel") or Leaf()
     exp.public = t6.totals.get("public") or Leaf()
     exp.by_function = _classes(t3, "total") or _classes(t1, "amount")
@@ -82,7 +78,3 @@ def build_record(doc) -> BudgetRecord:
             rec.warnings.append(f"{tid}: class {cls} has no row of its own (only its sub-rows are printed)")
     rec.validation = validate(rec)
     return rec
-
-
-def zero() -> Decimal:
-    return Decimal(0)

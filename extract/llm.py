@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel, Field, create_model
 
 from extract.amounts import squeeze, to_decimal
-from extract.schema import BudgetRecord, Citation, Conflict, Leaf
+from extract.schema import BudgetRecord, Conflict, Leaf
 
 SYSTEM = (
     "You read Chinese government budget disclosures (预算公开). Fill the requested fields from the text "

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 
 from extract.schema import TableData
 from extract.tables import carryover, fiscal, overview, sangong

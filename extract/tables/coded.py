@@ -15,7 +15,7 @@ from itertools import combinations
 
 from extract.amounts import to_decimal
 from extract.rows import Row, parse_rows
-from extract.schema import Leaf, TableData, TableRow
+from extract.schema import TableData, TableRow
 from extract.tables.base import TableContext, shell
 
 
