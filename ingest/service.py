@@ -136,9 +136,12 @@ def ingest_file(path: Path, store, *, extract: bool = True, index: bool = True) 
         result = _result_from_entry(path, "unchanged", existing, 0.0)
         if index and not _indexed(store, doc_id):
             # an earlier run stopped between storing and indexing: finish it
-            from ingest.index import update_index
+            from ingest.index import precompute, update_index
 
-            update_index(store, doc_id, store.chunks(doc_id))
+            chunks = store.chunks(doc_id)
+            precompute(store, chunks)
+            with _writing(store.home):
+                update_index(store, doc_id, chunks)
             result.message = "index entries were missing and have been rebuilt"
         result.seconds = time.perf_counter() - t0
         return result
@@ -169,15 +172,35 @@ def ingest_file(path: Path, store, *, extract: bool = True, index: bool = True) 
     return result
 
 
+def _writing(home):
+    """The single-writer lock of $GONGKAI_HOME (ingest.lock), or a no-op where it is unavailable."""
+    try:
+        from ingest.lock import writer_lock
+    except ImportError:
+        import contextlib
+
+        return contextlib.nullcontext()
+    return writer_lock(home)
+
+
 def commit_document(store, doc, chunks, source: Path | None, *, index: bool = True) -> dict:
-    """The one place that writes: store the document (+source copy), then update the index."""
-    entry = store.put(doc, chunks, source, extra={"abspath": str(Path(source).resolve()) if source else None})
+    """The one place that writes a document: store it (+source copy), then update the index.
+
+    Embedding (slow) happens before the writer lock is taken — vectors land in the cache — so the
+    lock is held only for the quick writes."""
     if index:
         try:
-            from ingest.index import update_index
+            from ingest.index import precompute
+
+            precompute(store, chunks)
         except ImportError:
-            return entry
-        update_index(store, doc.doc, chunks)
+            index = False
+    with _writing(store.home):
+        entry = store.put(doc, chunks, source, extra={"abspath": str(Path(source).resolve()) if source else None})
+        if index:
+            from ingest.index import update_index
+
+            update_index(store, doc.doc, chunks)
     return entry
 
 
@@ -197,14 +220,15 @@ def remove_document(doc_id: str, home: Path | str | None = None) -> bool:
     from ingest.store import Store
 
     store = Store(home)
-    found = store.remove(doc_id)
-    try:
-        from ingest.index import remove_from_index
+    with _writing(store.home):
+        found = store.remove(doc_id)
+        try:
+            from ingest.index import remove_from_index
 
-        remove_from_index(store, doc_id)
-    except ImportError:
-        pass
-    (store.home / "records" / f"{doc_id}.json").unlink(missing_ok=True)
+            remove_from_index(store, doc_id)
+        except ImportError:
+            pass
+        (store.home / "records" / f"{doc_id}.json").unlink(missing_ok=True)
     return found
 
 
@@ -233,6 +257,11 @@ def reindex(home: Path | str | None = None, *, index_only: bool = False, progres
     from ingest.store import Store
 
     store = Store(home)
+    with _writing(store.home):
+        return _reindex(store, index_only=index_only, progress=progress)
+
+
+def _reindex(store, *, index_only: bool, progress: bool | None) -> list[FileResult]:
     results: list[FileResult] = []
     catalog = store.catalog()
     if not index_only:
@@ -254,7 +283,10 @@ def reindex(home: Path | str | None = None, *, index_only: bool = False, progres
             doc.doc, doc.path = doc_id, entry.get("path") or str(src)
             chunks = chunk_document(doc)
             e = store.put(doc, chunks, src, extra={"abspath": entry.get("abspath")})
-            results.append(_result_from_entry(Path(doc.path), "reindexed", e, time.perf_counter() - t0))
+            r = _result_from_entry(Path(doc.path), "reindexed", e, 0.0)
+            r.extraction = run_extraction(doc, store.home)
+            r.seconds = time.perf_counter() - t0
+            results.append(r)
     else:
         for doc_id, entry in sorted(catalog.items()):
             results.append(_result_from_entry(Path(entry.get("path") or doc_id), "reindexed", entry, 0.0))

@@ -49,6 +49,14 @@ def update_index(store, doc_id: str, chunks, *, embedder: str | None = None, pro
     dense.upsert(doc_id, [c.id for c in chunks], vecs, [chunk_metadata(c) for c in chunks])
 
 
+def precompute(store, chunks, *, embedder: str | None = None, progress=None) -> None:
+    """Embed chunks into the cache (no index write; safe outside the writer lock)."""
+    from ingest.index.embedders import cache_dir, get_embedder
+
+    emb = get_embedder(embedder or _settings().embedder)
+    emb.embed_passages([c.text for c in chunks], cache_dir=cache_dir(Path(store.home)), progress=progress)
+
+
 def index_has(store, doc_id: str, chunks=None, *, embedder: str | None = None) -> bool:
     """True when the document's tokens and all its vectors are in the index."""
     home = Path(store.home)
