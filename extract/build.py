@@ -35,6 +35,30 @@ def _classes(table: TableData | None, col: str) -> list[FunctionItem]:
     return out
 
 
+def _projects(tables: dict[str, TableData]) -> list:
+    """Project lines of 表7 (项 rows); a project name run into the subject name is split off using the
+    subject names that 表5/表3 print for the same code."""
+    from extract.schema import Project
+
+    subjects: dict[str, str] = {}
+    for tid in ("表5", "表3"):
+        for r in tables[tid].rows:
+            if r.code and r.name:
+                subjects.setdefault(r.code, r.name)
+    out = []
+    for r in tables["表7"].rows:
+        if r.level != "项" or "total" not in r.values:
+            continue
+        ev = r.values["total"].evidence
+        name = r.extra
+        subject = subjects.get(r.code or "")
+        if not name and subject and r.name.startswith(subject) and len(r.name) > len(subject):
+            name = r.name[len(subject):]
+        out.append(Project(name=Leaf(value=name or r.name, evidence=ev), code=Leaf(value=r.code, evidence=ev),
+                           amount=r.values["total"]))
+    return out
+
+
 def build_record(doc) -> BudgetRecord:
     rec = BudgetRecord(doc=doc.doc, path=doc.path, sha256=getattr(doc, "sha256", None))
     rec.department = _leaf_from_span(doc.department, doc.department_span)
@@ -65,6 +89,7 @@ def build_record(doc) -> BudgetRecord:
     f.by_function = _classes(t5, "total")
     for key in ("total", "overseas_travel", "reception", "vehicle_total", "vehicle_purchase", "vehicle_operation"):
         setattr(rec.sangong, key, t10.totals.get(key) or Leaf())
+    rec.projects = _projects(tables)
     # the whole text is searched: the narrative patterns are specific (they need 万元/人/辆 after the figure),
     # and a table range that runs on too far must not hide a sentence
     extract_narrative(doc, rec)

@@ -80,6 +80,7 @@ def extract_narrative(doc, record: BudgetRecord, table_ranges: list[tuple[int, i
     _procurement(t, record)
     _assets(t, record)
     _performance(t, record)
+    _projects(t, record)
     _contact(t, record)
 
 
@@ -233,6 +234,18 @@ def _performance(t: Text, r: BudgetRecord) -> None:
 
 
 _CONTACT = r"联系人[:：]?([^\d:：,，、;；。|()（）]{2,20}?)[,，、;；]?联系电话[:：]?(\d[\d\-－]{4,}\d)"
+
+
+def _projects(t: Text, r: BudgetRecord) -> None:
+    """七、项目支出情况说明: each 项目名称 followed (before the next one) by its 预算安排规模."""
+    from extract.schema import Project
+
+    names = list(re.finditer(r"项目名称[:]?(.{2,120}?)(?=设立的政策依据|项目承担单位|预算安排规模|项目负责人|$)", t.text))
+    for i, m in enumerate(names):
+        end = names[i + 1].start() if i + 1 < len(names) else min(len(t.text), m.end() + 600)
+        amt = t.search(r"预算安排规模[:]?" + NUM + "万元", m.end(), end)
+        if amt:
+            r.narrative_projects.append(Project(name=t.leaf(m, 1, kind="text"), amount=t.leaf(amt, 1)))
 
 
 def _contact(t: Text, r: BudgetRecord) -> None:

@@ -194,6 +194,14 @@ class Narrative(Section):
     carryover_total: Leaf = _leaf()  # 十一、上年结转结余 X 万元
 
 
+class Project(BaseModel):
+    """A project (项目) with its budget: from 表7 (code, subject, amount) or from 情况说明 七 (name, amount)."""
+
+    name: Leaf = _leaf()
+    code: Leaf = _leaf()
+    amount: Leaf = _leaf()
+
+
 class TableRow(BaseModel):
     code: str | None = None
     level: str = "other"  # 类 | 款 | 项 | total | item
@@ -257,6 +265,8 @@ class BudgetRecord(BaseModel):
     performance: Performance = Field(default_factory=Performance)
     contact: Contact = Field(default_factory=Contact)
     narrative: Narrative = Field(default_factory=Narrative)
+    projects: list[Project] = Field(default_factory=list)  # 表7 project lines
+    narrative_projects: list[Project] = Field(default_factory=list)  # 七、项目支出情况说明: 项目名称 + 预算安排规模
     tables: dict[str, TableData] = Field(default_factory=dict)
     validation: list[Check] = Field(default_factory=list)
     conflicts: list[Conflict] = Field(default_factory=list)

@@ -367,6 +367,23 @@ def validate(record: BudgetRecord) -> list[Check]:
                 ck.sum(f"表7.{name}.total=sum(columns)", f"表7 {row.name[:20]}{' ' + row.extra[:30] if row.extra else ''}: 项目支出合计 = sum of its columns",
                        (f"tables.表7.{name}.total", row.values["total"]),
                        [(f"tables.表7.{name}.{c}", v) for c, v in parts])
+    if r.narrative_projects and f.general_budget_project.known:
+        ck.sum("narrative_projects=表5.project", "情况说明 项目预算安排规模之和 = 一般公共预算项目支出 (表5)",
+               ("fiscal.general_budget_project", f.general_budget_project),
+               [(f"narrative_projects.{i}.amount", p.amount) for i, p in enumerate(r.narrative_projects)])
+    # the same project (same name) has the same amount in 表7 and in 情况说明 七 (n-th namesake ↔ n-th namesake)
+    def key(leaf: Leaf) -> str:
+        return "".join(str(leaf.value or "").split()).replace("（", "(").replace("）", ")")
+
+    pool: dict[str, list[int]] = {}
+    for i, p in enumerate(r.narrative_projects):
+        pool.setdefault(key(p.name), []).append(i)
+    for i, p in enumerate(r.projects):
+        k = key(p.name)
+        if k and pool.get(k):
+            j = pool[k].pop(0)
+            ck.equal(f"projects.{i}=narrative_projects.{j}", f"项目 {str(p.name.value)[:30]}: 表7 = 情况说明",
+                     (f"projects.{i}.amount", p.amount), (f"narrative_projects.{j}.amount", r.narrative_projects[j].amount))
     # narrative internal sums
     p = r.procurement
     if p.total.known:

@@ -105,3 +105,16 @@ def test_plain_pdftotext_layout_and_real_inconsistency(records):
     bad = {c["id"]: c for c in r["validation"] if c["status"] == "mismatch"}
     assert bad["表2.210.total=sum(款)"]["difference"] == 76.5
     assert "表7.21012.total=sum(columns)" in bad  # 724.71 printed against a column of 664.71
+
+
+def test_projects_from_table_7_and_narrative(records):
+    r = records["003_ed059d2f5e2a2cf7"]
+    names = [p["name"]["value"] for p in r["projects"]]
+    assert "离休人员医疗费项目" in names and len(names) == 8  # project names split off the wrapped subject name
+    assert sum(p["amount"]["value"] for p in r["narrative_projects"]) == pytest.approx(493.64)
+    check = next(c for c in r["validation"] if c["id"] == "narrative_projects=表5.project")
+    assert check["status"] == "pass"
+    # 表7 gives 151.58 for a project that 情况说明 七 budgets at 61.58 (the rest is another project)
+    r4 = records["004_479787b2eb065ad4"]
+    bad = [c for c in r4["validation"] if c["id"].startswith("projects.") and c["status"] == "mismatch"]
+    assert [(c["lhs"], c["rhs"]) for c in bad] == [(151.58, 61.58)]
