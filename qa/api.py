@@ -225,7 +225,7 @@ def _text(lib: Library, intent: Intent, records: list[dict]) -> Answer:
     # hybrid retrieval (BM25 + dense) re-ranks when the sentence match alone is not convincing, and
     # carries English questions (the dense model is multilingual)
     weak = not picked or picked[0].coverage < 0.6 or not picked[0].cue
-    if intent.text_kind and (intent.english or weak):
+    if intent.text_kind and weak:
         hits = hits_by_doc(intent.question, [d.doc for d in docs], lib.home, max(k, 5))
         if hits:
             picked = pick(text_q, docs, intent.text_kind, extra, hits)

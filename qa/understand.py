@@ -111,11 +111,12 @@ class Vocabulary:
         self.terms = sorted(terms, key=lambda t: len(t[0]), reverse=True)
 
     def match(self, q: str, mask: list[bool]) -> list[tuple[int, int, Metric, str]]:
+        """Non-overlapping term matches: longest first, then leftmost, then the static lexicon."""
         low = q.lower()
-        found = []
-        for term, metric, latin in self.terms:
-            start = 0
+        cands = []
+        for order, (term, metric, latin) in enumerate(self.terms):
             hay = low if latin else q
+            start = 0
             while True:
                 i = hay.find(term, start)
                 if i < 0:
@@ -125,15 +126,19 @@ class Vocabulary:
                 if latin and ((i > 0 and hay[i - 1].isalnum()) or (j < len(hay) and hay[j].isalpha()
                                                                     and hay[j] not in "s")):
                     continue
-                if any(mask[i:j]):
-                    continue
                 need = _CONTEXT.get(metric.key)
                 if need and term in ("货物", "货物类", "工程类", "服务类", "goods", "works", "services") and not any(
                         w in low for w in need):
                     continue
-                for k in range(i, j):
-                    mask[k] = True
-                found.append((i, j, metric, term))
+                cands.append((-(j - i), i, order, j, metric, term))
+        cands.sort(key=lambda c: (c[0], c[1], c[2]))
+        found = []
+        for _, i, _, j, metric, term in cands:
+            if any(mask[i:j]):
+                continue
+            for k in range(i, j):
+                mask[k] = True
+            found.append((i, j, metric, term))
         found.sort(key=lambda f: f[0])
         return found
 
