@@ -315,6 +315,12 @@ q(U, ALL, "伽师县卫生健康委员会的人员经费是多少？", None, Non
 q(U, "L", "轮台县医疗保障局2025年三公经费预算", None, None, [], "other year")
 q(U, ALL, "What is the 三公 budget of the Urumqi medical security bureau?", None, None, [], "other unit", lang=E)
 
+# ---------------------------------------------------------------- later additions (appended to keep ids stable)
+q("lookup", "T", "What is the staffing quota (编制数) of the Tekes medical security bureau?", 17, "人", [(71, "编制数 17")], lang=E)
+q(N, "K", "What is the policy basis of Kizilsu's retired-cadre medical expense project (离休人员医疗费)?", "克财社【2024】90", None, [(1323, "根据克财社【2024】90 号")], lang=E)
+q("derived", "T", "特克斯医保局人员经费占基本支出的比例是多少？", 96.88, "%", [(1141, "人员经费 286.44 万元"), (1139, "基本支出 295.66 万元")], "286.44 / 295.66 = 96.88%")
+q(U, "J", "伽师县医疗保障局2023年的政府采购预算是多少？", None, None, [], "other year (the 2024 budget only)")
+
 
 def main() -> None:
     missing = set(ALTS) - used_alts
