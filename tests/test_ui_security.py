@@ -141,3 +141,19 @@ def test_password_required_when_set(tmp_path):
         assert status == 200
     finally:
         running.stop()
+
+
+def test_upload_size_limit_is_enforced_by_the_server(tmp_path):
+    running = server.start(tmp_path / "home", warm=False, extra_env={"GONGKAI_MAX_UPLOAD_MB": "1"})
+    try:
+        def upload(size: int) -> int:
+            head = ('--b\r\nContent-Disposition: form-data; name="files"; filename="big.txt"\r\n'
+                    "Content-Type: text/plain\r\n\r\n").encode()
+            status, _ = _get(running.url + "gradio_api/upload", head + b"a" * size + b"\r\n--b--\r\n",
+                             {"Content-Type": "multipart/form-data; boundary=b"})
+            return status
+
+        assert upload(1024 * 1024 + 4096) == 413
+        assert upload(1000) == 200
+    finally:
+        running.stop()

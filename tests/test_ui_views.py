@@ -154,7 +154,7 @@ def test_record_groups_and_lists():
             "evidence": "d1 · L.12 “合计 1.03 1.03”"} in groups["“三公”经费（表10）"]
     lists = records.list_tables(RECORD)
     assert lists["expenditure.by_function"][0]["name"] == "社会保障和就业支出"
-    (caption, header, rows), = records.source_tables(RECORD)
+    (caption, header, rows, _kind), = records.source_tables(RECORD)
     assert caption.startswith("表10 财政拨款“三公”经费支出情况表（单位：万元）")
     assert rows[0][:3] == ["", "合计", "1.03"]
 
