@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from ingest.store import atomic_write
 
 
 def records_dir(home: Path | str | None = None) -> Path:
@@ -15,24 +15,6 @@ def records_dir(home: Path | str | None = None) -> Path:
 
         home = default_home()
     return Path(home) / "records"
-
-
-def atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o644)  # like a normally created file (mkstemp makes it 0600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def _safe(doc_id: str) -> str:
@@ -72,3 +54,27 @@ def remove_record(doc_id: str, home: Path | str | None = None) -> bool:
         path.unlink()
         return True
     return False
+
+
+# -- reading the export contract (shared by qa, ui and evals) -------------------------------------
+def node(record: dict, path: str) -> Any:
+    """The node at a dot path (``sangong.total``), or None when any step is missing."""
+    cur: Any = record
+    for part in path.split("."):
+        if not isinstance(cur, dict) or part not in cur:
+            return None
+        cur = cur[part]
+    return cur
+
+
+def is_leaf(obj: Any) -> bool:
+    """A ``{"value", "evidence"}`` leaf of the export contract."""
+    return isinstance(obj, dict) and "value" in obj and "evidence" in obj
+
+
+def leaf(record: dict, path: str) -> tuple[Any, list[dict]]:
+    """(value, evidence) of the leaf at a dot path; (None, []) when absent or not a leaf."""
+    obj = node(record, path)
+    if is_leaf(obj):
+        return obj.get("value"), list(obj.get("evidence") or [])
+    return None, []
