@@ -4,11 +4,11 @@
 line): full-width digits/punctuation → half-width, markup (HTML tags, markdown emphasis/heading
 marks) dropped, spaces between CJK characters removed (`收 入 总 计` → `收入总计`), spaces between a
 number and its unit word removed (`2024 年` → `2024年`), thousands separators dropped
-(`2,075.69` → `2075.69`), runs of spaces collapsed (tabs, which separate cells, are kept).
+(`1,234.56` → `1234.56`), runs of spaces collapsed (tabs, which separate cells, are kept).
 
 Derived views for the extractor:
 - `join_wrapped(lines)` joins lines wrapped mid-sentence (no space) and keeps the source line numbers.
-- `split_run_together(text)` splits reversed-column rows such as `0.920.92教育支出205` into
+- `split_run_together(text)` splits reversed-column rows such as `0.310.31教育支出205` into
   amounts, label and code.
 - `compact(text)` — the normalised text with all whitespace removed (for matching headings).
 """
@@ -137,7 +137,7 @@ _AMOUNT2 = re.compile(r"\d+\.\d{2}")
 
 
 def split_amounts(token: str) -> list[str]:
-    """`0.920.92` → ['0.92', '0.92']; amounts in these tables carry two decimals."""
+    """`0.310.31` → ['0.31', '0.31']; amounts in these tables carry two decimals."""
     token = token.replace(",", "").strip()
     if re.fullmatch(r"\d+(?:\.\d{1,2})?", token):
         return [token]
@@ -148,8 +148,8 @@ def split_amounts(token: str) -> list[str]:
 
 
 def split_run_together(text: str) -> RunSplit | None:
-    """Split a reversed-column row `0.920.92教育支出205` (or `0.920.92205 教育支出`) into amounts
-    ['0.92','0.92'], label '教育支出' and code '205'. None when the row does not start with
+    """Split a reversed-column row `0.310.31教育支出205` (or `0.310.31205 教育支出`) into amounts
+    ['0.31','0.31'], label '教育支出' and code '205'. None when the row does not start with
     run-together two-decimal amounts."""
     s = normalize_line(text).replace(" ", "").replace("\t", "")
     m = re.match(r"[\d.]+", s)

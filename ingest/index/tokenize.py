@@ -1,8 +1,8 @@
 """Chinese tokenisation for BM25: jieba (search mode) with budget-domain words, numbers kept whole.
 
-Numbers are cut out before jieba sees them, so `2,075.69` / `2075.69` stay one token (`2075.69`);
-an amount printed with `.00` also yields its integer form (`1710.00` → `1710`) so a query that says
-"1710万元" still matches the table cell.
+Numbers are cut out before jieba sees them, so `1,234.56` / `1234.56` stay one token (`1234.56`);
+an amount printed with `.00` also yields its integer form (`4321.00` → `4321`) so a query that says
+"4321万元" still matches the table cell.
 """
 
 from __future__ import annotations
