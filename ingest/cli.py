@@ -41,9 +41,14 @@ def _tables(ids: list[str]) -> str:
     return ",".join(i.replace("表", "") for i in ids)
 
 
+def one_line(text) -> str:
+    """Control characters (a newline in a file name…) escaped so each file stays on one line."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in str(text))
+
+
 def format_result(r) -> str:
     if r.status == "failed":
-        return f"FAILED     {r.path}: {r.message} [{r.reason}]"
+        return f"FAILED     {one_line(r.path)}: {one_line(r.message)} [{r.reason}]"
     unit = r.department or "(unit not found)"
     year = r.fiscal_year or "year?"
     tables = f"{len(r.tables)} tables (表{_tables(r.tables)})" if r.tables else "0 tables"

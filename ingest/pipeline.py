@@ -18,6 +18,17 @@ PDF_SUFFIXES = {".pdf"}
 SUPPORTED = TEXT_SUFFIXES | PDF_SUFFIXES
 
 
+def shown(text: str | Path) -> str:
+    """A path or message safe to print, store as JSON and show in a UI: bytes of a file name that
+    are not valid UTF-8 (os.fsdecode turns them into lone surrogates) appear as \\xNN escapes."""
+    text = str(text)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def doc_id_for(path: str | Path) -> str:
     """Stable document id from the file name (stem; unsafe characters replaced)."""
     stem = Path(path).stem.strip()
@@ -32,9 +43,9 @@ def is_supported(path: str | Path) -> bool:
 def read_text(path: Path) -> str:
     data = path.read_bytes()
     if not data.strip():
-        raise EmptyFile(f"{path.name}: the file is empty", path=str(path))
+        raise EmptyFile(f"{shown(path.name)}: the file is empty", path=str(path))
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise BrokenFile(f"{path.name}: binary data in a text file; expected UTF-8 text", path=str(path))
+        raise BrokenFile(f"{shown(path.name)}: binary data in a text file; expected UTF-8 text", path=str(path))
     for enc in ("utf-8-sig", "utf-16", "gb18030"):
         if enc == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             continue
@@ -42,7 +53,7 @@ def read_text(path: Path) -> str:
             return data.decode(enc)
         except UnicodeDecodeError:
             continue
-    raise BrokenFile(f"{path.name}: not readable as UTF-8 or GB18030 text", path=str(path))
+    raise BrokenFile(f"{shown(path.name)}: not readable as UTF-8 or GB18030 text", path=str(path))
 
 
 def make_lines(raw_lines: list[tuple[str, int | None, int | None]]) -> list[Line]:
@@ -57,15 +68,15 @@ def load_document(path: str | Path, *, require_disclosure: bool = True) -> Docum
 
     p = Path(path)
     if not p.exists():
-        raise BrokenFile(f"{p}: no such file", path=str(p))
+        raise BrokenFile(f"{shown(p)}: no such file", path=str(p))
     if p.is_dir():
-        raise UnsupportedFile(f"{p}: is a directory (pass the files in it, or use `gongkai ingest DIR`)", path=str(p))
+        raise UnsupportedFile(f"{shown(p)}: is a directory (pass the files in it, or use `gongkai ingest DIR`)", path=str(p))
     suffix = p.suffix.lower()
     if suffix not in SUPPORTED:
-        raise UnsupportedFile(f"{p.name}: unsupported file type '{suffix or '(none)'}'; "
+        raise UnsupportedFile(f"{shown(p.name)}: unsupported file type '{suffix or '(none)'}'; "
                               f"supported: {', '.join(sorted(SUPPORTED))}", path=str(p))
     if p.stat().st_size == 0:
-        raise EmptyFile(f"{p.name}: the file is empty", path=str(p))
+        raise EmptyFile(f"{shown(p.name)}: the file is empty", path=str(p))
     pages = None
     if suffix in PDF_SUFFIXES:
         from ingest.loaders.pdf import parse_pdf_lines
@@ -78,14 +89,14 @@ def load_document(path: str | Path, *, require_disclosure: bool = True) -> Docum
         if raw and raw[-1][0] == "":
             raw.pop()
         source_type = "text"
-    doc = Document(doc=doc_id_for(p), path=str(path), sha256=sha256_file(p), source_type=source_type,
+    doc = Document(doc=doc_id_for(p), path=shown(path), sha256=sha256_file(p), source_type=source_type,
                    lines=make_lines(raw), pages=pages)
     if not any(l.norm for l in doc.lines):
-        raise EmptyFile(f"{p.name}: no text in the file", path=str(p))
+        raise EmptyFile(f"{shown(p.name)}: no text in the file", path=str(p))
     _check_garbled(doc, p)
     recognise(doc)
     if require_disclosure and not doc.tables and not (doc.fiscal_year and doc.department):
-        raise NotADisclosure(f"{p.name}: does not look like a budget disclosure (预算公开): no standard table "
+        raise NotADisclosure(f"{shown(p.name)}: does not look like a budget disclosure (预算公开): no standard table "
                              "(表1–表11), no 编制单位 and no budget year found", path=str(p))
     return doc
 
@@ -117,5 +128,5 @@ def _check_garbled(doc: Document, p: Path) -> None:
     cid = len(re.findall(r"\(cid:\d+\)", text))
     bad = cid * 6 + len(_IMPLAUSIBLE.findall(text))  # unmapped fonts also come out as random code points
     if bad / max(1, len(text)) > 0.2:
-        raise GarbledText(f"{p.name}: the text layer is garbled ({'(cid:NN) glyphs' if cid else 'undecodable characters'}); "
+        raise GarbledText(f"{shown(p.name)}: the text layer is garbled ({'(cid:NN) glyphs' if cid else 'undecodable characters'}); "
                           "the file's fonts carry no usable Unicode mapping — OCR would be needed", path=str(p))

@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 
 from ingest.document import sha256_file
 from ingest.errors import GongkaiError, UnsupportedFile
-from ingest.pipeline import SUPPORTED, doc_id_for, is_supported
+from ingest.pipeline import SUPPORTED, doc_id_for, is_supported, shown
 
 SKIP_NAMES = ("readme", "license", "licence", "changelog")
 
@@ -41,6 +41,12 @@ class FileResult:
     def ok(self) -> bool:
         return self.status != "failed"
 
+    def __post_init__(self) -> None:
+        # a file name that is not valid UTF-8 must not crash printing, JSON or the UI
+        self.path = shown(self.path)
+        if self.message is not None:
+            self.message = shown(self.message)
+
     def to_dict(self) -> dict:
         return asdict(self)
 
@@ -62,10 +68,10 @@ def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileResult]]:
                 files.append(p)
             else:
                 failed.append(FileResult(path=str(p), status="failed", reason=UnsupportedFile.reason,
-                                         message=f"{p.name}: unsupported file type '{p.suffix or '(none)'}'; "
+                                         message=f"{shown(p.name)}: unsupported file type '{p.suffix or '(none)'}'; "
                                                  f"supported: {', '.join(sorted(SUPPORTED))}"))
         else:
-            failed.append(FileResult(path=str(p), status="failed", reason="not_found", message=f"{p}: no such file or directory"))
+            failed.append(FileResult(path=str(p), status="failed", reason="not_found", message=f"{shown(p)}: no such file or directory"))
     seen, unique = set(), []
     for f in files:
         key = f.resolve()
@@ -79,7 +85,7 @@ def _resolve_doc_id(catalog: dict, path: Path, sha: str) -> tuple[str, str | Non
     """(doc id, id of the entry it replaces). Same file path → same id (a change replaces it);
     another file with the same name gets a suffixed id."""
     base = doc_id_for(path)
-    abspath = str(path.resolve())
+    abspath = shown(path.resolve())
     for doc_id, entry in catalog.items():
         if entry.get("abspath") == abspath:
             return doc_id, doc_id
@@ -128,7 +134,7 @@ def ingest_file(path: Path, store, *, extract: bool = True, index: bool = True) 
     try:
         sha = sha256_file(path)
     except OSError as exc:
-        return FileResult(path=str(path), status="failed", reason="unreadable", message=f"{path.name}: cannot read ({exc.strerror})")
+        return FileResult(path=str(path), status="failed", reason="unreadable", message=f"{shown(path.name)}: cannot read ({exc.strerror})")
     catalog = store.catalog()
     doc_id, replaces = _resolve_doc_id(catalog, path, sha)
     existing = catalog.get(doc_id)
@@ -154,17 +160,26 @@ def ingest_file(path: Path, store, *, extract: bool = True, index: bool = True) 
                           seconds=time.perf_counter() - t0)
     except Exception as exc:  # a parser bug must not stop the batch
         return FileResult(path=str(path), status="failed", doc=doc_id, reason="internal_error",
-                          message=f"{path.name}: could not be read ({type(exc).__name__}: {exc})",
+                          message=f"{shown(path.name)}: could not be read ({type(exc).__name__}: {exc})",
                           seconds=time.perf_counter() - t0)
     doc.doc = doc_id
-    doc.path = str(path)
+    doc.path = shown(path)
     from ingest.chunk import chunk_document
 
     chunks = chunk_document(doc)
     for s in (doc.department_span, doc.fiscal_year_span):
         if s is not None:
             object.__setattr__(s, "doc", doc_id)
-    entry = commit_document(store, doc, chunks, path, index=index)
+    try:
+        entry = commit_document(store, doc, chunks, path, index=index)
+    except GongkaiError as exc:  # e.g. StoreBusy: nothing was written for this file
+        return FileResult(path=str(path), status="failed", doc=doc_id, reason=exc.reason, message=str(exc),
+                          seconds=time.perf_counter() - t0)
+    except OSError as exc:  # disk full, permissions: report it, keep the batch going
+        return FileResult(path=str(path), status="failed", doc=doc_id, reason="store_error",
+                          message=f"{shown(path.name)}: could not be stored ({exc.strerror or exc}); "
+                                  f"check free space and permissions of {store.home}",
+                          seconds=time.perf_counter() - t0)
     result = _result_from_entry(path, "replaced" if existing else "ingested", entry, 0.0)
     if extract:
         result.extraction = run_extraction(doc, store.home)
@@ -196,7 +211,7 @@ def commit_document(store, doc, chunks, source: Path | None, *, index: bool = Tr
         except ImportError:
             index = False
     with _writing(store.home):
-        entry = store.put(doc, chunks, source, extra={"abspath": str(Path(source).resolve()) if source else None})
+        entry = store.put(doc, chunks, source, extra={"abspath": shown(Path(source).resolve()) if source else None})
         if index:
             from ingest.index import update_index
 
