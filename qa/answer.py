@@ -11,12 +11,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from qa.lexicon import BY_KEY, Metric
-from qa.records import Figure, Library, figure, node
+from extract.store import leaf
+from qa.records import Figure, Library, figure
 from qa.text import fmt_number, to_decimal
 from qa.understand import Intent
 from qa.units import Unit
 
-TWO = Decimal("0.01")
+# computed amounts and percentages are shown to 2 decimals, as the disclosures print 万元 figures
+CENTS = Decimal("0.01")
 
 
 @dataclass
@@ -54,7 +56,7 @@ def decline(intent: Intent, reason: str, zh: str, en: str, confidence: float = 0
 
 
 def _q(d: Decimal) -> Decimal:
-    return d.quantize(TWO, rounding=ROUND_HALF_UP)
+    return d.quantize(CENTS, rounding=ROUND_HALF_UP)
 
 
 def _json_value(v: Any) -> Any:
@@ -461,10 +463,10 @@ def _across(intent: Intent, records: list[dict], op: str) -> Answer:
 def stated_change(rec: dict, metric: Metric, kind: str) -> tuple[Decimal | None, list[dict]]:
     if not metric.change:
         return None, []
-    leaf = node(rec, f"{metric.change}.{'percent' if kind == 'percent' else 'amount'}")
-    if not isinstance(leaf, dict) or leaf.get("value") is None:
+    value, evidence = leaf(rec, f"{metric.change}.{'percent' if kind == 'percent' else 'amount'}")
+    if value is None:
         return None, []
-    return to_decimal(leaf.get("value")), list(leaf.get("evidence") or [])[:2]
+    return to_decimal(value), evidence[:2]
 
 
 def change_answer(intent: Intent, rec: dict, metric: Metric, value: Decimal, evidence: list[dict],

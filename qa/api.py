@@ -19,6 +19,13 @@ from qa.answer import Answer, change_answer, decline, pick_records, stated_chang
 from qa.records import Library, load_library
 from qa.understand import Intent, Vocabulary, understand
 
+# share of a text question's weighted terms a sentence must contain to be the answer (Chinese terms)
+TEXT_COVERAGE_MIN = 0.3
+# English questions reach Chinese text only through the few Chinese/number terms they carry
+TEXT_COVERAGE_MIN_EN = 0.15
+# a sentence match this good (with a cue word) needs no hybrid re-rank; keeps warm asks fast
+STRONG_MATCH_COVERAGE = 0.6
+
 _VOCAB: dict[int, tuple[Library, Vocabulary]] = {}
 _VLOCK = threading.Lock()
 
@@ -224,7 +231,7 @@ def _text(lib: Library, intent: Intent, records: list[dict]) -> Answer:
     picked = pick(text_q, docs, intent.text_kind, extra)
     # hybrid retrieval (BM25 + dense) re-ranks when the sentence match alone is not convincing, and
     # carries English questions (the dense model is multilingual)
-    weak = not picked or picked[0].coverage < 0.6 or not picked[0].cue
+    weak = not picked or picked[0].coverage < STRONG_MATCH_COVERAGE or not picked[0].cue
     if intent.text_kind and weak:
         hits = hits_by_doc(intent.question, [d.doc for d in docs], lib.home, max(k, 5))
         if hits:
@@ -235,9 +242,9 @@ def _text(lib: Library, intent: Intent, records: list[dict]) -> Answer:
     res_cov = residual_coverage(query, best.sentence) if not intent.english else 1.0
     digits = sum(c.isdigit() for c in best.sentence.text) / max(1, len(best.sentence.text))
     if intent.text_kind:
-        threshold = 0.3
+        threshold = TEXT_COVERAGE_MIN
         if intent.english and not any("\u4e00" <= c <= "\u9fff" for c in query):
-            threshold = 0.15
+            threshold = TEXT_COVERAGE_MIN_EN
         ok = (best.coverage >= threshold or (best.cue and best.coverage >= threshold * 0.6)) and res_cov >= 0.5
     else:
         ok = best.coverage >= 0.75 and res_cov >= 0.75 and digits < 0.25

@@ -26,6 +26,9 @@ CUES = {
     "goal": (r"绩效目标", r"目标"),
     "structure": (r"下设", r"内设"),
 }
+# most a retrieval hit adds to a sentence's score (top hit; less further down): retrieval breaks ties,
+# the sentence's own coverage of the question decides
+HIT_BONUS = 0.15
 STOP = set("的了是在有和与及或吗呢啊么什么多少哪个怎么如何请问一下这那其为对于我们你们他们它们就都也还要会能可")
 EN_HINTS = {
     "village": "驻村", "training": "培训", "information": "信息化", "insurance": "保险", "assistance": "救助",
@@ -229,7 +232,7 @@ def pick(question: str, docs: list[DocText], kind: str | None, extra_terms: list
         bonus = 0.0
         for a, b, rank in (hit_lines or {}).get(s.doc, []):
             if a <= s.first <= b or a <= s.last <= b:
-                bonus = max(bonus, 0.15 / (1 + rank))
+                bonus = max(bonus, HIT_BONUS / (1 + rank))
         score = (cover + (0.25 if cue else 0.0) + bonus - (0.1 if len(s.text) < 8 else 0.0)
                  - 0.1 * max(0.0, len(s.text) / 400 - 1))
         if score <= 0:

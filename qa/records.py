@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from extract.store import leaf, node
 from qa.lexicon import Metric
 from qa.text import to_decimal
 from qa.units import UnitIndex
@@ -94,25 +95,12 @@ def load_library(home: Path | str | None = None) -> Library:
                         lib.row_names.add(name)
         for path in ("expenditure", "fiscal"):
             for item in (r.get(path) or {}).get("by_function") or []:
-                code, name = leaf_value(item.get("code")), leaf_value(item.get("name"))
+                code, name = leaf(item, "code")[0], leaf(item, "name")[0]
                 if code and name:
                     lib.function_names.setdefault(str(code), str(name))
     with _LOCK:
         _CACHE[key] = (sig, lib)
     return lib
-
-
-def leaf_value(leaf: Any) -> Any:
-    return leaf.get("value") if isinstance(leaf, dict) else leaf
-
-
-def node(record: dict, path: str) -> Any:
-    cur: Any = record
-    for part in path.split("."):
-        if not isinstance(cur, dict) or part not in cur:
-            return None
-        cur = cur[part]
-    return cur
 
 
 def _coerce(value: Any, metric: Metric) -> Any:
@@ -138,8 +126,8 @@ def _same(a: Any, b: Any) -> bool:
 def figure(record: dict, metric: Metric) -> Figure | None:
     """The figure for `metric` in `record` (None when the document does not state it)."""
     doc = record.get("doc", "")
-    dep = str(leaf_value(record.get("department")) or doc)
-    year = leaf_value(record.get("fiscal_year"))
+    dep = str(leaf(record, "department")[0] or doc)
+    year = leaf(record, "fiscal_year")[0]
     try:
         year = int(year) if year is not None else None
     except (TypeError, ValueError):
@@ -150,11 +138,10 @@ def figure(record: dict, metric: Metric) -> Figure | None:
         return _row_figure(record, metric, doc, dep, year)
     found: list[tuple[str, Any, list]] = []
     for path in metric.paths:
-        leaf = node(record, path)
-        if isinstance(leaf, dict) and "value" in leaf:
-            value = _coerce(leaf.get("value"), metric)
-            if value is not None:
-                found.append((path, value, list(leaf.get("evidence") or [])))
+        raw, evidence = leaf(record, path)
+        value = _coerce(raw, metric)
+        if value is not None:
+            found.append((path, value, evidence))
     if not found:
         return None
     path, value, evidence = found[0]
@@ -178,15 +165,14 @@ def figure(record: dict, metric: Metric) -> Figure | None:
 def _function_figure(record: dict, metric: Metric, doc: str, dep: str, year) -> Figure | None:
     items = node(record, metric.paths[0]) or []
     for item in items:
-        code = leaf_value(item.get("code"))
-        name = leaf_value(item.get("name"))
+        code, name = leaf(item, "code")[0], leaf(item, "name")[0]
         if str(code) == metric.function_code or (name and name == metric.label_zh):
-            amount = item.get("amount") or {}
-            value = _coerce(amount.get("value"), metric)
+            raw, evidence = leaf(item, "amount")
+            value = _coerce(raw, metric)
             if value is None:
                 continue
             fig = Figure(doc, dep, year, metric, value, f"{metric.paths[0]}.{metric.function_code}",
-                         list(amount.get("evidence") or [])[:2])
+                         evidence[:2])
             _validator_flags(record, fig, extra_paths=(metric.paths[0],))
             return fig
     return None
@@ -199,14 +185,13 @@ def _row_figure(record: dict, metric: Metric, doc: str, dep: str, year) -> Figur
     loose = [] if exact or len(metric.row) < 4 else [
         (t, r) for t, r in rows if any(isinstance(x, str) and metric.row in x for x in (r.get("name"), r.get("extra")))]
     for tid, row in exact or loose:
-        if True:
-            values = row.get("values") or {}
-            for col in ROW_COLUMNS:
-                leaf = values.get(col)
-                if isinstance(leaf, dict) and leaf.get("value") is not None:
-                    value = _coerce(leaf["value"], metric)
-                    return Figure(doc, dep, year, metric, value, f"tables.{tid}.{metric.row}.{col}",
-                                  list(leaf.get("evidence") or [])[:2])
+        values = row.get("values") or {}
+        for col in ROW_COLUMNS:
+            raw, evidence = leaf(values, col)
+            if raw is not None:
+                value = _coerce(raw, metric)
+                return Figure(doc, dep, year, metric, value, f"tables.{tid}.{metric.row}.{col}",
+                              evidence[:2])
     return None
 
 
