@@ -1,8 +1,8 @@
 """Amounts as printed → Decimal, and unit conversion to 万元.
 
-Printed amounts may carry thousands separators (``2,075.69``), be run together without a separator
-when a PDF lost its cell borders (``0.920.92`` → 0.92, 0.92; amounts are printed with two decimals),
-or be split across lines (``110.1`` + ``0``). Nothing here guesses a value that is not printed.
+Printed amounts may carry thousands separators (``3,456.78``), be run together without a separator
+when a PDF lost its cell borders (``6.546.54`` → 6.54, 6.54; amounts are printed with two decimals),
+or be split across lines (``45.6`` + ``7``). Nothing here guesses a value that is not printed.
 """
 
 from __future__ import annotations

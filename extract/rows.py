@@ -4,10 +4,10 @@ A table body (a range of `Document.lines`) is turned into logical rows whatever 
 
 * tab-separated cells (markdown/HTML extractions): cells keep their column position;
 * space-separated cells (pdftotext): blank cells vanish, so only the order is known;
-* reversed rows (some PDFs print a row right-to-left: ``0.870.87行政单位离退休0105208``): amounts come
+* reversed rows (some PDFs print a row right-to-left: ``5.615.61行政运行0101201``): amounts come
   first in reverse column order and the subject code is printed 项-款-类;
 * wrapped rows: a code line, one or more name lines, then an amount line; amounts split across lines
-  (``110.1`` / ``0``) are re-joined.
+  (``45.6`` / ``7``) are re-joined.
 
 Each `Row` keeps the `Line.no` range it came from, so every value can be cited as printed.
 """
@@ -198,7 +198,7 @@ def parse_rows(lines, start: int, end: int) -> list[Row]:
         codes_trail = None
         trail_tokens = p.trail
         if not codes_lead and p.trail:
-            # reversed code printed after the name, possibly followed by amounts ("…支出9913210 86.0086.00")
+            # reversed code printed after the name, possibly followed by amounts ("…支出9913210 12.3412.34")
             codes_trail = parse_codes(p.trail[:1], reversed_first=True) if p.trail[0].isdigit() else None
             if codes_trail:
                 trail_tokens = p.trail[1:]
@@ -219,7 +219,7 @@ def parse_rows(lines, start: int, end: int) -> list[Row]:
                 head = p.lead[0]
                 if last.amounts and "." in last.amounts[i] and decimals(last.amounts[i]) < 2 and head.isdigit() \
                         and len(head) <= 2 - decimals(last.amounts[i]):
-                    # an amount split across lines ("110.1" / "0", "149.2" / "4 …"): join the pieces
+                    # an amount split across lines ("45.6" / "7", "73.5" / "8 …"): join the pieces
                     last.amounts[i] = last.amounts[i] + head
                     last.lines.append(p.no)
                     rest = _amounts(p.lead[1:])
