@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.textnorm import norm
+from extract.store import is_leaf, leaf, node
 from evals.verify import iter_leaves
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,21 +55,9 @@ def values_equal(gold: Any, pred: Any, accept: list | None = None) -> bool:
     return False
 
 
-def _get(record: dict[str, Any], path: str) -> Any:
-    node: Any = record
-    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
-        if part.startswith("["):
-            idx = int(part[1:-1])
-            node = node[idx] if isinstance(node, list) and idx < len(node) else None
-        else:
-            node = node.get(part) if isinstance(node, dict) else None
-        if node is None:
-            return None
-    return node
-
-
-def _leaf_value(node: Any) -> Any:
-    return node.get("value") if isinstance(node, dict) else None
+def _value(obj: Any) -> Any:
+    """Value of an export-contract leaf (None for anything else)."""
+    return obj.get("value") if is_leaf(obj) else None
 
 
 def section_of(path: str) -> str:
@@ -103,7 +92,7 @@ class Tally:
 
 def _match_function(pred_items: list, code: str) -> dict | None:
     for it in pred_items or []:
-        c = _leaf_value((it or {}).get("code"))
+        c = _value((it or {}).get("code"))
         if c is not None and re.sub(r"\D", "", str(c)) == code:
             return it
     return None
@@ -111,19 +100,19 @@ def _match_function(pred_items: list, code: str) -> dict | None:
 
 def compare_fields(gold: dict[str, Any], pred: dict[str, Any], tallies: dict[str, Tally], misses: list[dict]) -> None:
     body = {k: v for k, v in gold.items() if k not in SKIP_TOP}
-    for path, leaf in iter_leaves(body):
+    for path, gleaf in iter_leaves(body):
         sec = section_of(path)
         tally = tallies.setdefault(sec, Tally())
-        g, accept = leaf.get("value"), leaf.get("accept")
+        g, accept = gleaf.get("value"), gleaf.get("accept")
         if ".by_function[" in path:
             base, idx, field = re.match(r"(.+)\[(\d+)\]\.(\w+)", path).groups()
-            code = str(_get(body, f"{base}[{idx}].code.value"))
-            item = _match_function(_get(pred, base) or [], code)
-            p = _leaf_value(item.get(field)) if item else None
+            code = str(_value(node(body, base)[int(idx)].get("code")))
+            item = _match_function(node(pred, base) or [], code)
+            p = _value(item.get(field)) if item else None
             if field == "code" and p is not None:
                 p = re.sub(r"\D", "", str(p))
         else:
-            p = _leaf_value(_get(pred, path))
+            p = leaf(pred, path)[0]
         if g is None:
             if p is not None and not values_equal(None, p, accept):
                 tally.add(fp=1)
@@ -140,7 +129,7 @@ def compare_fields(gold: dict[str, Any], pred: dict[str, Any], tallies: dict[str
 
 
 def _row_numbers(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: _leaf_value(v) for k, v in (row.get("values") or {}).items() if _leaf_value(v) is not None}
+    return {k: _value(v) for k, v in (row.get("values") or {}).items() if _value(v) is not None}
 
 
 def compare_tables(gold: dict[str, Any], pred: dict[str, Any], tallies: dict[str, Tally], misses: list[dict]) -> None:

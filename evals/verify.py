@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from evals.textnorm import locate, norm
+from extract.store import is_leaf
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT / "data" / "corpus"
@@ -122,16 +123,15 @@ def verify_qa_item(corpus: Corpus, item: dict[str, Any]) -> list[str]:
     return problems
 
 
-def iter_leaves(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+def iter_leaves(obj: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
     """(dot path, leaf) for every {"value", "evidence"} leaf of a gold/export record."""
-    if isinstance(node, dict):
-        if "value" in node and "evidence" in node:
-            yield path, node
-            return
-        for key, child in node.items():
+    if is_leaf(obj):
+        yield path, obj
+    elif isinstance(obj, dict):
+        for key, child in obj.items():
             yield from iter_leaves(child, f"{path}.{key}" if path else str(key))
-    elif isinstance(node, list):
-        for i, child in enumerate(node):
+    elif isinstance(obj, list):
+        for i, child in enumerate(obj):
             yield from iter_leaves(child, f"{path}[{i}]")
 
 
