@@ -4,7 +4,8 @@ Every line belongs to its most specific owner: a standard table, a 绩效目标�
 narrative section (一、…), a part, or nothing. Consecutive lines of one owner are cut into chunks
 of bounded size at line boundaries. A table chunk starts with the table id, title and unit and
 repeats the table's header rows; a narrative chunk starts with its section heading. Each chunk's
-Span covers exactly its own lines (page + line range as printed).
+Span covers exactly its own lines (page + line range as printed); a PDF chunk ends at a page break
+(unless a sentence wraps across it), so its citation is one page.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def chunk_document(doc: Document) -> list[Chunk]:
         if small and (sec is None or sec.kind == "part"):
             carry += lines
             continue
-        merged.append((sec, carry + lines if sec is None or sec.kind != "table" else lines))
+        merged.append((sec, carry + lines))
         carry = []
     if carry:
         merged.append((None, carry))
@@ -90,6 +91,10 @@ def _part_lookup(doc: Document):
     return find
 
 
+def _page(doc: Document, line_no: int) -> int | None:
+    return doc.lines[line_no - 1].page
+
+
 def _make(doc: Document, n: int, text: str, lines: list[int], section: str | None, table_id: str | None,
           kind: str) -> Chunk:
     return Chunk(id=f"{doc.doc}:{n}", doc=doc.doc, text=text, span=doc.span(lines[0], lines[-1]),
@@ -110,7 +115,7 @@ def _table_chunks(doc: Document, sec, lines: list[int], n0: int) -> list[Chunk]:
     size = 0
     for i in lines:
         norm = doc.lines[i - 1].norm
-        if cur and size + len(norm) > MAX_TABLE_CHARS:
+        if cur and (size + len(norm) > MAX_TABLE_CHARS or _page(doc, i) != _page(doc, cur[0])):
             out.append(_table_piece(doc, n0 + len(out), prefix, header, header_text, cur, sec))
             cur, size = [], 0
         cur.append(i)
@@ -137,7 +142,7 @@ def _text_chunks(doc: Document, sec, lines: list[int], n0: int, part_of) -> list
     cur_lines: list[int] = []
     size = 0
     for j in joined:
-        if cur_text and size + len(j.text) > MAX_TEXT_CHARS:
+        if cur_text and (size + len(j.text) > MAX_TEXT_CHARS or _page(doc, j.lines[0]) != _page(doc, cur_lines[0])):
             out.append(_text_piece(doc, n0 + len(out), heading, cur_text, cur_lines, section, kind))
             cur_text, cur_lines, size = [], [], 0
         # a very long logical line is cut on its own

@@ -202,7 +202,7 @@ class Structure:
             m = _TABLE_MARK_PREFIX.match(c)
             if m:
                 blk.number, blk.has_mark = int(m.group(1)), True
-            for j in list(self.nonblank(i - 1, -1, 4)) + list(self.nonblank(i + 1, 1, 4)):
+            for j in self._near(i, -1) + self._near(i, 1):
                 cj = self.c[j]
                 mark = _TABLE_MARK.match(cj)
                 if mark and not blk.has_mark:
@@ -244,6 +244,16 @@ class Structure:
         for a, b in zip(out, out[1:]):
             if a.end >= b.start:
                 a.end = b.start - 1
+        return out
+
+    def _near(self, i: int, step: int) -> list[int]:
+        """Up to 4 non-blank lines next to a title line, stopping at prose or a part heading (a
+        sentence that mentions 预算单位 is not the block's issuer line)."""
+        out = []
+        for j in self.nonblank(i + step, step, 4):
+            if self._prose_stop(j):
+                break
+            out.append(j)
         return out
 
     def _score(self, kind: TableKind, a: int, b: int) -> int:

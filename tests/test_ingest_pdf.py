@@ -139,3 +139,50 @@ def test_parse_pdf_lines_is_plain_data(pdf_path):
     assert pages == 6 and pickle.loads(pickle.dumps(lines)) == lines
     assert all(isinstance(t, str) and p >= 1 and pl >= 1 for t, p, pl in lines)
     assert pickle.dumps(parse_pdf_lines)  # top-level, picklable (child-process parsing)
+
+
+def test_chunks_cite_the_page_that_prints_them(doc, pdf_path):
+    """Every chunk of the PDF cites one page, and that page (read by pdfplumber here) prints each
+    cited line; a table continued over a page break gives one chunk per page."""
+    import re
+
+    from ingest.chunk import chunk_document
+
+    squash = lambda s: re.sub(r"\s+", "", s)  # noqa: E731
+    with pdfplumber.open(pdf_path) as pdf:
+        pages = [squash(p.extract_text()) for p in pdf.pages]
+    chunks = chunk_document(doc)
+    assert {c.table_id for c in chunks if c.kind == "table"} == {"表1", "表3", "表8", "表10"}
+    for c in chunks:
+        lines = [l for l in doc.lines if l.page == c.span.page and l.page_line == c.span.line]
+        assert len(lines) == 1, c.id
+        first = lines[0].no
+        cited = [l for l in doc.lines[first - 1:] if l.page == c.span.page][: (c.span.line_end or c.span.line)
+                                                                              - c.span.line + 1]
+        assert c.span.quote == "\n".join(l.text.strip() for l in cited)
+        for q in c.span.quote.split("\n"):
+            assert squash(q) in pages[c.span.page - 1], (c.id, c.span.page, q)
+    t3 = [c for c in chunks if c.table_id == "表3"]
+    assert len({c.span.page for c in t3}) == 2 and all(c.text.startswith("表3 部门支出总体情况表（单位：万元）") for c in t3)
+    # the continued piece repeats the header row
+    assert all("科目编码\t科目名称\t合计" in c.text for c in t3)
+
+
+def test_a_chunk_ends_at_the_page_break(tmp_path):
+    """A table whose rows run onto the next page mid-chunk: the chunk is cut at the break, so no
+    citation runs from one page's line to another page's line."""
+    from ingest.chunk import chunk_document
+
+    blocks = [Heading(f"{UNIT}2025年部门预算公开"), Para("表3", align="right"), Heading("部门支出总体情况表", 2),
+              Para(f"编制单位：{UNIT}    单位：万元"),
+              Table(header=[["科目编码", "科目名称", "合计", "基本支出", "项目支出"]], col_widths=W,
+                    repeat_header=True, rows=class_rows(45))]
+    doc = load_document(render_pdf(tmp_path / "break.pdf", blocks))
+    t3 = [c for c in chunk_document(doc) if c.table_id == "表3"]
+    assert {c.span.page for c in t3} == {1, 2}
+    for c in t3:
+        lines = [l for l in doc.lines if l.page == c.span.page]
+        assert c.span.line <= (c.span.line_end or c.span.line) <= lines[-1].page_line
+    # the rows are all there, each in exactly one chunk
+    rows = [l for c in t3 for l in c.text.split("\n") if l.startswith("2") and "支出科目" in l]
+    assert sorted(rows) == sorted({r for r in rows}) and len(rows) == 45

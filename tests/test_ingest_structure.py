@@ -145,3 +145,37 @@ def test_join_wrapped(docs):
     assert any("收支总预算" in j.text and len(j.lines) > 1 for j in joined) or any(len(j.lines) > 1 for j in joined)
     for j in joined:
         assert j.lines == sorted(j.lines)
+
+
+@pytest.mark.parametrize("doc_id", sorted(EXPECT))
+def test_chunk_citations_map_to_file_lines(docs, corpus_files, doc_id):
+    """Each chunk's citation (line range + quote) is the source file's own lines, read here
+    independently of the loader; table chunks hold lines of their table's own block."""
+    from ingest.chunk import chunk_document
+
+    d = docs[doc_id]
+    raw = next(p for p in corpus_files if p.stem == doc_id).read_text(encoding="utf-8").split("\n")
+    squash = lambda s: re.sub(r"\s+", "", s)  # noqa: E731
+    chunks = chunk_document(d)
+    assert {c.table_id for c in chunks if c.kind == "table"} == {t.id for t in d.tables}
+    for c in chunks:
+        sp = c.span
+        assert sp.page is None and sp.doc == doc_id
+        end = sp.line_end or sp.line
+        printed = raw[sp.line - 1 : end]
+        assert sp.quote == "\n".join(x.strip() for x in printed)
+        flat = squash("".join(normalize_line(x) for x in printed))
+        if c.kind == "table":
+            t = d.table(c.table_id)
+            lo, hi = min(t.line_start, t.title_line), max(t.line_end, t.title_line)
+            assert lo - 6 <= sp.line and end <= hi + 6, (c.id, c.table_id, sp.line, end, lo, hi)
+            body = c.text.split("\n")[-1]  # the chunk's last line is its last cited line
+            assert squash(body) in flat, (c.id, body)
+        else:
+            # the chunk text, minus a heading it may repeat, is what the cited lines print
+            text = squash(c.text)
+            assert text in flat or text.removeprefix(squash(c.section or "")) in flat, c.id
+    # the chunks cover every non-blank line exactly once
+    covered = [i for c in chunks for i in range(c.span.line, (c.span.line_end or c.span.line) + 1)
+               if d.line(i).norm.strip()]
+    assert sorted(covered) == [l.no for l in d.lines if l.norm.strip()]
