@@ -201,6 +201,8 @@ def structured(lib: Library, intent: Intent, records: list[dict]) -> Answer | No
         return None
     if op in ("ratio", "multiple"):
         return _ratio(intent, records, op)
+    if op == "per" and intent.per:
+        return _per(intent, records)
     if op == "difference":
         return _difference(intent, records)
     if op == "sum":
@@ -333,6 +335,40 @@ def _ratio(intent: Intent, records: list[dict], op: str) -> Answer:
     text += _flag_text(figs, en)
     return Answer(intent.question, text, float(value), unit, citations=_cites(figs),
                   confidence=_confidence(figs, 0.9), computed=[shown], intent=intent.describe())
+
+
+def _per(intent: Intent, records: list[dict]) -> Answer:
+    """A figure divided by a count the document states (per vehicle, per head), per unit asked about."""
+    en = intent.english
+    metric, count = intent.metrics[0], BY_KEY[intent.per or ""]
+    figs: list[Figure] = []
+    lines, values, computed = [], [], []
+    for rec in records:
+        pair, bad = _need(intent, [rec], [metric, count])
+        if bad:
+            return bad
+        amount, n = pair
+        if _dec(n) == 0:
+            return decline(intent, "division_by_zero", f"{amount.department}的{count.label_zh}为 0，无法计算。",
+                           f"{amount.department} states {_label(count, True)} as 0; nothing to divide by.",
+                           confidence=0.7)
+        value = _q(_dec(amount) / _dec(n))
+        shown = fmt_number(value, metric.unit)
+        n_shown = _with_unit(_show(n.value, count), count.unit, en)
+        computed.append(shown)
+        values.append(value)
+        figs += pair
+        if en:
+            lines.append(f"{amount.department}: {_label(metric, True)} {_show(amount.value, metric)} / "
+                         f"{_label(count, True)} {n_shown} = {_with_unit(shown, metric.unit, en)} each.")
+        else:
+            lines.append(f"{amount.department}{metric.label_zh} {_show(amount.value, metric)} ÷ {count.label_zh} "
+                         f"{n_shown} = 平均每{count.unit} {_with_unit(shown, metric.unit, en)}。")
+    text = (" " if en else "").join(lines) + _flag_text(figs, en)
+    single = len(values) == 1
+    return Answer(intent.question, text, float(values[0]) if single else None, metric.unit,
+                  citations=_cites(figs), confidence=_confidence(figs, 0.85), computed=computed,
+                  intent=intent.describe())
 
 
 def _order_ratio(intent: Intent, metrics: list[Metric]) -> list[Metric]:

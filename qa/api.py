@@ -62,15 +62,25 @@ class Conversation:
             return intent
         if not intent.metrics and intent.text_kind is None and (intent.units or intent.year or intent.unknown_units
                                                                 or intent.has_unit_mention):
-            op = prev.op if prev.op in ("lookup", "change", "ratio", "text") else "lookup"
+            same_units = not (intent.units or intent.unknown_units or intent.has_unit_mention)
+            op = prev.op if prev.op in ("lookup", "change", "ratio", "text", "per") else "lookup"
+            if same_units and prev.all_units:
+                op = prev.op
             if intent.op in ("sum", "difference", "max", "min", "rank", "average") and (
                     len(intent.units) >= 2 or intent.all_units):
                 op = intent.op
             intent = replace(intent, metrics=list(prev.metrics), op=op, change_kind=prev.change_kind,
                              text_kind=prev.text_kind if op == "text" else None,
                              residual=prev.residual if op == "text" else intent.residual,
-                             year=intent.year if intent.year is not None else None)
-            intent.all_units = False
+                             year=intent.year if intent.year is not None else None, per=prev.per,
+                             units=list(prev.units) if same_units else intent.units)
+            # only a year changed ("那2023年呢？"): the same units, or all of them again
+            intent.all_units = same_units and prev.all_units and op in ("max", "min", "rank", "average", "sum")
+        elif not intent.metrics and not intent.units and not intent.unknown_units and intent.text_kind is None \
+                and intent.op in ("max", "min", "rank", "average") and prev.metrics:
+            # "最低的呢？" after "哪家…最高？": the same metric, another ordering
+            intent = replace(intent, metrics=list(prev.metrics), year=intent.year or prev.year)
+            intent.all_units = True
         elif intent.metrics and not intent.units and not intent.unknown_units and not intent.all_units \
                 and prev.units and intent.op not in ("max", "min", "rank", "average"):
             intent = replace(intent, units=list(prev.units), year=intent.year or prev.year)

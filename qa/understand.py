@@ -44,10 +44,18 @@ RATIO = (r"占.{0,16}(?:比例|比重|百分之|%|多少|几成)|占比|比例|�
          r"\bshare\b|percentage|proportion|percent\s+of|what\s+fraction|\bratio\b|\bportion\b")
 MULTIPLE = r"几倍|多少倍|倍数|times\s+(?:as|more|larger|bigger|higher)|how\s+many\s+times"
 AVERAGE = r"平均|均值|\baverage\b|\bmean\b"
+# a figure divided by a count the document states (per vehicle, per head): (regex, count metric key)
+PER = (
+    (r"每辆车?|每台车|车均|单车|per\s+(?:vehicle|car)\b", "assets.vehicles"),
+    (r"人均|每人|每个人|每名(?:职工|员工|人员)?|per\s+(?:capita|person|head|staff|employee)\b", "staffing.actual"),
+)
+# the value of what a count counts ("每辆车价值多少", "value per vehicle")
+PER_VALUE = {"assets.vehicles": "assets.vehicles_value"}
+VALUE_WORDS = r"价值|值多少|\bvalue\b|\bworth\b"
 DIFF = (r"how\s+much\s+(?:more|less|higher|lower|bigger|smaller)\b|\bmore\b.{0,40}\bthan\b|\bless\b.{0,40}\bthan\b|相差|差额|差多少|差距|多多少|少多少|高多少|低多少|多出|高出|低于|高于|差值|相比.{0,6}(?:多|少)|"
         r"比.{1,16}(?:多|少|高|低)|\bdifference\b|\bmore\s+than\b|\bless\s+than\b|\bhigher\s+than\b|"
         r"\blower\s+than\b|\bgap\b|\bexceed|\bcompared?\s+(?:to|with)\b|\bvs\.?\b|\bversus\b")
-SUM = (r"合计|总共|一共|加起来|之和|总和|共计|合起来|加总|总额|一起|两家|三家|四家|所有|全部|"
+SUM = (r"合计|总共|一共|加起来|之和|总和|共计|合起来|加总|总额|一起|两家|三家|四家|所有|全部|(?<![增追添参施])加上?(?![入强快大班])|"
        r"\btotal\b|\bcombined\b|\btogether\b|\bsum\b|\baltogether\b|\badd\s+up\b|\bin\s+all\b|\ball\b")
 YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)\s*(年度|年|fy)?(?!底|末|\d)", re.I)
 PREV_YEAR = r"去年|上年|上一年|上年度|last\s+year|previous\s+year|prior\s+year"
@@ -72,11 +80,13 @@ class Intent:
     all_units: bool = False
     residual: str = ""  # the question without unit/metric words (for retrieval)
     has_unit_mention: bool = False
+    per: str | None = None  # key of the count metric a "per X" question divides by
 
     def describe(self) -> dict:
         return {"units": [u.department for u in self.units], "unknown_units": self.unknown_units,
                 "year": self.year, "metrics": [m.key for m in self.metrics], "op": self.op,
-                "change_kind": self.change_kind, "text_kind": self.text_kind, "all_units": self.all_units}
+                "change_kind": self.change_kind, "text_kind": self.text_kind, "all_units": self.all_units,
+                **({"per": self.per} if self.per else {})}
 
 
 def _norm(q: str) -> str:
@@ -92,7 +102,8 @@ class Vocabulary:
         for m in METRICS:
             for t in m.zh:
                 terms.append((_norm(t), m, False))
-            for t in m.en:
+            # the English label the answers print is understood too ("public (office) expenses")
+            for t in dict.fromkeys([*m.en, m.label_en] if m.label_en.isascii() else m.en):
                 terms.append((t.lower(), m, True))
         fmetrics = {m.function_code: m for m in function_metrics()}
         for code, name in (function_names or {}).items():
@@ -192,6 +203,7 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
     if (intent.text_kind is None and not english and metrics and all(m.kind != "text" for m in metrics)
             and re.search(DESCRIBE, lowm) and not re.search(HOW_MUCH, lowm)):
         intent.text_kind = "describe"
+    _per(q, intent)
     if re.search(PREV_YEAR, lowm, re.I) and not re.search(CHANGE, lowm, re.I):
         intent.previous_year = True
     intent.op = _operation(lowm, intent)
@@ -249,8 +261,26 @@ def _merge_qualifiers(q: str, matches: list) -> list[Metric]:
     return [m for m in out if not (m.function_code in fiscal and not m.fiscal)]
 
 
+def _per(q: str, intent: Intent) -> None:
+    """"Per vehicle / per head" questions: the amount metric divided by the stated count."""
+    from qa.lexicon import BY_KEY
+
+    for rx, count_key in PER:
+        if not re.search(rx, q, re.I):
+            continue
+        amounts = [m for m in intent.metrics if m.kind == "amount" and m.key != count_key]
+        if not amounts and count_key in PER_VALUE and re.search(VALUE_WORDS, q, re.I):
+            amounts = [BY_KEY[PER_VALUE[count_key]]]
+        if amounts and intent.text_kind is None:
+            intent.per = count_key
+            intent.metrics = amounts[:1]
+        return
+
+
 def _operation(m: str, intent: Intent) -> str:
     n_units, n_metrics = len(intent.units), len(intent.metrics)
+    if intent.per:
+        return "per"
     if intent.text_kind:
         if not (intent.text_kind == "goal" and n_metrics):
             return "text"

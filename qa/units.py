@@ -311,7 +311,8 @@ class UnitIndex:
                 out.append(Mention(token, w.start(), w.end(), hits, kind="latin"))
                 for k in range(w.start(), w.end()):
                     taken[k] = True
-            elif token[0].isupper() and w.start() > 0 and _looks_like_place(question, w):
+            elif token[0].isupper() and (w.start() > 0 or _names_org_after(question, w)) \
+                    and _looks_like_place(question, w):
                 out.append(Mention(token, w.start(), w.end(), [], kind="unknown"))
         return out
 
@@ -335,7 +336,37 @@ class UnitIndex:
             out.append(Mention(name, i, j, [], kind="unknown"))
             for k in range(i, j):
                 taken[k] = True
+        out += self._bare_place(question, taken)
         return out
+
+    def _bare_place(self, question: str, taken: list[bool]) -> list[Mention]:
+        """A name without a level word right before a department short form the documents use (XX医保局),
+        matching no known unit: an unknown unit, not "every unit"."""
+        orgs = sorted({f for u in self.units for f in _org_forms(u.org) if len(f) >= 3}, key=len, reverse=True)
+        if not orgs:
+            return []
+        out = []
+        for m in re.finditer(r"([\u4e00-\u9fff]{2,8}?)(?:的)?(?:" + "|".join(map(re.escape, orgs)) + ")", question):
+            i, j = m.start(1), m.end(1)
+            while i < j and taken[i]:
+                i += 1
+            name = question[i:j]
+            if any(taken[i:j]) or len(name) < 2:
+                continue
+            name2 = re.sub(r"^(?:请问|那么|那|和|与|及|跟|比较|对比|查询|告诉我|问下|问一下|一下|以及|或者|还有)+", "", name)
+            i += len(name) - len(name2)
+            name = name2
+            if len(name) < 2 or _DETERMINER.match(name) or name in self.known_places:
+                continue
+            out.append(Mention(name, i, j, [], kind="unknown"))
+            for k in range(i, j):
+                taken[k] = True
+        return out
+
+
+# words before a department name that select among units rather than name one
+_DETERMINER = re.compile(r"^(?:哪|各|每|所有|全部|其他|其它|其余|这|该|本|两|三|四|五|六|七|八|九|十|几|多|某|同|上级|下级|"
+                         r"县级|州级|市级|区级|省级|地级|基层|全|此|任何|一家|一个|那)")
 
 
 _ORG_AFTER = re.compile(r"^(?:的)?([\u4e00-\u9fff]{1,10}?(?:局|委员会|委|办公室|厅|院|中心|公司|学校|医院))")
@@ -356,6 +387,12 @@ def _other_org(after: str, units: list[Unit], aliases: list[str]) -> str | None:
     if re.match(r"^(?:哪个|哪家|哪一家|那个|这个|两个|两家|各|每个)", org) or org.startswith(("医保", "医疗保障")):
         return None
     return m.group(0)
+
+
+def _names_org_after(question: str, w: re.Match) -> bool:
+    """A capitalised first word followed by a department/level word ("Aksu medical security bureau…")."""
+    after = question[w.end(): w.end() + 40].lower().lstrip()
+    return any(after.startswith(x) for x in LEVEL_EN + ORG_EN if x not in ("bureau", "administration"))
 
 
 def _looks_like_place(question: str, w: re.Match) -> bool:
