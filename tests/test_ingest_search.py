@@ -137,3 +137,28 @@ def test_sentence_transformers_model_by_path(tmp_path, corpus_files, monkeypatch
     hits = search("three public expenses 2.22", k=3, home=home, mode="dense", embedder=name)
     assert len(hits) == 3 and hits[0].ranks == {"dense": 1}
     assert (tmp_path / "cache" / f"{emb.slug}.sqlite").exists()
+
+
+def test_pdf_ingested_listed_and_cited_by_page(tmp_path, monkeypatch):
+    """A generated multi-page PDF through the CLI: listed with its unit, region, year and tables;
+    a search hit cites the page that prints the passage (read back with pdfplumber here)."""
+    import pdfplumber
+    from test_ingest_pdf import UNIT, disclosure_blocks
+
+    from evals.pdfkit import render_pdf
+
+    pdf = render_pdf(tmp_path / "in" / "示例.pdf", disclosure_blocks(year=2025), page_numbers=True)
+    home = tmp_path / "home"
+    r = _gongkai(home, "ingest", str(pdf))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert UNIT in r.stdout and "2025" in r.stdout
+    rows = json.loads(_gongkai(home, "list", "--json").stdout)
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["department"], row["region"], row["fiscal_year"]) == (UNIT, "安宁区", 2025)
+    assert row["tables"] == ["表1", "表3", "表8", "表10"] and row["chunks"] > 5
+    top = search("公务接待费", k=3, home=home)[0].chunk.span.citation()
+    with pdfplumber.open(pdf) as doc:
+        printed = doc.pages[top["page"] - 1].extract_text()
+    assert "公务接待费 1.20 1.20" in printed
+    assert "公务接待费\t1.20\t1.20" in top["quote"]
