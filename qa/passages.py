@@ -44,6 +44,9 @@ EN_HINTS = {
 }
 _ITEM_START = re.compile(r"^(?:#+|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[、.．](?!\d)|"
                          r"\d{1,2}[.．](?=\d{4}\s*年)|-\s)")
+# a bare heading ("一、主要职能") is no answer by itself: it is read with the sentence under it
+_HEADING = re.compile(r"^(?:#+\s*)?(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[、.．])?"
+                      r"[^。；;，,:：]{1,20}[:：]?$")
 # a sentence that only gives the reason/use of the previous one stays with it
 _CONTINUES = re.compile(r"^(?:主要原因|原因是|主要用于|其中[:：])")
 
@@ -137,7 +140,8 @@ def split_sentences(doc: str, lines) -> list[Sentence]:
     def flush():
         nonlocal buf, first, last
         if buf and first is not None:
-            if out and _CONTINUES.match(buf) and out[-1].doc == doc and len(out[-1].text) < 600:
+            if out and out[-1].doc == doc and (
+                    (_CONTINUES.match(buf) and len(out[-1].text) < 600) or _HEADING.match(out[-1].text)):
                 prev = out[-1]
                 out[-1] = Sentence(doc, prev.text + buf, prev.first, last)
             else:

@@ -34,7 +34,7 @@ CHANGE = (r"(?:比|较|与|和|相比|对比)\s*(?:上年|去年|上一年|前�
           r"增长率|下降率|增长了|增加了|减少了|下降了|多了多少|少了多少|涨了|降了|"
           r"(?:previous|last|prior|preceding)\s+year|year[- ]on[- ]year|\byoy\b|\bchanged?\b|\bincrease[ds]?\b|"
           r"\bdecrease[ds]?\b|\bgr[eo]w\b|\bgrowth\b|\brise\b|\brose\b|\bfell\b|\bfall\b|\bdrop(?:ped)?\b|"
-          r"\bup\s+or\s+down\b")
+          r"\bup\s+or\s+down\b|\b(?:go|goes|went|gone|going)\s+(?:up|down)\b")
 CHANGE_PCT = r"增长率|下降率|增幅|降幅|百分之|%|幅度|百分比|percent|percentage|\brate\b|by\s+how\s+many\s+percent"
 RANK_MAX = r"更高|更多|更大|更贵|最高|最多|最大|最贵|第一|highest|most|largest|biggest|greatest|\btop\b|\bmax"
 RANK_MIN = r"更低|更少|更小|更省|最低|最少|最小|最省|lowest|least|smallest|fewest|\bmin"
@@ -57,6 +57,9 @@ DIFF = (r"how\s+much\s+(?:more|less|higher|lower|bigger|smaller)\b|\bmore\b.{0,4
         r"\blower\s+than\b|\bgap\b|\bexceed|\bcompared?\s+(?:to|with)\b|\bvs\.?\b|\bversus\b")
 SUM = (r"合计|总共|一共|加起来|之和|总和|共计|合起来|加总|总额|一起|两家|三家|四家|所有|全部|(?<![增追添参施])加上?(?![入强快大班])|"
        r"\btotal\b|\bcombined\b|\btogether\b|\bsum\b|\baltogether\b|\badd\s+up\b|\bin\s+all\b|\ball\b")
+MONEY_AFTER = re.compile(r"^(?:的)?(?:经费|支出|费用|资金|费|预算|工资|补助|补贴)")
+# "how many people" without a staffing word: the actual headcount
+HEADCOUNT = r"几个人|多少人|多少个人|多少名|人数|人最多|人最少|几名|几位|\bpeople\b|\bpersons?\b"
 YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)\s*(年度|年|fy)?(?!底|末|\d)", re.I)
 PREV_YEAR = r"去年|上年|上一年|上年度|last\s+year|previous\s+year|prior\s+year"
 
@@ -186,6 +189,15 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
         for k in range(ym.start(), ym.end()):
             mask[k] = True
     matches = vocab.match(q, mask)
+    # a headcount word followed by a money word names an expense, not the count ("离退休人员经费")
+    kept = [t for t in matches if not (t[2].kind == "count" and t[2].unit == "人" and MONEY_AFTER.match(q[t[1]:]))]
+    for i, j, _, _ in (t for t in matches if t not in kept):
+        mask[i:j] = [False] * (j - i)
+    matches = kept
+    if not matches and re.search(HEADCOUNT, q, re.I):
+        from qa.lexicon import BY_KEY
+
+        matches = [(0, 0, BY_KEY["staffing.actual"], "")]
     metrics: list[Metric] = []
     for _, _, metric, _ in matches:
         if metric.key not in {m.key for m in metrics}:
