@@ -7,8 +7,6 @@ marked next to the answer.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ui import records as rec
 
 
@@ -50,7 +48,7 @@ def render(answer: dict, records: dict[str, dict] | None = None) -> tuple[str, l
         value = answer.get("value")
         if value is not None:
             unit = answer.get("unit") or ""
-            lines.append(f"**{_num(value)}{' ' + unit if unit else ''}**")
+            lines.append(f"**{rec.fmt(value)}{' ' + unit if unit else ''}**")
             lines.append("")
         lines.append(str(answer.get("answer") or ""))
     if flags:
@@ -75,14 +73,9 @@ def render(answer: dict, records: dict[str, dict] | None = None) -> tuple[str, l
     if answer.get("route"):
         meta.append(f"route: {answer['route']}")
     if answer.get("confidence") is not None:
-        meta.append(f"confidence: {_num(answer['confidence'])}")
+        meta.append(f"confidence: {rec.fmt(answer['confidence'])}")
     if meta:
         lines.append("")
         lines.append(f"<sub>{' · '.join(meta)}</sub>")
     return "\n".join(lines), sources, flags
 
-
-def _num(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:.2f}" if abs(v - round(v, 2)) < 1e-9 else f"{v:g}"
-    return str(v)

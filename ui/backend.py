@@ -11,6 +11,11 @@ from typing import Any, Callable
 
 Progress = Callable[[float, str], None]
 
+# Progress shown once the upload is accepted and ingest starts. Parse, index and extract run as one
+# call that reports nothing in between, so the bar only needs a visible sliver that says "working"
+# (0 reads as "not started"); the rest of the bar fills when that call returns.
+INGEST_STARTED = 0.05
+
 
 class Missing(RuntimeError):
     """A pipeline stage the UI needs is not available."""
@@ -68,7 +73,7 @@ def ingest_file(path: Path, home: Path, progress: Progress | None = None) -> dic
         path.unlink(missing_ok=True)
         entry = store.catalog().get(same, {})
         return {**entry, "doc": same, "status": "unchanged", "note": "already in the library"}
-    progress(0.05, "parsing, indexing, extracting")
+    progress(INGEST_STARTED, "parsing, indexing, extracting")
     result = ingest_one(path, store)
     if not result.ok:
         path.unlink(missing_ok=True)

@@ -9,6 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+# The shared readers of the export contract (the same ones qa and evals use); the views call
+# them as `records.leaf` / `records.is_leaf`.
+from extract.store import is_leaf, leaf
+
 # Template terms for the record's dot paths (labels only; values always come from the record).
 LABELS: dict[str, str] = {
     "department": "部门/单位", "region": "地区", "fiscal_year": "预算年度",
@@ -97,36 +101,14 @@ def metric_unit(path: str) -> str:
 
 
 def load(home: Path | None = None) -> dict[str, dict]:
-    """All records by doc id; empty when the extraction stage is not installed or nothing is stored."""
-    try:
-        from extract.store import load_records
-    except ImportError:
-        return {}
+    """All stored records by doc id (empty when nothing is stored)."""
+    from extract.store import load_records
+
     out: dict[str, dict] = {}
     for rec in load_records(home):
         if isinstance(rec, dict) and rec.get("doc"):
             out[rec["doc"]] = rec
     return out
-
-
-def is_leaf(node: Any) -> bool:
-    return isinstance(node, dict) and "value" in node and "evidence" in node
-
-
-def get(record: dict, path: str) -> Any:
-    node: Any = record
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
-def leaf(record: dict, path: str) -> tuple[Any, list[dict]]:
-    node = get(record, path)
-    if is_leaf(node):
-        return node.get("value"), list(node.get("evidence") or [])
-    return None, []
 
 
 def cite(c: dict) -> str:
@@ -189,23 +171,23 @@ def scalar_groups(record: dict) -> dict[str, list[dict]]:
     Lists (e.g. by_function) and the raw `tables` are shown separately."""
     groups: dict[str, list[dict]] = {}
 
-    def walk(node: Any, path: str, group: str) -> None:
-        if is_leaf(node):
+    def walk(obj: Any, path: str, group: str) -> None:
+        if is_leaf(obj):
             groups.setdefault(group, []).append(
-                {"field": label(path), "path": path, "value": fmt(node.get("value")),
-                 "evidence": cite_all(node.get("evidence") or [])})
-        elif isinstance(node, dict):
-            for k, v in node.items():
+                {"field": label(path), "path": path, "value": fmt(obj.get("value")),
+                 "evidence": cite_all(obj.get("evidence") or [])})
+        elif isinstance(obj, dict):
+            for k, v in obj.items():
                 walk(v, f"{path}.{k}" if path else k, group)
 
     skip = {"tables", "validation", "conflicts", "warnings", "doc", "path", "sha256", "schema_version", "engine"}
-    for key, node in record.items():
+    for key, obj in record.items():
         if key in skip:
             continue
-        if is_leaf(node):
-            walk(node, key, "概况")
-        elif isinstance(node, dict):
-            walk(node, key, label(key))
+        if is_leaf(obj):
+            walk(obj, key, "概况")
+        elif isinstance(obj, dict):
+            walk(obj, key, label(key))
     return groups
 
 
@@ -213,10 +195,10 @@ def list_tables(record: dict) -> dict[str, list[dict]]:
     """Lists of leaf-dicts anywhere in the record (e.g. expenditure.by_function) as row lists."""
     out: dict[str, list[dict]] = {}
 
-    def walk(node: Any, path: str) -> None:
-        if isinstance(node, list) and node and all(isinstance(r, dict) for r in node):
+    def walk(obj: Any, path: str) -> None:
+        if isinstance(obj, list) and obj and all(isinstance(r, dict) for r in obj):
             rows = []
-            for r in node:
+            for r in obj:
                 row: dict[str, str] = {}
                 ev: list[dict] = []
                 for k, v in r.items():
@@ -225,8 +207,8 @@ def list_tables(record: dict) -> dict[str, list[dict]]:
                         ev.extend(v.get("evidence") or [])
                 rows.append({**row, "evidence": cite_all(ev[:1] if ev else [])})
             out[path] = rows
-        elif isinstance(node, dict) and not is_leaf(node):
-            for k, v in node.items():
+        elif isinstance(obj, dict) and not is_leaf(obj):
+            for k, v in obj.items():
                 if k not in ("tables", "validation", "conflicts"):
                     walk(v, f"{path}.{k}" if path else k)
 
