@@ -42,6 +42,7 @@ class Searcher:
         self._lock = threading.Lock()
         self._emb = None
         self._dense = None
+        self._dense_sig = None
 
     def _signature(self):
         from ingest.index import tokens_dir
@@ -83,11 +84,21 @@ class Searcher:
             self.bm25.index(toks, show_progress=False)
         self._sig = sig
 
-    def _dense_backend(self):
-        if self._dense is None:
+    def _dense_backend(self, reopen: bool = False):
+        """Chroma's embedded client keeps the vectors as they were when it opened: when another
+        process (a CLI ingest next to the UI) has written since, reopen it — else new vectors are
+        missed and filtered queries fail ("Error finding id")."""
+        sig = _chroma_signature(self.home)
+        if self._dense is None or reopen or sig != self._dense_sig:
             from ingest.index import dense_for
 
+            if self._dense is not None:
+                from ingest.index.dense import forget_clients
+
+                forget_clients()
             self._emb, self._dense = dense_for(self.home, self.embedder_name)
+            self._dense.count()  # open it now, so the signature is taken after opening
+            self._dense_sig = _chroma_signature(self.home)
         return self._emb, self._dense
 
     def bm25_ranked(self, query: str, n: int, docs: list[str] | None) -> list[tuple[str, float]]:
@@ -117,7 +128,13 @@ class Searcher:
     def dense_ranked(self, query: str, n: int, docs: list[str] | None) -> list[tuple[str, float]]:
         emb, dense = self._dense_backend()
         vec = emb.embed_query(query)
-        return [(cid, s) for cid, s in dense.query(vec, n, docs) if cid in self.chunks]
+        try:
+            got = dense.query(vec, n, docs)
+        except (ValueError, ImportError):
+            raise
+        except Exception:  # a write landed between our check and the query: reopen once
+            got = self._dense_backend(reopen=True)[1].query(vec, n, docs)
+        return [(cid, s) for cid, s in got if cid in self.chunks]
 
     def search(self, query: str, k: int = 5, docs: list[str] | None = None, mode: str = "hybrid") -> list[Hit]:
         with self._lock:
@@ -146,6 +163,15 @@ class Searcher:
                 ranks.setdefault(cid, {n: None for n in lists})[name] = r
         order = sorted(fused, key=lambda c: (-fused[c], c))[:k]
         return [Hit(chunk=self.chunks[c], score=fused[c], ranks=ranks[c]) for c in order]
+
+
+def _chroma_signature(home: Path):
+    """Changes whenever the embedded Chroma store under `home` is written (None for a server)."""
+    try:
+        st = (Path(home) / "chroma" / "chroma.sqlite3").stat()
+        return st.st_mtime_ns, st.st_size
+    except FileNotFoundError:
+        return None
 
 
 _SEARCHERS: dict[tuple[str, str], Searcher] = {}
