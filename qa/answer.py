@@ -130,7 +130,8 @@ def pick_records(lib: Library, intent: Intent) -> tuple[list[dict], Answer | Non
     if not lib.records:
         return [], decline(intent, "no_documents", "还没有导入任何预算公开文件（先运行 gongkai ingest）。",
                            "No budget disclosures are ingested yet (run `gongkai ingest` first).")
-    if intent.unknown_units and not intent.units:
+    if intent.unknown_units and (not intent.units or intent.op != "text"):
+        # a figure of a unit that is not ingested cannot be given, summed or compared: never a partial guess
         have = "、".join(sorted({u.department for u in lib.units.units}))
         names = "、".join(intent.unknown_units)
         return [], decline(intent, "unknown_unit", f"已导入的文件中没有“{names}”的预算公开，无法回答。已收录：{have}。",

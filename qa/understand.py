@@ -290,7 +290,8 @@ def _per(q: str, intent: Intent) -> None:
 
 
 def _operation(m: str, intent: Intent) -> str:
-    n_units, n_metrics = len(intent.units), len(intent.metrics)
+    # a unit that is not ingested still counts: "A和B合计" is a sum even when B is unknown
+    n_units, n_metrics = len(intent.units) + len(intent.unknown_units), len(intent.metrics)
     if intent.per:
         return "per"
     if intent.text_kind:

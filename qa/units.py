@@ -319,8 +319,9 @@ class UnitIndex:
     def _unknown_zh(self, question: str, taken: list[bool]) -> list[Mention]:
         """Place-like spans (XX县/XX州 + department word) that match no known unit or region."""
         out = []
-        pat = re.compile(r"([\u4e00-\u9fff]{2,10}?(?:自治州|自治县|地区|县|市|州|区|旗|盟))(?=(?:的)?(?:"
-                         + "|".join(ORG_WORDS) + r"))")
+        # the department word may follow a second place joined by 和/与/、 ("X市和Y县医保局")
+        pat = re.compile(r"([\u4e00-\u9fff]{2,10}?(?:自治州|自治县|地区|县|市|州|区|旗|盟))(?=(?:[和与及、跟或]"
+                         r"[\u4e00-\u9fff]{1,14}?)?(?:的)?(?:" + "|".join(ORG_WORDS) + r"))")
         for m in pat.finditer(question):
             i, j = m.start(1), m.end(1)
             if any(taken[i:j]):
