@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from extract.amounts import squeeze
 from extract.narrative import extract_narrative
 from extract.schema import BudgetRecord, Citation, FunctionItem, Leaf, TableData
 from extract.tables import parse_all
@@ -35,9 +36,26 @@ def _classes(table: TableData | None, col: str) -> list[FunctionItem]:
     return out
 
 
-def _projects(tables: dict[str, TableData]) -> list:
-    """Project lines of 表7 (项 rows); a project name run into the subject name is split off using the
-    subject names that 表5/表3 print for the same code."""
+def _project_name(row, subject: str | None, stated: list[str]) -> str:
+    """A 表7 line's own project name: its 项目名称 cell, else its name with the subject name taken off
+    (printed before it, or after it in a row printed right to left), else a name 情况说明 七 states."""
+    if row.extra:
+        return squeeze(row.extra)
+    name = row.name
+    if subject and name != subject:
+        if name.startswith(subject):
+            return name[len(subject):]
+        if name.endswith(subject):
+            return name[:-len(subject)]
+    for known in sorted(stated, key=len, reverse=True):
+        if known and name != known and (name.endswith(known) or name.startswith(known)):
+            return known
+    return name
+
+
+def _projects(tables: dict[str, TableData], stated: list[str]) -> list:
+    """Project lines of 表7 (项 rows). A project name run into the subject name is split off using the
+    subject name 表5/表3 print for the same code, or the project names stated in the text (`stated`)."""
     from extract.schema import Project
 
     subjects: dict[str, str] = {}
@@ -50,11 +68,8 @@ def _projects(tables: dict[str, TableData]) -> list:
         if r.level != "项" or "total" not in r.values:
             continue
         ev = r.values["total"].evidence
-        name = r.extra
-        subject = subjects.get(r.code or "")
-        if not name and subject and r.name.startswith(subject) and len(r.name) > len(subject):
-            name = r.name[len(subject):]
-        out.append(Project(name=Leaf(value=name or r.name, evidence=ev), code=Leaf(value=r.code, evidence=ev),
+        name = _project_name(r, subjects.get(r.code or ""), stated)
+        out.append(Project(name=Leaf(value=name, evidence=ev), code=Leaf(value=r.code, evidence=ev),
                            amount=r.values["total"]))
     return out
 
@@ -89,10 +104,10 @@ def build_record(doc) -> BudgetRecord:
     f.by_function = _classes(t5, "total")
     for key in ("total", "overseas_travel", "reception", "vehicle_total", "vehicle_purchase", "vehicle_operation"):
         setattr(rec.sangong, key, t10.totals.get(key) or Leaf())
-    rec.projects = _projects(tables)
     # the whole text is searched: the narrative patterns are specific (they need 万元/人/辆 after the figure),
     # and a table range that runs on too far must not hide a sentence
     extract_narrative(doc, rec)
+    rec.projects = _projects(tables, [str(p.name.value) for p in rec.narrative_projects if p.name.value])
     for tid, table in tables.items():
         if table.status == "unparsed" and doc.table(tid) is not None:
             rec.warnings.append(f"{tid}: found but no rows could be read")

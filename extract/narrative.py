@@ -236,16 +236,24 @@ def _performance(t: Text, r: BudgetRecord) -> None:
 _CONTACT = r"联系人[:：]?([^\d:：,，、;；。|()（）]{2,20}?)[,，、;；]?联系电话[:：]?(\d[\d\-－]{4,}\d)"
 
 
+_PROJECT_LABEL = r"预算安排规模|预算安排(?:资金|金额)|预算金额"
+_PROJECT_AMOUNT = rf"(?:{_PROJECT_LABEL})(?:为)?[:]?"
+_PROJECT_NAME = rf"项目名称[:]?(.{{2,120}}?)(?=设立的政策依据|项目承担单位|项目负责人|{_PROJECT_LABEL}|$)"
+
+
 def _projects(t: Text, r: BudgetRecord) -> None:
-    """七、项目支出情况说明: each 项目名称 followed (before the next one) by its 预算安排规模."""
+    """七、项目支出情况说明: each 项目名称 followed (before the next one) by its 预算安排规模 (万元 or 元)."""
+    from extract.amounts import to_wan
     from extract.schema import Project
 
-    names = list(re.finditer(r"项目名称[:]?(.{2,120}?)(?=设立的政策依据|项目承担单位|预算安排规模|项目负责人|$)", t.text))
+    names = list(re.finditer(_PROJECT_NAME, t.text))
     for i, m in enumerate(names):
         end = names[i + 1].start() if i + 1 < len(names) else min(len(t.text), m.end() + 600)
-        amt = t.search(r"预算安排规模[:]?" + NUM + "万元", m.end(), end)
+        amt = t.search(_PROJECT_AMOUNT + NUM + "(万元|元)", m.end(), end)
         if amt:
-            r.narrative_projects.append(Project(name=t.leaf(m, 1, kind="text"), amount=t.leaf(amt, 1)))
+            amount = t.leaf(amt, 1)
+            amount.value = to_wan(amount.value, amt.group(2))
+            r.narrative_projects.append(Project(name=t.leaf(m, 1, kind="text"), amount=amount))
 
 
 def _contact(t: Text, r: BudgetRecord) -> None:
