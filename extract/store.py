@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -58,12 +59,25 @@ def remove_record(doc_id: str, home: Path | str | None = None) -> bool:
 
 # -- reading the export contract (shared by qa, ui and evals) -------------------------------------
 def node(record: dict, path: str) -> Any:
-    """The node at a dot path (``sangong.total``), or None when any step is missing."""
+    """The node at a dot path (``sangong.total``; list items as ``projects[0].amount`` or
+    ``projects.0.amount``), or None when any step is missing."""
     cur: Any = record
     for part in path.split("."):
-        if not isinstance(cur, dict) or part not in cur:
+        m = re.fullmatch(r"([^\[\]]*)((?:\[\d+\])*)", part)
+        if m is None:
             return None
-        cur = cur[part]
+        key, indexes = m.group(1), [int(i) for i in re.findall(r"\d+", m.group(2))]
+        if key:
+            if isinstance(cur, dict) and key in cur:
+                cur = cur[key]
+            elif isinstance(cur, list) and key.isdigit():
+                indexes.insert(0, int(key))
+            else:
+                return None
+        for i in indexes:
+            if not isinstance(cur, list) or i >= len(cur):
+                return None
+            cur = cur[i]
     return cur
 
 

@@ -134,3 +134,15 @@ def test_extract_and_store_then_load_and_remove(home):
     assert [r["doc"] for r in loaded] == [doc.doc] and loaded[0]["income"]["total"] == rec["income"]["total"]
     assert not list((home / "records").glob(".*.tmp"))  # atomic write leaves no temp file
     assert remove_record(doc.doc, home) and load_records(home) == []
+
+
+def test_record_readers_follow_validation_paths_into_lists(home):
+    from extract.api import extract_path
+    from extract.store import leaf, node
+
+    rec = extract_path(DOC1)
+    # every path a validation check names resolves to a leaf of the record (lists by index)
+    paths = {p for c in rec["validation"] for p in c["paths"] if not p.startswith("tables.")}
+    assert paths and all(leaf(rec, p)[0] is not None or node(rec, p) is not None for p in paths)
+    assert leaf(rec, "projects.0.amount") == leaf(rec, "projects[0].amount") != (None, [])
+    assert node(rec, "projects[99].amount") is None and node(rec, "department.value.x") is None
