@@ -57,6 +57,7 @@ DIFF = (r"how\s+much\s+(?:more|less|higher|lower|bigger|smaller)\b|\bmore\b.{0,4
         r"\blower\s+than\b|\bgap\b|\bexceed|\bcompared?\s+(?:to|with)\b|\bvs\.?\b|\bversus\b")
 SUM = (r"合计|总共|一共|加起来|之和|总和|共计|合起来|加总|总额|一起|两家|三家|四家|所有|全部|(?<![增追添参施])加上?(?![入强快大班])|"
        r"\btotal\b|\bcombined\b|\btogether\b|\bsum\b|\baltogether\b|\badd\s+up\b|\bin\s+all\b|\ball\b")
+BARE_BUDGET = r"预算|\bbudget\b"
 MONEY_AFTER = re.compile(r"^(?:的)?(?:经费|支出|费用|资金|费|预算|工资|补助|补贴)")
 # "how many people" without a staffing word: the actual headcount
 HEADCOUNT = r"几个人|多少人|多少个人|多少名|人数|人最多|人最少|几名|几位|\bpeople\b|\bpersons?\b"
@@ -184,10 +185,17 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
             for k in range(mm.start(), mm.end()):
                 mask[k] = True
     # years
+    years = []
     for ym in YEAR.finditer(q):
-        intent.year = int(ym.group(1))
+        years.append(int(ym.group(1)))
         for k in range(ym.start(), ym.end()):
             mask[k] = True
+    if years:
+        # two consecutive years ("2024年比2023年", "2024 vs 2023"): the later one is the budget asked about
+        intent.year = max(years)
+        compares_years = len(set(years)) == 2 and max(years) - min(years) == 1
+    else:
+        compares_years = False
     matches = vocab.match(q, mask)
     # a headcount word followed by a money word names an expense, not the count ("离退休人员经费")
     kept = [t for t in matches if not (t[2].kind == "count" and t[2].unit == "人" and MONEY_AFTER.match(q[t[1]:]))]
@@ -198,6 +206,10 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
         from qa.lexicon import BY_KEY
 
         matches = [(0, 0, BY_KEY["staffing.actual"], "")]
+    elif not matches and re.search(BARE_BUDGET, q, re.I) and not any(re.search(rx, q, re.I) for _, rx in TEXT_TRIGGERS):
+        from qa.lexicon import BY_KEY
+
+        matches = [(0, 0, BY_KEY["expenditure.total"], "")]  # "the budget" alone: the whole budget
     metrics: list[Metric] = []
     for _, _, metric, _ in matches:
         if metric.key not in {m.key for m in metrics}:
@@ -219,6 +231,9 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
     if re.search(PREV_YEAR, lowm, re.I) and not re.search(CHANGE, lowm, re.I):
         intent.previous_year = True
     intent.op = _operation(lowm, intent)
+    if compares_years and intent.metrics and intent.op in ("lookup", "difference"):
+        intent.op, intent.previous_year = "change", False
+        intent.change_kind = "percent" if re.search(CHANGE_PCT, lowm, re.I) else "amount"
     if intent.op in ("max", "min", "rank", "average") or (
             intent.op in ("sum",) and not intent.units and not intent.has_unit_mention):
         intent.all_units = not intent.units
@@ -229,7 +244,7 @@ DESCRIBE = r"是什么|有哪些|哪些|是哪|什么"
 HOW_MUCH = r"多少|几|多大|多高|金额|数额|规模|比例|占比|比重|排名|最高|最低|最多|最少|哪家|哪个单位|合计|差"
 GENERIC_TOTALS = {"expenditure.total", "income.total"}
 GENERAL_BUDGET = {"income.general_budget", "fiscal.general_budget", "fiscal.income_total"}
-_GAP = re.compile(r"^(?:\s|的|中|之|里|其中|里面|预算|\bof\b|\bin\b|\bfor\b|\bthe\b|\bon\b|\bbudget\b|:|：|、|"
+_GAP = re.compile(r"^(?:\s|的|中|之|里|其中|里面|预算|\bof\b|\bin\b|\bfor\b|\bthe\b|\bon\b|\bis\b|\bbudget\b|:|：|、|"
                   r"[()（）])*$", re.I)
 
 

@@ -298,7 +298,7 @@ class UnitIndex:
         for w in words:
             token = re.sub(r"'s$", "", w.group(0)).strip("'-")
             low = token.lower()
-            if low in EN_COMMON:
+            if low in EN_COMMON or re.fullmatch(r"[A-Z]{2,6}s?", token):  # acronyms (SMEs) are not places
                 continue
             hits = [u for u in self.units if low in u.latin]
             if not hits and token[0].isupper() and len(token) >= 4:

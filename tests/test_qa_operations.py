@@ -77,6 +77,13 @@ ANSWERS = [
     # the previous year's budget: this year's figure minus the stated change
     ("What was Kizilsu's 2023 三公 budget?", 5.5, "万元", KIZILSU, ["9.50"]),  # 9.50 − 4.00
     ("克州医保局去年三公经费预算是多少", 5.5, "万元", KIZILSU, ["9.50"]),
+    # two consecutive years named: the change the later budget states
+    ("轮台医保局2024年比2023年三公经费减少多少", -0.06, "万元", LUNTAI, ["0.06"]),
+    ("Kizilsu 三公 2024 vs 2023", 4.0, "万元", KIZILSU, ["4"]),
+    # vocabulary: office space, "the budget" alone, an acronym is not a place
+    ("伽师医保局办公楼面积多少平方米", 0, "平方米", JIASHI, ["0.00平方米"]),  # 1. 房屋 0.00 平方米
+    ("What is Luntai's budget?", 2081.55, "万元", LUNTAI, ["2081.55"]),
+    ("How much of Kizilsu's procurement is reserved for SMEs?", 205.92, "万元", KIZILSU, ["205.92"]),
 ]
 
 
