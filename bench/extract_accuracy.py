@@ -74,6 +74,19 @@ def compare(gold: dict, rec: dict) -> dict:
             right += 1
         else:
             wrong.append({"path": "expenditure.by_function", "gold": sorted(gold_set), "got": sorted(got_set)})
+    # project lines (表7, 情况说明 七): compared in printed order, leaf by leaf (a gold `accept` list is honoured)
+    for key in ("projects", "narrative_projects"):
+        mine = rec.get(key) or []
+        for i, g in enumerate(gold.get(key) or []):
+            for field, leaf in g.items():
+                if leaf.get("value") is None and not leaf.get("accept"):
+                    continue
+                fields += 1
+                got = ((mine[i] if i < len(mine) else {}).get(field) or {}).get("value")
+                if any(same(w, got) for w in [leaf.get("value"), *(leaf.get("accept") or [])]):
+                    right += 1
+                else:
+                    wrong.append({"path": f"{key}[{i}].{field}", "gold": leaf.get("value"), "got": got})
     # line items: gold rows per table, matched to extracted rows by subject code ("total" = the 合计 row)
     for tid, rows in (gold.get("line_items") or {}).items():
         mine = ((rec.get("tables") or {}).get(tid) or {}).get("rows", [])

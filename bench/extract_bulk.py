@@ -5,7 +5,8 @@
 Copies the four samples N times under a temporary directory (each copy a distinct path), runs
 `extract.bulk.run` with a fresh state directory, reports files/s; then reruns (everything is
 already done: measures the resume path), and kills a third run halfway to show that the next run
-finishes without duplicates.
+finishes without duplicates. Memory: peak resident set of this process and its worker processes
+during the first run, sampled every 20 ms (sum over the tree, and the largest single process).
 """
 
 from __future__ import annotations
@@ -39,6 +40,39 @@ def replicate(n: int, dest: Path) -> list[Path]:
     return out
 
 
+class MemoryPeak:
+    """Samples the RSS of this process and all its descendants in a thread until stopped."""
+
+    def __init__(self, interval: float = 0.02) -> None:
+        import threading
+
+        self.interval, self.total, self.single = interval, 0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psutil
+
+        me = psutil.Process()
+        while not self._stop.is_set():
+            rss = []
+            for p in [me, *me.children(recursive=True)]:
+                try:
+                    rss.append(p.memory_info().rss)
+                except psutil.Error:
+                    pass
+            self.total, self.single = max(self.total, sum(rss)), max(self.single, max(rss))
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> "MemoryPeak":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--copies", type=int, default=50)
@@ -52,9 +86,10 @@ def main(argv=None) -> int:
     try:
         files = replicate(args.copies, tmp / "corpus")
         ex = bulk.make_executor(args.executor, args.workers, args.scheduler) if args.executor != "process" else None
-        t0 = time.perf_counter()
-        st = bulk.run([tmp / "corpus"], tmp / "state", executor=ex, workers=args.workers, progress=False)
-        t1 = time.perf_counter()
+        with MemoryPeak() as mem:
+            t0 = time.perf_counter()
+            st = bulk.run([tmp / "corpus"], tmp / "state", executor=ex, workers=args.workers, progress=False)
+            t1 = time.perf_counter()
         again = bulk.run([tmp / "corpus"], tmp / "state", executor=ex, workers=args.workers, progress=False)
         t2 = time.perf_counter()
         if ex is not None:
@@ -79,7 +114,9 @@ def main(argv=None) -> int:
         t4 = time.perf_counter()
         result = {
             "files": len(files), "workers": args.workers, "executor": args.executor,
-            "first_run_s": round(t1 - t0, 2), "files_per_s": round(len(files) / (t1 - t0), 2), "ok": ok,
+            "first_run_s": round(t1 - t0, 2), "files_per_s": round(len(files) / (t1 - t0), 2),
+            "files_per_min": round(60 * len(files) / (t1 - t0)), "ok": ok,
+            "peak_rss_tree_mb": round(mem.total / 2**20), "peak_rss_largest_process_mb": round(mem.single / 2**20),
             "rerun_s": round(t2 - t1, 2), "rerun_cached": cached,
             "killed_after": done_before, "resume_s": round(t4 - t3, 2),
             "resume_cached": sum(s.status == "cached" for s in resumed),

@@ -52,6 +52,16 @@ class Doc:
             "amount": self.leaf(amount, (line, quote)),
         }
 
+    def project(self, name: str, amount: float, name_at: tuple[int, str], amount_at: tuple[int, str],
+                code: str | None = None, code_at: tuple[int, str] | None = None,
+                name_accept: list[Any] | None = None) -> dict[str, Any]:
+        """A project line: of 表7 (code, name, amount) or of 情况说明 七 (name, 预算安排规模; no code)."""
+        return {
+            "name": self.leaf(name, name_at, accept=name_accept),
+            "code": self.leaf(code, code_at or amount_at) if code else self.null(),
+            "amount": self.leaf(amount, amount_at),
+        }
+
     def row(self, code: str, name: str, line: int, quote: str, **values: float | None) -> dict[str, Any]:
         """A table line item: code (digits only, 类/款/项 concatenated), name, and its amounts by column."""
         ev = [self.ev(line, quote)]
