@@ -96,3 +96,56 @@ def test_table_in_yuan_is_converted_and_agrees_with_narrative(pdf_record):
     assert by_id["sangong_narrative.total=sangong.total"] == "pass"
     assert by_id["sangong.total=sum(items)"] == "pass"
     assert rec["staffing"]["authorized"]["value"] == 10
+
+
+@pytest.fixture(scope="module")
+def project_pdf(tmp_path_factory):
+    """表5 and a 表7 of 45 project lines that runs over a page break with no repeated header and no
+    ruling (the text path, not pdfplumber's table finder), then 情况说明 七 listing every project."""
+    from extract.api import extract_path
+
+    projects = [(f"21301{(i % 3) + 1:02d}", f"示例第{i + 1}号项目补助资金", D(f"{i + 1}.{(i * 7) % 100:02d}")) for i in range(45)]
+    per_item: dict[str, D] = {}
+    for code, _, amt in projects:
+        per_item[code] = per_item.get(code, D(0)) + amt
+    total = sum(per_item.values())
+    t5 = [["213", "", "", "农林水支出", f"{total:.2f}", "", f"{total:.2f}"],
+          ["213", "01", "", "农业农村", f"{total:.2f}", "", f"{total:.2f}"]]
+    t5 += [["213", "01", c[-2:], f"测试项{c}", f"{a:.2f}", "", f"{a:.2f}"] for c, a in sorted(per_item.items())]
+    t5.append(["", "", "", "合计", f"{total:.2f}", "", f"{total:.2f}"])
+    t7 = [["213", "", "", "农林水支出", "", f"{total:.2f}", f"{total:.2f}"]]
+    t7 += [[c[:3], c[3:5], c[5:], f"测试项{c}", name, f"{a:.2f}", f"{a:.2f}"] for c, name, a in projects]
+    t7.append(["", "", "", "", "合计", f"{total:.2f}", f"{total:.2f}"])
+    stated = list(projects)
+    stated[7] = (stated[7][0], stated[7][1], stated[7][2] + 1)  # 七 states one project 1 万元 higher
+    blocks = [
+        Heading("示例县示例局2024年单位预算公开"),
+        Para("表5"), Heading("一般公共预算支出情况表", 3), Para("编制单位：示例县示例局 单位：万元"),
+        Table(header=HEADER, rows=t5, col_widths=[40, 30, 30, 150, 70, 70, 70]),
+        Para("表7"), Heading("一般公共预算项目支出情况表", 3), Para("编制单位：示例县示例局 单位：万元"),
+        Table(header=[["科目编码", "", "", "科目名称", "项目名称", "项目支出合计", "商品和服务支出"]], rows=t7,
+              col_widths=[30, 25, 25, 90, 150, 70, 70], ruled=False),
+        Heading("第三部分 2024年单位预算情况说明", 2),
+        Para("七、关于示例县示例局2024年一般公共预算项目支出情况说明"),
+    ]
+    for i, (_, name, amt) in enumerate(stated):
+        blocks += [Para(f"{i + 1}.项目名称：{name}"), Para("设立的政策依据：示例文件"),
+                   Para(f"预算安排规模：{amt:.2f} 万元"), Para("项目承担单位：示例县示例局")]
+    path = tmp_path_factory.mktemp("pdf7") / "projects.pdf"
+    render_pdf(path, blocks)
+    return extract_path(path), projects, total
+
+
+def test_project_table_across_pages_and_the_narrative_projects(project_pdf):
+    rec, projects, total = project_pdf
+    got = [(p["code"]["value"], p["name"]["value"], p["amount"]["value"]) for p in rec["projects"]]
+    assert got == [(c, n, float(a)) for c, n, a in projects]
+    assert len({p["amount"]["evidence"][0]["page"] for p in rec["projects"]}) >= 2  # cited where printed
+    assert [(p["name"]["value"], p["amount"]["value"]) for p in rec["narrative_projects"]] == \
+        [(n, float(a) + (1 if i == 7 else 0)) for i, (_, n, a) in enumerate(projects)]
+    by_id = {c["id"]: c for c in rec["validation"]}
+    bad = [c["id"] for c in rec["validation"] if c["id"].startswith("projects.") and c["status"] != "pass"]
+    assert bad == ["projects.7=narrative_projects.7"]
+    assert by_id["表5.project=表7.total"]["status"] == "pass"
+    assert by_id["narrative_projects=表5.project"]["status"] == "mismatch"
+    assert by_id["narrative_projects=表5.project"]["lhs"] == float(total)
