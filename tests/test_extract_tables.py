@@ -215,3 +215,27 @@ def test_sangong_statement_with_breakdown_wins_over_a_stray_mention():
            "2024 年财政拨款“三公”经费数为 2.22 万元，其中：因公出国（境）费 0.00 万元，公务接待费 0.12 万元。"
     rec = build_record(document(text))
     assert rec.sangong_narrative.total.value == D("2.22") and rec.sangong_narrative.total.evidence[0].line == 2
+
+
+def test_government_fund_table_with_rows_and_its_tree_check():
+    text = "\n".join([
+        "政府性基金预算支出情况表",
+        "单位：万元",
+        "功能分类科目编码 功能分类科目名称 合计 基本支出 项目支出",
+        "类 款 项",
+        "229 其他支出 13.50 13.50",
+        "229 60 彩票公益金安排的支出 12.50 12.50",
+        "229 60 02 用于社会福利的彩票公益金支出 8.00 8.00",
+        "229 60 08 用于残疾人事业的彩票公益金支出 4.50 4.50",
+        "合计 13.50 13.50",
+    ])
+    rec = build_record(document(text, tables={"表8": (3, 9)}))
+    t = rec.tables["表8"]
+    r = rows_by_code(t)
+    assert t.status == "parsed" and t.totals["total"].value == D("13.50")
+    assert (val(r["22960"], "total"), val(r["2296002"], "total"), val(r["2296008"], "total")) == (
+        D("12.50"), D("8.00"), D("4.50"))
+    checks = {c.id: c for c in rec.validation if c.id.startswith("表8.")}
+    assert checks["表8.22960.total=sum(项)"].status == "pass"
+    bad = checks["表8.229.total=sum(款)"]  # the 类 row prints 13.50 over a single 款 of 12.50: reported
+    assert (bad.status, bad.lhs, bad.rhs) == ("mismatch", 13.50, 12.50)
