@@ -490,6 +490,7 @@ def _across(intent: Intent, records: list[dict], op: str) -> Answer:
                            f"Cannot total: {', '.join(missing)} do not state {_label(metric, True)}.",
                            confidence=0.7)
     text += _flag_text(figs, en)
+    computed = [*computed, str(len(figs))]  # "N 家单位" is counted, not quoted
     return Answer(intent.question, text, value, out_unit, citations=_cites(figs),
                   confidence=_confidence(figs, 0.9), computed=computed, intent=intent.describe())
 

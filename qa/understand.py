@@ -201,12 +201,20 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
     kept = [t for t in matches if not (t[2].kind == "count" and t[2].unit == "人" and MONEY_AFTER.match(q[t[1]:]))]
     for i, j, _, _ in (t for t in matches if t not in kept):
         mask[i:j] = [False] * (j - i)
-    matches = kept
+    # "几辆/多少个项目" only asks how many: when a counted thing of the same unit is named, it is that
+    asks = [t for t in matches if re.match(r"^(?:几|多少)", t[3])]
+    if asks and len(matches) > len(asks):
+        matches = [t for t in matches if t not in asks or not any(
+            o[2].unit == t[2].unit for o in matches if o not in asks)]
+    else:
+        matches = kept
+    matches = [t for t in matches if t in kept]
     if not matches and re.search(HEADCOUNT, q, re.I):
         from qa.lexicon import BY_KEY
 
         matches = [(0, 0, BY_KEY["staffing.actual"], "")]
-    elif not matches and re.search(BARE_BUDGET, q, re.I) and not any(re.search(rx, q, re.I) for _, rx in TEXT_TRIGGERS):
+    elif not matches and re.search(BARE_BUDGET, q, re.I) and not any(re.search(rx, q, re.I) for _, rx in TEXT_TRIGGERS) \
+            and _only_budget_words("".join(" " if mask[i] else c for i, c in enumerate(q))):
         from qa.lexicon import BY_KEY
 
         matches = [(0, 0, BY_KEY["expenditure.total"], "")]  # "the budget" alone: the whole budget
@@ -286,6 +294,14 @@ def _merge_qualifiers(q: str, matches: list) -> list[Metric]:
     # the same class named twice (in English and in Chinese): the general-budget reading wins
     fiscal = {m.function_code for m in out if m.function_code and m.fiscal}
     return [m for m in out if not (m.function_code in fiscal and not m.fiscal)]
+
+
+def _only_budget_words(rest: str) -> bool:
+    """Nothing but question words around "预算/budget" (so "the budget" means the whole budget, while
+    "X项目预算安排规模" names something the lexicon does not know)."""
+    rest = re.sub(BARE_BUDGET + r"|" + QUESTION_WORDS.pattern + r"|总|全年|今年|本年|年度|年|安排|大概|一共|总共|请|"
+                  r"\b(?:how|much|what|whats|what's|is|was|the|for|of|in|on|s|its)\b|[\s\W]", "", rest, flags=re.I)
+    return len(rest) <= 1
 
 
 def _per(q: str, intent: Intent) -> None:

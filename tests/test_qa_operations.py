@@ -84,6 +84,13 @@ ANSWERS = [
     ("伽师医保局办公楼面积多少平方米", 0, "平方米", JIASHI, ["0.00平方米"]),  # 1. 房屋 0.00 平方米
     ("What is Luntai's budget?", 2081.55, "万元", LUNTAI, ["2081.55"]),
     ("How much of Kizilsu's procurement is reserved for SMEs?", 205.92, "万元", KIZILSU, ["205.92"]),
+    # a kind of vehicle: "几辆" only asks how many
+    ("克州医保局一般公务用车有几辆", 1, "辆", KIZILSU, []),  # 其中：一般公务用车 1 辆
+    ("伽师县医保局执法执勤用车有几辆", 0, "辆", JIASHI, []),
+    # units with different budget years: the count "2 家单位" is computed, so the answer is grounded
+    ("特克斯和克州医保局的三公经费合计", 10.3, "万元", None, ["0.80", "9.50"]),
+    # a project the lexicon does not know: its 预算安排规模 read from the text
+    ("特克斯县全县居民人身意外伤害保险项目预算安排规模多少", 90, "万元", TEKES, ["90"]),
 ]
 
 
