@@ -2,12 +2,16 @@
 
 The app runs in a child process on a free 127.0.0.1 port over a copy of the `ingested_home`
 session fixture (the sample corpus, ingested and extracted). Every request the page makes is
-recorded: none may leave 127.0.0.1.
+recorded, and every outbound connection or name lookup the app process makes is logged by a Python
+audit hook (a `sitecustomize` on the child's PYTHONPATH): none may leave 127.0.0.1.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -37,9 +41,53 @@ def ui_home(request, tmp_path_factory) -> Path:
     return home
 
 
+# Loaded by every Python process started with the audit dir on PYTHONPATH: logs each socket connect
+# and name lookup that is not loopback or a local (unix) socket.
+NET_AUDIT = """
+import os, sys
+_LOG = os.environ.get("GK_NET_AUDIT")
+_LOCAL = {None, "", "127.0.0.1", "localhost", "::1", "0.0.0.0", b"127.0.0.1", b"localhost"}
+
+def _hook(event, args):
+    if event == "socket.connect":
+        addr = args[1]
+        if not isinstance(addr, tuple):
+            return  # unix socket path
+        host = addr[0]
+    elif event == "socket.getaddrinfo":
+        host = args[0]
+    else:
+        return
+    if host in _LOCAL or str(host).startswith("127."):
+        return
+    with open(_LOG, "a") as f:
+        f.write(f"{event} {host!r}\\n")
+
+if _LOG:
+    sys.addaudithook(_hook)
+"""
+
+
 @pytest.fixture(scope="module")
-def app(ui_home):
-    running = server.start(ui_home)
+def net_audit(tmp_path_factory) -> tuple[Path, dict]:
+    d = tmp_path_factory.mktemp("net_audit")
+    (d / "sitecustomize.py").write_text(NET_AUDIT)
+    log = d / "connections.log"
+    env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(d), os.environ.get("PYTHONPATH")])),
+           "GK_NET_AUDIT": str(log)}
+    # positive control: the hook sees an outside connect attempt (TEST-NET address, nothing is sent)
+    probe = ("import socket; s = socket.socket(); s.settimeout(0.01)\n"
+             "try: s.connect(('192.0.2.1', 9))\nexcept OSError: pass")
+    subprocess.run([sys.executable, "-c", probe], env={**os.environ, **env}, check=True, timeout=30)
+    assert "192.0.2.1" in log.read_text()
+    log.unlink()
+    return log, env
+
+
+@pytest.fixture(scope="module")
+def app(ui_home, net_audit):
+    running = server.start(ui_home, extra_env=net_audit[1])
+    running.net_log = net_audit[0]
     yield running
     running.stop()
 
@@ -64,6 +112,8 @@ def page(browser, app):
     hosts = {urlparse(u).hostname for u in pg.requests if not u.startswith(("data:", "blob:"))}
     ctx.close()
     assert hosts <= {"127.0.0.1"}, f"requests left the machine: {hosts}"
+    outside = app.net_log.read_text() if app.net_log.exists() else ""
+    assert not outside, f"the app process reached outside 127.0.0.1:\n{outside}"
 
 
 def ask(pg, question: str, n_answers: int) -> str:
@@ -105,6 +155,13 @@ def test_unknown_figure_is_declined_visibly(page):
     text = ask(page, "轮台县医保局2030年三公经费是多少？", 1)
     assert "未能回答 declined" in text and "2030" in text
     assert page.locator("#gk-sources label").count() == 0
+
+
+def test_a_figure_the_validator_flagged_is_marked_in_the_answer(page):
+    # 轮台: 表1 上级一般公共预算安排转移支付 91.00; its 整体绩效目标表 states 上级安排 96.86
+    text = ask(page, "轮台县医保局2024年上级转移支付是多少？", 1)
+    assert "91.00 万元" in text
+    assert "校验不符 validator mismatch" in text and "96.86" in text
 
 
 def test_validation_panel_shows_a_known_mismatch(page):

@@ -65,6 +65,16 @@ def test_answer_shows_value_unit_sources_and_validator_flag():
     assert "mismatch" in md and "300.50 vs 290.50" in md
 
 
+def test_flag_found_by_the_record_path_the_answer_read_even_on_another_line():
+    base = {"question": "q", "answer": "支出总计为300.50万元。", "value": 300.5, "unit": "万元", "declined": False,
+            "citations": [{"doc": "d1", "page": None, "line": 40, "quote": "支出预算300.50万元"}]}
+    _, _, flags = answer.render({**base, "intent": {"metrics": ["expenditure.total"]}}, {"d1": RECORD})
+    assert [f["id"] for f in flags] == ["expenditure.total"]
+    # a passing check on the metric, or a mismatch on another metric, is not a flag
+    _, _, flags = answer.render({**base, "intent": {"metrics": ["sangong.total"]}}, {"d1": RECORD})
+    assert flags == []
+
+
 def test_declined_answer_is_marked():
     md, sources, flags = answer.render({"answer": "文件未列明该数据。", "value": None, "declined": True, "citations": []})
     assert "【未能回答 declined】" in md and "文件未列明该数据" in md

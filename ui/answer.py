@@ -1,8 +1,8 @@
 """Turn a `qa` answer dict into chat markdown plus a list of clickable sources.
 
 Answer contract: {question, answer, value, unit, declined, citations [{doc,page,line,quote}],
-confidence, route}. Figures flagged by the validator (a failed check citing the same line) are
-marked next to the answer.
+confidence, route, intent}. Figures flagged by the validator (a check that did not pass and cites
+the same line, or involves the record path the answer read) are marked next to the answer.
 """
 
 from __future__ import annotations
@@ -32,6 +32,12 @@ def render(answer: dict, records: dict[str, dict] | None = None) -> tuple[str, l
     flags: list[dict] = []
     for c in citations:
         for check in rec.flags_for_citation(records.get(c.get("doc")), c):
+            if check not in flags:
+                flags.append(check)
+    # checks on the figure the answer read (qa reports its record paths), even when it cites another line
+    metrics = [m for m in (answer.get("intent") or {}).get("metrics") or [] if isinstance(m, str)]
+    for doc in dict.fromkeys(c.get("doc") for c in citations):
+        for check in rec.flags_for_paths(records.get(doc), metrics):
             if check not in flags:
                 flags.append(check)
     for extra_key in ("flags", "validation"):

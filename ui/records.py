@@ -304,3 +304,12 @@ def flags_for_citation(record: dict | None, citation: dict) -> list[dict]:
                 out.append(c)
                 break
     return out
+
+
+def flags_for_paths(record: dict | None, paths: list[str]) -> list[dict]:
+    """Validator checks that did not pass and that involve one of the record `paths` (dot paths)."""
+    if not record or not paths:
+        return []
+    wanted = set(paths)
+    return [c for c in record.get("validation") or []
+            if c.get("status") in ("mismatch", "rounding") and wanted & set(c.get("paths") or [])]
