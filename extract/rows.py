@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from extract.amounts import clean, decimals, split_amounts
-from extract.catalog import class_code
+from extract.catalog import ECONOMIC_CLASSES, FUNCTION_CLASSES, class_code
 
 _TOKEN = re.compile(r"(?:(?<=\s)|^)-\d[\d.]*|\d[\d.]*|[^\d\s]+")
 _TOTAL_LABELS = ("合计", "总计")
@@ -65,6 +65,11 @@ def _plausible_class(s: str) -> bool:
     return len(s) == 3 and s[0] in "123456789"
 
 
+def _known_class(s: str) -> bool:
+    """A 类 of the national subject catalogues: function classes (2xx) or economic classes (3xx, 5xx)."""
+    return s in FUNCTION_CLASSES or s in ECONOMIC_CLASSES or s[0] in "35"
+
+
 def parse_codes(tokens: list[str], reversed_first: bool = False) -> list[str] | None:
     """Subject codes from digit tokens: "208 05 01", "2080501" (normal) or "0105208" (printed 项款类)."""
     if not tokens or not all(t.isdigit() for t in tokens):
@@ -79,6 +84,8 @@ def parse_codes(tokens: list[str], reversed_first: bool = False) -> list[str] | 
             if _plausible_class(s[-3:]) else None
         if len(s) == 3:
             return normal
+        if normal and rev and _known_class(normal[0]) != _known_class(rev[0]):
+            return normal if _known_class(normal[0]) else rev  # "9915210": 991 is no class, 210 is
         return (rev or normal) if reversed_first else (normal or rev)
     if len(tokens) <= 3 and _plausible_class(tokens[0]) and all(len(t) == 2 for t in tokens[1:]):
         return list(tokens)

@@ -239,3 +239,13 @@ def test_government_fund_table_with_rows_and_its_tree_check():
     assert checks["表8.22960.total=sum(项)"].status == "pass"
     bad = checks["表8.229.total=sum(款)"]  # the 类 row prints 13.50 over a single 款 of 12.50: reported
     assert (bad.status, bad.lhs, bad.rhs) == ("mismatch", 13.50, 12.50)
+
+
+def test_run_together_codes_read_in_the_order_that_names_a_catalogue_class():
+    from extract.rows import parse_codes
+
+    assert parse_codes(["2101599"]) == ["210", "15", "99"]  # 类款项
+    assert parse_codes(["9915210"]) == ["210", "15", "99"]  # 项款类: 991 is no class, 210 is
+    assert parse_codes(["0105208"]) == ["208", "05", "01"]  # 010 cannot be a class
+    assert parse_codes(["3020111"]) == ["302", "01", "11"]  # economic class, normal order
+    assert parse_codes(["99", "15", "210"]) == ["210", "15", "99"]
