@@ -6,7 +6,8 @@ Copies the four samples N times under a temporary directory (each copy a distinc
 `extract.bulk.run` with a fresh state directory, reports files/s; then reruns (everything is
 already done: measures the resume path), and kills a third run halfway to show that the next run
 finishes without duplicates. Memory: peak resident set of this process and its worker processes
-during the first run, sampled every 20 ms (sum over the tree, and the largest single process).
+during the first run, sampled every 20 ms (sum over the tree, and the largest single process); CPU
+seconds per file (independent of other load on the machine) and the 1-minute load average.
 """
 
 from __future__ import annotations
@@ -73,6 +74,14 @@ class MemoryPeak:
         self._thread.join()
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of its exited children."""
+    import resource
+
+    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--copies", type=int, default=50)
@@ -86,10 +95,12 @@ def main(argv=None) -> int:
     try:
         files = replicate(args.copies, tmp / "corpus")
         ex = bulk.make_executor(args.executor, args.workers, args.scheduler) if args.executor != "process" else None
+        cpu0 = cpu_seconds()
         with MemoryPeak() as mem:
             t0 = time.perf_counter()
             st = bulk.run([tmp / "corpus"], tmp / "state", executor=ex, workers=args.workers, progress=False)
             t1 = time.perf_counter()
+        cpu = cpu_seconds() - cpu0  # includes the pool's workers once they have exited
         again = bulk.run([tmp / "corpus"], tmp / "state", executor=ex, workers=args.workers, progress=False)
         t2 = time.perf_counter()
         if ex is not None:
@@ -116,6 +127,7 @@ def main(argv=None) -> int:
             "files": len(files), "workers": args.workers, "executor": args.executor,
             "first_run_s": round(t1 - t0, 2), "files_per_s": round(len(files) / (t1 - t0), 2),
             "files_per_min": round(60 * len(files) / (t1 - t0)), "ok": ok,
+            "cpu_s_per_file": round(cpu / len(files), 3), "load_avg_1min": round(os.getloadavg()[0], 1),
             "peak_rss_tree_mb": round(mem.total / 2**20), "peak_rss_largest_process_mb": round(mem.single / 2**20),
             "rerun_s": round(t2 - t1, 2), "rerun_cached": cached,
             "killed_after": done_before, "resume_s": round(t4 - t3, 2),
