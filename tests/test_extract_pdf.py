@@ -98,10 +98,10 @@ def test_table_in_yuan_is_converted_and_agrees_with_narrative(pdf_record):
     assert rec["staffing"]["authorized"]["value"] == 10
 
 
-@pytest.fixture(scope="module")
-def project_pdf(tmp_path_factory):
-    """表5 and a 表7 of 45 project lines that runs over a page break with no repeated header and no
-    ruling (the text path, not pdfplumber's table finder), then 情况说明 七 listing every project."""
+@pytest.fixture(scope="module", params=[False, True], ids=["unruled", "ruled"])
+def project_pdf(request, tmp_path_factory):
+    """表5 and a 表7 of 45 project lines that runs over a page break with no repeated header, unruled
+    (read as text lines) or ruled (read by pdfplumber's table finder), then 情况说明 七 listing every project."""
     from extract.api import extract_path
 
     projects = [(f"21301{(i % 3) + 1:02d}", f"示例第{i + 1}号项目补助资金", D(f"{i + 1}.{(i * 7) % 100:02d}")) for i in range(45)]
@@ -124,7 +124,7 @@ def project_pdf(tmp_path_factory):
         Table(header=HEADER, rows=t5, col_widths=[40, 30, 30, 150, 70, 70, 70]),
         Para("表7"), Heading("一般公共预算项目支出情况表", 3), Para("编制单位：示例县示例局 单位：万元"),
         Table(header=[["科目编码", "", "", "科目名称", "项目名称", "项目支出合计", "商品和服务支出"]], rows=t7,
-              col_widths=[30, 25, 25, 90, 150, 70, 70], ruled=False),
+              col_widths=[30, 25, 25, 90, 150, 70, 70], ruled=request.param),
         Heading("第三部分 2024年单位预算情况说明", 2),
         Para("七、关于示例县示例局2024年一般公共预算项目支出情况说明"),
     ]
