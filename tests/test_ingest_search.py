@@ -162,3 +162,24 @@ def test_pdf_ingested_listed_and_cited_by_page(tmp_path, monkeypatch):
         printed = doc.pages[top["page"] - 1].extract_text()
     assert "公务接待费 1.20 1.20" in printed
     assert "公务接待费\t1.20\t1.20" in top["quote"]
+
+
+def test_retrieval_query_set_is_verifiable(ingested_home):
+    """evals/sets/retrieval_queries.jsonl: ≥ 40 Chinese queries, each with a gold quote that a chunk
+    of its gold document prints (so recall@k in bench/ingest_retrieval.py measures something)."""
+    import re
+
+    from ingest.normalize import normalize_line
+
+    path = os.path.join(ROOT, "evals", "sets", "retrieval_queries.jsonl")
+    items = [json.loads(l) for l in open(path, encoding="utf-8") if l.strip()]
+    assert len(items) >= 40 and len({i["id"] for i in items}) == len(items)
+    assert len({i["query"] for i in items}) == len(items)
+    assert all(re.search(r"[\u4e00-\u9fff]", i["query"]) for i in items)
+    squash = lambda s: re.sub(r"\s+", "", "".join(normalize_line(x) for x in s.split("\n")))  # noqa: E731
+    store = Store(ingested_home)
+    docs = {e["doc"] for e in store.list()}
+    for it in items:
+        assert it["doc"] in docs and set(it.get("docs") or [it["doc"]]) <= docs
+        gold = [c.id for c in store.chunks(it["doc"]) if squash(it["quote"]) in squash(c.text)]
+        assert 1 <= len(gold) <= 4, (it["id"], gold)  # a passage some documents print twice

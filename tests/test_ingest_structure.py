@@ -179,3 +179,19 @@ def test_chunk_citations_map_to_file_lines(docs, corpus_files, doc_id):
     covered = [i for c in chunks for i in range(c.span.line, (c.span.line_end or c.span.line) + 1)
                if d.line(i).norm.strip()]
     assert sorted(covered) == [l.no for l in d.lines if l.norm.strip()]
+
+
+def test_a_wrapped_table_row_stays_in_one_chunk(docs):
+    """002 prints some 表2 rows as code / label wrapped over two lines / amounts: a chunk cut never
+    separates the label from its amounts."""
+    from ingest.chunk import chunk_document
+
+    d = docs["002_77eafa45268ff922"]
+    chunks = [c for c in chunk_document(d) if c.table_id == "表2"]
+    assert len(chunks) >= 2
+    label = next(l.no for l in d.lines if l.norm == "财政对城乡居民基本医")
+    amounts = next(l.no for l in d.lines if l.no > label and re.match(r"\d+\.\d{2}", l.norm))
+    holder = [c for c in chunks if c.span.line <= label <= c.span.line_end]
+    assert len(holder) == 1 and amounts <= holder[0].span.line_end
+    for c in chunks[:-1]:  # every cut falls after a line that ends a row
+        assert re.search(r"\d+\.\d{2}", d.line(c.span.line_end).norm), c.id
