@@ -137,6 +137,9 @@ def pick_records(lib: Library, intent: Intent) -> tuple[list[dict], Answer | Non
         return [], decline(intent, "unknown_unit", f"已导入的文件中没有“{names}”的预算公开，无法回答。已收录：{have}。",
                            f"None of the ingested disclosures is from {', '.join(intent.unknown_units)}; "
                            f"I cannot answer that. Ingested: {have}.")
+    if intent.next_year:
+        return [], decline(intent, "other_year", "预算公开文件只有已公布年度的预算，没有下一年度的数字，无法回答。",
+                           "The disclosures give only the published budget year, not next year's; I cannot answer that.")
     units = intent.units or (lib.units.units if intent.all_units else [])
     if not units:
         return [], None

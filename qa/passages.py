@@ -221,6 +221,11 @@ def pick(question: str, docs: list[DocText], kind: str | None, extra_terms: list
     if not sentences:
         return []
     n = len(sentences)
+    # a figure the question quotes ("the 31.04 万元 carryover") names the passage that prints it
+    quoted = [t for t in terms if t[0].isdigit()]
+    anchored = [s for s in sentences if any(t in s.text for t in quoted)]
+    if anchored:
+        sentences = anchored
     df = {t: 0 for t in terms}
     for s in sentences:
         for t in terms:
@@ -308,7 +313,10 @@ def stated_change_in_text(dt: DocText, terms: list[str], kind: str) -> tuple[Dec
 
 
 CUE_WORDS = re.compile(r"为什么|为何|什么原因|原因|主要用于|用于|用途|干什么|做什么|用来|是什么|什么|依据|根据|哪些|"
-                       r"有哪些|多少|是多少|主要|情况|请问|介绍|说明|具体|呢|吗|是|的|了")
+                       r"有哪些|多少|是多少|主要|情况|请问|介绍|说明|具体|呢|吗|是|的|了|"
+                       # colloquial cue and direction words, and the generic nouns every project line
+                       # carries: the sentence need not repeat them
+                       r"为啥|咋|怎么|涨|降|增加|减少|增长|下降|上升|专项经费|专项资金|经费|资金|款项")
 
 
 def residual_coverage(residual: str, sentence: Sentence) -> float:

@@ -21,8 +21,9 @@ _CONTEXT = {
 }
 
 TEXT_TRIGGERS = [
-    ("reason", r"为什么|为何|原因|怎么回事|why|reason|explain|cause"),
-    ("purpose", r"用于|用途|用在|干什么|做什么|用来|干嘛|what\s+(?:is|are|was|were)\s+.{0,60}\bfor\s*\??\s*$|used\s+for|"
+    ("reason", r"为什么|为何|为啥|咋|怎么会|何故|原因|怎么回事|why|reason|explain|cause"),
+    ("purpose", r"用于|用途|用在|干什么|做什么|用来|干嘛|花在|what\s+(?:is|are|was|were)\s+.{0,60}\bfor\s*\??\s*$|used\s+for|"
+                r"\buse\b.{0,60}\bfor\s*\??\s*$|\bspend\b.{0,60}\bon\s*\??\s*$|"
                 r"purpose|spent\s+on\s+what|what\s+for|intended\s+for|pay\s+for"),
     ("basis", r"依据|根据什么|文件依据|政策来源|basis|legal\s+ground|which\s+document|according\s+to\s+what"),
     ("duties", r"职能|职责|负责什么|主要工作|responsibilit|duties|mandate|what\s+does\s+.{0,40}\bdo\b"),
@@ -63,6 +64,8 @@ MONEY_AFTER = re.compile(r"^(?:的)?(?:经费|支出|费用|资金|费|预算|�
 HEADCOUNT = r"几个人|多少人|多少个人|多少名|人数|人最多|人最少|几名|几位|\bpeople\b|\bpersons?\b"
 YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)\s*(年度|年|fy)?(?!底|末|\d)", re.I)
 PREV_YEAR = r"去年|上年|上一年|上年度|last\s+year|previous\s+year|prior\s+year"
+# a budget not yet published: the documents cannot say
+NEXT_YEAR = r"明年|下一年|下年度|后年|next\s+year|following\s+year|coming\s+year"
 
 QUESTION_WORDS = re.compile(
     r"是多少|多少|是什么|什么|几|吗|呢|请问|的|了|是|有|请|告诉我|查询|一下|how\s+much|how\s+many|what|is|was|the")
@@ -77,6 +80,7 @@ class Intent:
     ancestor_only: list[str] = field(default_factory=list)
     year: int | None = None
     previous_year: bool = False
+    next_year: bool = False
     metrics: list[Metric] = field(default_factory=list)
     op: str = "lookup"  # lookup|sum|difference|ratio|multiple|max|min|rank|average|change|text
     change_kind: str = "amount"  # amount | percent
@@ -198,7 +202,7 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
         compares_years = False
     matches = vocab.match(q, mask)
     # a headcount word followed by a money word names an expense, not the count ("离退休人员经费")
-    kept = [t for t in matches if not (t[2].kind == "count" and t[2].unit == "人" and MONEY_AFTER.match(q[t[1]:]))]
+    kept = [t for t in matches if not (t[2].kind == "count" and t[2].unit in ("人", "辆") and MONEY_AFTER.match(q[t[1]:]))]
     for i, j, _, _ in (t for t in matches if t not in kept):
         mask[i:j] = [False] * (j - i)
     # "几辆/多少个项目" only asks how many: when a counted thing of the same unit is named, it is that
@@ -236,6 +240,7 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
             and re.search(DESCRIBE, lowm) and not re.search(HOW_MUCH, lowm)):
         intent.text_kind = "describe"
     _per(q, intent)
+    intent.next_year = bool(re.search(NEXT_YEAR, lowm, re.I)) and intent.year is None
     if re.search(PREV_YEAR, lowm, re.I) and not re.search(CHANGE, lowm, re.I):
         intent.previous_year = True
     intent.op = _operation(lowm, intent)

@@ -135,11 +135,31 @@ def test_across_units(ask, q, first, op_word):
     # never disclosed
     ("What is Luntai's meeting expense (会议费) budget?", "not_disclosed"),
     ("伽师医保局离退休人员经费", "not_found"),  # not the count of retirees
+    ("轮台医保局明年的预算是多少", "other_year"),  # next year's budget is not published
+    ("What will Jiashi spend on 三公 next year?", "other_year"),
 ])
 def test_unanswerable(ask, q, reason):
     res = ask(q)
     assert res["declined"] is True and res["reason"] == reason, res["answer"]
     assert res["value"] is None
+
+
+@pytest.mark.parametrize("q,doc,line,words", [
+    ("克州医保局公车运行费为啥涨了", KIZILSU, 1480, "划拨小车一辆"),  # colloquial "why … went up"
+    ("What will Kizilsu use the 31.04 万元 carryover for?", KIZILSU, None, "政策宣传"),
+    ("轮台医保局基金监管专项经费主要用于什么", LUNTAI, None, "基金监管"),  # named by what it funds
+])
+def test_text_questions_in_other_words(ask, q, doc, line, words):
+    res = ask(q)
+    assert not res["declined"] and res["route"] == "retrieval", res["answer"]
+    assert words in res["answer"].replace(" ", "") and res["citations"][0]["doc"] == doc
+    if line:
+        assert res["citations"][0]["line"] <= line <= res["citations"][0]["line"] + 6
+
+
+def test_vehicle_purchase_funds_are_not_the_vehicle_count(ask):
+    res = ask("伽师医保局2024年有没有安排购置车辆经费")
+    assert (res["value"], res["unit"]) == (0.0, "万元")  # 公务用车购置费 0.00 万元
 
 
 def test_a_heading_is_not_an_answer(ask):
