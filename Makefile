@@ -31,8 +31,9 @@ run: ingest-sample
 test: install
 	$(BIN)/python -m pytest -q tests
 
+# Full sizes (about an hour on 2 cores); `make bench BENCH_ARGS=--quick` for a few-minute smoke run.
 bench: install
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .gongkai
