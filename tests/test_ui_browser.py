@@ -24,6 +24,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
         "--disable-component-update", "--disable-sync"]
 LUNTAI = "002_77eafa45268ff922"
 T = 60_000  # ms: generous for a shared 2-core machine
+UPLOAD_MB = 2
 
 pytestmark = [pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian chromium"),
               pytest.mark.timeout(300)]
@@ -86,7 +87,8 @@ def net_audit(tmp_path_factory) -> tuple[Path, dict]:
 
 @pytest.fixture(scope="module")
 def app(ui_home, net_audit):
-    running = server.start(ui_home, extra_env=net_audit[1])
+    # a small upload limit so the oversize test needs only a few MB
+    running = server.start(ui_home, extra_env={**net_audit[1], "GONGKAI_MAX_UPLOAD_MB": str(UPLOAD_MB)})
     running.net_log = net_audit[0]
     yield running
     running.stop()
@@ -266,3 +268,26 @@ def test_settings_save_never_echoes_the_api_key(page, ui_home):
     page.reload(wait_until="domcontentloaded")
     page.wait_for_selector("#gk-question textarea", timeout=T)
     assert secret not in page.content()
+
+
+def test_compare_row_opens_the_passage_its_figure_is_read_from(page):
+    open_tab(page, "对比 Compare")  # default metric: 三公 total, one row per document
+    page.locator("#gk-cmp-table [role=gridcell]", has_text="轮台县医疗保障局").first.click()
+    mark = page.locator("#gk-cmp-passage mark").first
+    mark.wait_for(timeout=T)
+    assert "1.03" in mark.inner_text()
+    text = page.inner_text("#gk-cmp-passage")
+    assert "轮台县医疗保障局" in text and "三公" in text and "公务接待费 0.10 0.10" in text
+
+
+def test_oversize_upload_is_refused_with_a_clear_message(page, tmp_path):
+    big = tmp_path / "big budget.txt"
+    big.write_bytes("预算".encode() * (UPLOAD_MB * 1024 * 1024 // 6 + 1000))
+    open_tab(page, "文件库 Library")
+    page.set_input_files("#gk-upload input[type=file]", [str(big)])
+    toast = page.get_by_text("exceed the maximum allowed size")
+    toast.wait_for(timeout=T)
+    assert "big budget.txt" in toast.inner_text() and f"{UPLOAD_MB}" in toast.inner_text()
+    page.click("#gk-ingest")  # nothing was uploaded, so nothing is ingested
+    page.locator("#gk-ingest-status", has_text="Choose one or more files first").wait_for(timeout=T)
+

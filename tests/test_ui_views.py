@@ -156,6 +156,8 @@ def test_compare_rows_cite_each_value():
     rows = records.compare_rows({"d1": RECORD, "d2": other}, "sangong.total")
     assert [(r["doc"], r["value"]) for r in rows] == [("d1", 1.03), ("d2", None)]
     assert "合计 1.03 1.03" in rows[0]["evidence"] and rows[1]["evidence"] == ""
+    assert rows[0]["citations"] == [{"doc": "d1", "page": None, "line": 12, "quote": "合计 1.03 1.03"}]
+    assert rows[1]["citations"] == []
 
 
 def test_record_groups_and_lists():

@@ -158,6 +158,7 @@ def validation_html(record: dict | None) -> str:
 
 
 def compare_frame(home: Path, path: str):
+    """(table, bar-chart frame, {doc: first citation}) of one metric across all documents."""
     import pandas as pd
 
     rows = rec.compare_rows(rec.load(home), path)
@@ -168,7 +169,16 @@ def compare_frame(home: Path, path: str):
                                   "出处 evidence", "校验 flag", "doc"])
     plot = pd.DataFrame([{"unit": r["department"], "value": float(r["value"])} for r in rows if r["value"] is not None],
                         columns=["unit", "value"])
-    return table, plot
+    cites = {r["doc"]: r["citations"][0] for r in rows if r["citations"]}
+    return table, plot, cites
+
+
+def compare_source_html(row: list | None, cites: dict, home: Path) -> str:
+    """The passage behind one Compare row (its last column is the doc id)."""
+    doc = str(row[-1]) if row else ""
+    if doc not in cites:
+        return f"<p class='gk-note'>No source: the document does not state this figure ({html.escape(doc)}).</p>"
+    return passage.citation_html(cites[doc], home)
 
 
 def settings_markdown(s: gsettings.Settings) -> str:
@@ -325,15 +335,28 @@ def build(home: Path | None = None):
                                      value=rec.COMPARE_METRICS[0], label="Metric", elem_id="gk-metric")
                 cmp_plot = gr.BarPlot(x="unit", y="value", title="", elem_id="gk-cmp-plot", height=320,
                                       x_label_angle=0, sort="-y")
+                gr.Markdown("<span class='gk-note'>点击表格中的一行查看原文出处 · Click a row to open the passage "
+                            "its figure is read from.</span>")
                 cmp_table = gr.DataFrame(interactive=False, wrap=True, elem_id="gk-cmp-table")
+                cmp_cites = gr.State({})
+                cmp_passage = gr.HTML("", elem_id="gk-cmp-passage")
 
                 def on_metric(path: str):
-                    table, plot = compare_frame(home, path)
+                    table, plot, cites = compare_frame(home, path)
                     unit = rec.metric_unit(path)
-                    return table, gr.update(value=plot, y_title=f"{rec.label(path)}{'（' + unit + '）' if unit else ''}",
-                                            x_title="单位")
+                    return (table, gr.update(value=plot, y_title=f"{rec.label(path)}{'（' + unit + '）' if unit else ''}",
+                                             x_title="单位"), cites, "")
 
-                metric.change(on_metric, [metric], [cmp_table, cmp_plot])
+                metric.change(on_metric, [metric], [cmp_table, cmp_plot, cmp_cites, cmp_passage])
+
+                def on_cmp_select(cites: dict, evt):
+                    return compare_source_html(evt.row_value, cites, home)
+
+                # gradio passes the clicked row when the parameter is annotated with the class itself
+                # (a string annotation, as `from __future__ import annotations` makes, is not resolved)
+                on_cmp_select.__annotations__["evt"] = gr.SelectData
+
+                cmp_table.select(on_cmp_select, [cmp_cites], cmp_passage)
 
             # ---------------------------------------------------------------- Settings
             with gr.Tab("设置 Settings", id="settings"):
@@ -430,12 +453,9 @@ def build(home: Path | None = None):
 
         def on_load():
             docs, rm, ext = refresh(None)
-            table, plot = compare_frame(home, rec.COMPARE_METRICS[0])
-            unit = rec.metric_unit(rec.COMPARE_METRICS[0])
-            return docs, rm, ext, table, gr.update(value=plot, y_title=f"{rec.label(rec.COMPARE_METRICS[0])}（{unit}）",
-                                                   x_title="单位")
+            return (docs, rm, ext, *on_metric(rec.COMPARE_METRICS[0]))
 
-        demo.load(on_load, None, [docs_table, remove_pick, ext_doc, cmp_table, cmp_plot])
+        demo.load(on_load, None, [docs_table, remove_pick, ext_doc, cmp_table, cmp_plot, cmp_cites, cmp_passage])
     return demo
 
 

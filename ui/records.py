@@ -275,7 +275,8 @@ def validation_rows(record: dict | None) -> list[dict]:
 
 
 def compare_rows(records: dict[str, dict], path: str) -> list[dict]:
-    """One metric across all documents: department, year, value, evidence (value None if not stated)."""
+    """One metric across all documents: department, year, value, evidence as text and as citations
+    (value None if not stated)."""
     rows = []
     for doc, rec in sorted(records.items()):
         value, evidence = leaf(rec, path)
@@ -285,7 +286,7 @@ def compare_rows(records: dict[str, dict], path: str) -> list[dict]:
                  if path in (c.get("paths") or []) and c.get("status") == "mismatch"]
         rows.append({"doc": doc, "department": str(dept or doc), "fiscal_year": fmt(year),
                      "value": value if isinstance(value, (int, float)) else None,
-                     "shown": fmt(value), "evidence": cite_all(evidence),
+                     "shown": fmt(value), "evidence": cite_all(evidence), "citations": evidence,
                      "flag": "; ".join(f"不符 mismatch: {c.get('id')}" for c in flags)})
     return rows
 
