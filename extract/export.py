@@ -2,7 +2,7 @@
 
 CSV/Parquet write three tables: FILE (one row per document, one column per dot path of a leaf),
 FILE-stem + ``_items`` (one row per table cell: doc, table, code, level, name, column, amount and its
-citation) and FILE-stem + ``_validation`` (one row per check).
+citation; plus one row per project line, table ``projects`` (表7) or ``narrative_projects`` (情况说明 七)) and FILE-stem + ``_validation`` (one row per check).
 """
 
 from __future__ import annotations
@@ -53,6 +53,13 @@ def items(record: dict[str, Any]) -> list[dict[str, Any]]:
                              "level": r.get("level"), "name": r.get("name"), "extra": r.get("extra"), "column": col,
                              "amount": leaf.get("value"), "resolution": r.get("resolution"), "page": page,
                              "line": line, "quote": quote})
+    for key in ("projects", "narrative_projects"):  # project lines with their own names (表7 / 情况说明 七)
+        for p in record.get(key) or []:
+            page, line, quote = _cite(p.get("amount") or {})
+            rows.append({"doc": record.get("doc"), "table": key, "unit": "万元", "code": (p.get("code") or {}).get("value"),
+                         "level": "project", "name": (p.get("name") or {}).get("value"), "extra": None,
+                         "column": "amount", "amount": (p.get("amount") or {}).get("value"), "resolution": None,
+                         "page": page, "line": line, "quote": quote})
     return rows
 
 

@@ -58,6 +58,11 @@ def test_csv_and_parquet_exports_have_document_and_item_tables(tmp_path, home):
                  & (items.column == "project")]
     assert cell["amount"].tolist() == [1801.0] and cell["line"].tolist() == [438]
     assert set(checks.status) <= {"pass", "rounding", "mismatch", "insufficient_data"}
+    # project lines under their own names, 表7 beside 情况说明 七 (004 states 61.58 where 表7 prints 151.58)
+    proj = items[(items.doc == "004_479787b2eb065ad4") & items.table.isin(["projects", "narrative_projects"])]
+    first = proj[proj.name == "2023年自治区财政人身意外伤害保险补助资金"]
+    assert first[["table", "amount", "line"]].values.tolist() == [["projects", 151.58, 755], ["narrative_projects", 61.58, 1167]]
+    assert len(proj[proj.table == "narrative_projects"]) == 6
     # the status table is printed at the end
     assert "4 extracted, 0 already done, 0 failed, 1 skipped" in out.stderr  # data/corpus/README.md
     out = gk("extract", DOC1, CORPUS / "004_479787b2eb065ad4.txt", "--format", "parquet", "-o", tmp_path / "r.parquet",
