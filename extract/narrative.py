@@ -238,6 +238,7 @@ _CONTACT = r"联系人[:：]?([^\d:：,，、;；。|()（）]{2,20}?)[,，、;�
 
 _PROJECT_LABEL = r"预算安排规模|预算安排(?:资金|金额)|预算金额"
 _PROJECT_AMOUNT = rf"(?:{_PROJECT_LABEL})(?:为)?[:]?"
+_NAME_TAIL = re.compile(r"(?:[。;；,，、]*(?:[(（][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[.、]|[一二三四五六七八九十]{1,3}、))?[。;；,，、]*$")
 _PROJECT_NAME = rf"项目名称[:]?(.{{2,120}}?)(?=设立的政策依据|项目承担单位|项目负责人|{_PROJECT_LABEL}|$)"
 
 
@@ -253,7 +254,10 @@ def _projects(t: Text, r: BudgetRecord) -> None:
         if amt:
             amount = t.leaf(amt, 1)
             amount.value = to_wan(amount.value, amt.group(2))
-            r.narrative_projects.append(Project(name=t.leaf(m, 1, kind="text"), amount=amount))
+            name = t.leaf(m, 1, kind="text")
+            # the name ends before the next item's marker and the punctuation before it ("X。（二）设立…")
+            name.value = _NAME_TAIL.sub("", name.value) or name.value
+            r.narrative_projects.append(Project(name=name, amount=amount))
 
 
 def _contact(t: Text, r: BudgetRecord) -> None:

@@ -128,3 +128,11 @@ def test_narrative_project_amount_in_yuan_and_other_labels():
     assert [(p.name.value, p.amount.value) for p in rec.narrative_projects] == [
         ("河道保洁服务", D("12.34")), ("防汛物资储备", D("6.5"))]
     assert "123,400" in rec.narrative_projects[0].amount.evidence[0].quote  # quoted as printed
+
+
+def test_narrative_project_items_numbered_in_brackets_on_one_line():
+    text = "（一）项目名称：乡村道路养护补助资金。（二）设立的政策依据：某文件。（三）预算安排规模：40万元。\n" \
+           "2.项目名称：农机购置补贴项目（二期）；预算安排规模：12.40万元。"
+    rec = build_record(document(text))
+    assert [(p.name.value, p.amount.value) for p in rec.narrative_projects] == [
+        ("乡村道路养护补助资金", D("40")), ("农机购置补贴项目(二期)", D("12.40"))]
