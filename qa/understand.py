@@ -304,8 +304,9 @@ def _merge_qualifiers(q: str, matches: list) -> list[Metric]:
 def _only_budget_words(rest: str) -> bool:
     """Nothing but question words around "预算/budget" (so "the budget" means the whole budget, while
     "X项目预算安排规模" names something the lexicon does not know)."""
-    rest = re.sub(BARE_BUDGET + r"|" + QUESTION_WORDS.pattern + r"|总|全年|今年|本年|年度|年|安排|大概|一共|总共|请|"
-                  r"\b(?:how|much|what|whats|what's|is|was|the|for|of|in|on|s|its)\b|[\s\W]", "", rest, flags=re.I)
+    rest = re.sub(BARE_BUDGET + r"|" + QUESTION_WORDS.pattern + r"|总|全年|今年|本年|年度|年|安排|大概|一共|总共|请|整体|全部|"
+                  r"\b(?:how|much|what|whats|what's|is|was|the|for|of|in|on|s|its|total|overall|whole|entire|"
+                  r"big|large|size)\b|[\s\W]", "", rest, flags=re.I)
     return len(rest) <= 1
 
 
@@ -354,7 +355,8 @@ def _operation(m: str, intent: Intent) -> str:
         return "difference"
     if re.search(SUM, m, re.I) and (n_units >= 2 or n_metrics >= 2 or (n_units == 0 and not
                                                                        intent.has_unit_mention)):
-        if n_units == 0 and n_metrics == 1 and not re.search(r"所有|全部|几家|四家|三家|两家|\ball\b|\bcombined\b|"
+        if n_units == 0 and n_metrics == 1 and not re.search(r"所有|全部|各|(?:\d+|[两三四五六七八九十几])\s*(?:个|家)|"
+                                                             r"\ball\b|\bcombined\b|\bthese\s+\d+|"
                                                              r"\btogether\b|\baltogether\b|一共|总共|加起来", m, re.I):
             return "lookup"
         return "sum"

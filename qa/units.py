@@ -320,8 +320,10 @@ class UnitIndex:
         """Place-like spans (XX县/XX州 + department word) that match no known unit or region."""
         out = []
         # the department word may follow a second place joined by 和/与/、 ("X市和Y县医保局")
+        # …or a department name ending in one ("X市卫健委"), as long as no other place comes in between
         pat = re.compile(r"([\u4e00-\u9fff]{2,10}?(?:自治州|自治县|地区|县|市|州|区|旗|盟))(?=(?:[和与及、跟或]"
-                         r"[\u4e00-\u9fff]{1,14}?)?(?:的)?(?:" + "|".join(ORG_WORDS) + r"))")
+                         r"[\u4e00-\u9fff]{1,14}?)?(?:的)?(?:(?![县市州区旗盟])[\u4e00-\u9fff]){0,6}?(?:"
+                         + "|".join(ORG_WORDS) + r"))")
         for m in pat.finditer(question):
             i, j = m.start(1), m.end(1)
             if any(taken[i:j]):
@@ -357,7 +359,8 @@ class UnitIndex:
             name2 = re.sub(r"^(?:请问|那么|那|和|与|及|跟|比较|对比|查询|告诉我|问下|问一下|一下|以及|或者|还有)+", "", name)
             i += len(name) - len(name2)
             name = name2
-            if len(name) < 2 or _DETERMINER.match(name) or name in self.known_places:
+            # a known higher-level place + this department word is that level's own department: not ingested
+            if len(name) < 2 or _DETERMINER.match(name) or name in self.lowest_places:
                 continue
             out.append(Mention(name, i, j, [], kind="unknown"))
             for k in range(i, j):
@@ -383,7 +386,8 @@ def _other_org(after: str, units: list[Unit], aliases: list[str]) -> str | None:
         return None
     for u in units:
         forms = _org_forms(u.org) if u.org else []
-        if any(org.startswith(f) or f.startswith(org) or org.endswith(f) for f in forms) or org in ("部门", "单位"):
+        if any(org.startswith(f) or f.startswith(org) or org.endswith(f) or _abbreviates(org, f) for f in forms) \
+                or org in ("部门", "单位"):
             return None
     if re.match(r"^(?:哪个|哪家|哪一家|那个|这个|两个|两家|各|每个)", org) or org.startswith(("医保", "医疗保障")):
         return None
@@ -394,6 +398,16 @@ def _names_org_after(question: str, w: re.Match) -> bool:
     """A capitalised first word followed by a department/level word ("Aksu medical security bureau…")."""
     after = question[w.end(): w.end() + 40].lower().lstrip()
     return any(after.startswith(x) for x in LEVEL_EN + ORG_EN if x not in ("bureau", "administration"))
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """Usual abbreviation of a department name: same first character, same final character (局/委…),
+    the rest a subsequence (应急管理局 → 应急局, 交通运输局 → 交通局, 市场监督管理局 → 市场监管局)."""
+    if len(short) < 3 or len(short) >= len(full) or short[0] != full[0] or short[-1] != full[-1] and not (
+            short[-1] == "委" and full.endswith("委员会")):
+        return False
+    it = iter(full)
+    return all(c in it for c in short)
 
 
 def _looks_like_place(question: str, w: re.Match) -> bool:

@@ -106,3 +106,28 @@ def test_year_and_change_kind(index, vocab):
     assert intent.year == 2024 and intent.op == "change" and intent.change_kind == "percent"
     intent = understand("By how much did Kizilsu's 三公 budget change compared with last year?", index, vocab)
     assert intent.op == "change" and intent.change_kind == "amount" and [u.doc for u in intent.units] == ["003"]
+
+
+@pytest.mark.parametrize("q,found", [
+    ("长川县应急局三公经费", "a"),  # 应急管理局 → 应急局 (same first and last character, a subsequence)
+    ("德山交通局三公", "c"),  # 交通运输局 → 交通局, county word dropped
+    ("丰乡卫健委三公", "b"),
+    ("Changchuan emergency management bureau 三公", "a"),  # pinyin of a name never seen in development
+])
+def test_department_abbreviations_of_unseen_names(q, found):
+    index = UnitIndex([build_unit("a", "长川县应急管理局", 2024), build_unit("b", "辽宁省美溪市丰乡市卫生健康委员会", 2024),
+                       build_unit("c", "德山县交通运输局", 2022)])
+    assert [u.doc for m in index.find(q) for u in m.units] == [found]
+
+
+@pytest.mark.parametrize("q,unknown", [
+    ("美溪市卫健委三公", "美溪市"),  # the higher-level city's own commission: not ingested
+    ("美溪卫健委三公", "美溪"),
+    ("长川县水利局三公经费", "长川县水利局"),  # another department of a known county
+    ("阿克苏应急管理局三公", "阿克苏"),  # a bare unknown name before a department word
+])
+def test_unknown_units_among_unseen_names(q, unknown):
+    index = UnitIndex([build_unit("a", "长川县应急管理局", 2024), build_unit("b", "辽宁省美溪市丰乡市卫生健康委员会", 2024)])
+    found = index.find(q)
+    assert [m.text for m in found if m.kind == "unknown"] == [unknown]
+    assert not [u for m in found for u in m.units]
