@@ -8,6 +8,8 @@ rounded term and the rounded total may be off by half a unit), ``mismatch`` (mor
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from decimal import Decimal
 from typing import Iterable
 
@@ -188,6 +190,33 @@ def _class_map(table: TableData | None, col: str) -> dict[str, tuple[str, Leaf]]
     if not table or table.status != "parsed":
         return {}
     return {r.code: (r.name, r.values[col]) for r in table.rows if r.level == "类" and r.code and col in r.values}
+
+
+def _name_key(name: str) -> str:
+    """A project name compared without spaces, punctuation or bracket styles (【】〔〕（）[] all alike)."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", name))
+
+
+def pair_projects(table: list[str], stated: list[str]) -> list[tuple[int, int]]:
+    """(i, j) pairs of 表7 project i and 情况说明 project j that name the same project."""
+    tk, sk = [_name_key(n) for n in table], [_name_key(n) for n in stated]
+    free = list(range(len(stated)))
+    pairs: list[tuple[int, int]] = []
+    for i, k in enumerate(tk):
+        j = next((j for j in free if k and sk[j] == k), None)
+        if j is not None:
+            pairs.append((i, j))
+            free.remove(j)
+    done = {i for i, _ in pairs}
+    for i, k in enumerate(tk):
+        if i in done or len(k) < 6:
+            continue
+        cands = [j for j in free if len(sk[j]) >= 6 and (k in sk[j] or sk[j] in k)]
+        if len(cands) == 1 and sum(1 for i2, k2 in enumerate(tk) if i2 not in done and len(k2) >= 6
+                                   and (k2 in sk[cands[0]] or sk[cands[0]] in k2)) == 1:
+            pairs.append((i, cands[0]))
+            free.remove(cands[0])
+    return sorted(pairs)
 
 
 def validate(record: BudgetRecord) -> list[Check]:
@@ -371,19 +400,13 @@ def validate(record: BudgetRecord) -> list[Check]:
         ck.sum("narrative_projects=表5.project", "情况说明 项目预算安排规模之和 = 一般公共预算项目支出 (表5)",
                ("fiscal.general_budget_project", f.general_budget_project),
                [(f"narrative_projects.{i}.amount", p.amount) for i, p in enumerate(r.narrative_projects)])
-    # the same project (same name) has the same amount in 表7 and in 情况说明 七 (n-th namesake ↔ n-th namesake)
-    def key(leaf: Leaf) -> str:
-        return "".join(str(leaf.value or "").split()).replace("（", "(").replace("）", ")")
-
-    pool: dict[str, list[int]] = {}
-    for i, p in enumerate(r.narrative_projects):
-        pool.setdefault(key(p.name), []).append(i)
-    for i, p in enumerate(r.projects):
-        k = key(p.name)
-        if k and pool.get(k):
-            j = pool[k].pop(0)
-            ck.equal(f"projects.{i}=narrative_projects.{j}", f"项目 {str(p.name.value)[:30]}: 表7 = 情况说明",
-                     (f"projects.{i}.amount", p.amount), (f"narrative_projects.{j}.amount", r.narrative_projects[j].amount))
+    # the same project has the same amount in 表7 and in 情况说明 七: paired by name (n-th namesake with n-th
+    # namesake), then a name that contains the other (at least 6 characters) when that pairing is unique
+    for i, j in pair_projects([str(p.name.value or "") for p in r.projects],
+                              [str(p.name.value or "") for p in r.narrative_projects]):
+        p = r.projects[i]
+        ck.equal(f"projects.{i}=narrative_projects.{j}", f"项目 {str(p.name.value)[:30]}: 表7 = 情况说明",
+                 (f"projects.{i}.amount", p.amount), (f"narrative_projects.{j}.amount", r.narrative_projects[j].amount))
     # narrative internal sums
     p = r.procurement
     if p.total.known:

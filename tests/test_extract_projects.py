@@ -136,3 +136,17 @@ def test_narrative_project_items_numbered_in_brackets_on_one_line():
     rec = build_record(document(text))
     assert [(p.name.value, p.amount.value) for p in rec.narrative_projects] == [
         ("乡村道路养护补助资金", D("40")), ("农机购置补贴项目(二期)", D("12.40"))]
+
+
+def test_projects_paired_across_bracket_styles_and_by_a_unique_containing_name():
+    from extract.validate import pair_projects
+
+    # bracket styles and spacing do not matter; namesakes pair in printed order
+    assert pair_projects(["示例【一期】补助", "示例【一期】补助"], ["示例〔一期〕补助", "示例 (一期) 补助"]) == [(0, 0), (1, 1)]
+    # "…资金" in 表7 and "…资金项目" in the text are the same project; the order of the lists does not matter
+    assert pair_projects(["乡村道路养护补助资金", "农机购置补贴项目"], ["农机购置补贴项目", "乡村道路养护补助资金项目"]) == [
+        (0, 1), (1, 0)]
+    # two lines that both contain the stated name: no guess
+    assert pair_projects(["道路养护补助资金一期", "道路养护补助资金二期"], ["道路养护补助资金"]) == []
+    # short names are only paired when equal
+    assert pair_projects(["医保经费"], ["医保经费项目"]) == []
