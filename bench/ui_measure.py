@@ -52,10 +52,10 @@ def ensure_home(home: Path | None) -> Path:
     return home
 
 
-def shoot(pg, out: Path, name: str) -> None:
+def shoot(pg, out: Path, name: str, full_page: bool = False) -> None:
     out.mkdir(parents=True, exist_ok=True)
     pg.wait_for_timeout(800)
-    pg.screenshot(path=str(out / f"{name}.png"), full_page=False)
+    pg.screenshot(path=str(out / f"{name}.png"), full_page=full_page)
 
 
 def main() -> int:
@@ -110,12 +110,17 @@ def main() -> int:
                 pg.locator("#gk-ext-doc [role=option]", has_text="特克斯").first.click()
                 pg.click("#gk-validation-acc .label-wrap")
                 pg.wait_for_selector("#gk-validation table", timeout=60_000)
+                pg.click("#gk-v-sources input")  # open the printed row behind the first mismatch
+                pg.locator("#gk-v-sources [role=option]").first.click()
+                pg.locator("#gk-v-passage mark").first.wait_for(timeout=60_000)
+                pg.evaluate("() => document.querySelector('#gk-validation').scrollIntoView({block: 'start'})")
                 shoot(pg, args.screenshots, "validation")
                 pg.evaluate("() => document.querySelector('#gk-record h3').scrollIntoView({block: 'start'})")
                 shoot(pg, args.screenshots, "extraction")
                 pg.get_by_role("tab", name="对比 Compare").click()
-                pg.wait_for_selector("#gk-cmp-table table", timeout=60_000)
-                shoot(pg, args.screenshots, "compare")
+                pg.locator("#gk-cmp-table [role=gridcell]", has_text="轮台").first.click()
+                pg.locator("#gk-cmp-passage mark").first.wait_for(timeout=60_000)
+                shoot(pg, args.screenshots, "compare", full_page=True)
                 pg.get_by_role("tab", name="设置 Settings").click()
                 pg.wait_for_selector("#gk-settings-now", timeout=60_000)
                 shoot(pg, args.screenshots, "settings")

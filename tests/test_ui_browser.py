@@ -177,6 +177,12 @@ def test_validation_panel_shows_a_known_mismatch(page):
     assert "mismatch" in text and "1126.25" in text and "76.50" in text
     assert "L.276" in text  # the evidence line of the 210 row, as printed
     assert "特克斯" in page.inner_text("#gk-record")
+    # open the printed 210 row behind the mismatch
+    pick(page, "gk-v-sources", "L.276")
+    mark = page.locator("#gk-v-passage mark").first
+    mark.wait_for(timeout=T)
+    assert "1202.75" in mark.inner_text() and "210" in mark.inner_text()
+    assert "基层医疗卫生机构" in page.inner_text("#gk-v-passage")  # the 款 rows printed below it
 
 
 def test_download_csv_reads_back_with_pandas(page, tmp_path):

@@ -149,6 +149,13 @@ def test_validation_rows_worst_first_with_numbers_and_evidence():
     assert records.validation_summary(RECORD) == "1 mismatch · 1 pass"
 
 
+def test_flagged_evidence_lists_the_lines_of_checks_that_did_not_pass():
+    flagged = records.flagged_evidence(RECORD)
+    assert [c for _, c in flagged] == [{"doc": "d1", "page": None, "line": 20, "quote": "支出总计 300.50"}]
+    assert flagged[0][0].startswith("[1] 不符 mismatch expenditure.total") and "L.20" in flagged[0][0]
+    assert records.flagged_evidence(None) == []
+
+
 def test_compare_rows_cite_each_value():
     other = json.loads(json.dumps(RECORD))
     other["doc"] = "d2"

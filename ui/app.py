@@ -304,15 +304,33 @@ def build(home: Path | None = None):
                 with gr.Accordion("校验 Validation — the document's own arithmetic", open=False,
                                   elem_id="gk-validation-acc"):
                     validation_box = gr.HTML(elem_id="gk-validation")
+                    with gr.Row():
+                        v_sources = gr.Dropdown(choices=[], value=None, elem_id="gk-v-sources",
+                                                label="出处 Open the evidence of a flagged check")
+                    v_cites = gr.State([])
+                    v_passage = gr.HTML("", elem_id="gk-v-passage")
                 record_box = gr.HTML(elem_id="gk-record")
 
                 def on_doc(doc: str | None):
                     if not doc:
-                        return "<p>Pick a document.</p>", ""
+                        return "<p>Pick a document.</p>", "", gr.update(choices=[], value=None), [], ""
                     record = rec.load(home).get(doc)
-                    return record_html(record), validation_html(record)
+                    flagged = rec.flagged_evidence(record)
+                    return (record_html(record), validation_html(record),
+                            gr.update(choices=[label for label, _ in flagged], value=None),
+                            [c for _, c in flagged], "")
 
-                ext_doc.change(on_doc, [ext_doc], [record_box, validation_box])
+                ext_doc.change(on_doc, [ext_doc], [record_box, validation_box, v_sources, v_cites, v_passage])
+
+                def on_v_source(label: str | None, cites: list):
+                    if not label:
+                        return ""
+                    try:
+                        return passage.citation_html(cites[int(label.split("]", 1)[0].lstrip("[")) - 1], home)
+                    except (ValueError, IndexError):
+                        return "<p>Source not found.</p>"
+
+                v_sources.change(on_v_source, [v_sources, v_cites], v_passage)
 
                 def on_download(doc: str | None, fmt_: str, all_docs: bool):
                     records = rec.load(home)

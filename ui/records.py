@@ -314,3 +314,15 @@ def flags_for_paths(record: dict | None, paths: list[str]) -> list[dict]:
     wanted = set(paths)
     return [c for c in record.get("validation") or []
             if c.get("status") in ("mismatch", "rounding") and wanted & set(c.get("paths") or [])]
+
+
+def flagged_evidence(record: dict | None) -> list[tuple[str, dict]]:
+    """(label, citation) for each evidence line of the checks that did not pass, worst first — the
+    passages an auditor opens to see a mismatch as printed."""
+    order = {st: i for i, st in enumerate(STATUS_ORDER)}
+    checks = [c for c in (record or {}).get("validation") or [] if c.get("status") in ("mismatch", "rounding")]
+    out: list[tuple[str, dict]] = []
+    for c in sorted(checks, key=lambda c: order.get(c.get("status"), 9)):
+        for e in c.get("evidence") or []:
+            out.append((f"[{len(out) + 1}] {STATUS_LABEL[c['status']]} {c.get('id', '')} · {cite(e)}", e))
+    return out
