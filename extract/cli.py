@@ -21,16 +21,34 @@ def register(sub) -> None:
     p.add_argument("--state", type=Path, help="resumable state directory (default: <output>.state or "
                    "$GONGKAI_HOME/extract-state)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p.set_defaults(func=cmd_extract)
+    p.set_defaults(func=_quiet_broken_pipe(cmd_extract))
 
     v = sub.add_parser("validate", help="check disclosures against their own arithmetic and print the report")
     v.add_argument("paths", nargs="+", metavar="PATH")
     v.add_argument("--json", action="store_true", help="print the checks as JSON")
     v.add_argument("--all", action="store_true", help="list passing checks too")
-    v.set_defaults(func=cmd_validate)
+    v.set_defaults(func=_quiet_broken_pipe(cmd_validate))
 
     s = sub.add_parser("schema", help="print the JSON Schema of an extracted record")
-    s.set_defaults(func=cmd_schema)
+    s.set_defaults(func=_quiet_broken_pipe(cmd_schema))
+
+
+def _quiet_broken_pipe(func):
+    """A reader that stops early (`gongkai validate … | head`) ends the output, not with a traceback."""
+    import functools
+    import os
+
+    @functools.wraps(func)
+    def run(args) -> int:
+        try:
+            code = func(args)
+            sys.stdout.flush()
+            return code
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
+
+    return run
 
 
 def _workers(args) -> int:

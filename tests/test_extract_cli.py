@@ -151,3 +151,13 @@ def test_record_readers_follow_validation_paths_into_lists(home):
     assert paths and all(leaf(rec, p)[0] is not None or node(rec, p) is not None for p in paths)
     assert leaf(rec, "projects.0.amount") == leaf(rec, "projects[0].amount") != (None, [])
     assert node(rec, "projects[99].amount") is None and node(rec, "department.value.x") is None
+
+
+def test_output_read_only_in_part_ends_quietly(home):
+    # `gongkai validate … --json --all | head -c 100`: the reader goes away after a few bytes
+    proc = subprocess.Popen([sys.executable, "-m", "gongkai", "validate", "--json", "--all", str(CORPUS)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    assert len(proc.stdout.read(100)) == 100
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0 and "Traceback" not in err and "BrokenPipe" not in err
