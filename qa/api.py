@@ -61,7 +61,7 @@ class Conversation:
         if prev is None:
             return intent
         if not intent.metrics and intent.text_kind is None and (intent.units or intent.year or intent.unknown_units
-                                                                or intent.has_unit_mention):
+                                                                or intent.has_unit_mention or intent.previous_year):
             same_units = not (intent.units or intent.unknown_units or intent.has_unit_mention)
             op = prev.op if prev.op in ("lookup", "change", "ratio", "text", "per") else "lookup"
             if same_units and prev.all_units:
@@ -82,8 +82,17 @@ class Conversation:
             intent = replace(intent, metrics=list(prev.metrics), year=intent.year or prev.year)
             intent.all_units = True
         elif intent.metrics and not intent.units and not intent.unknown_units and not intent.all_units \
+                and prev.all_units and prev.op in ("max", "min", "rank", "average", "sum") and intent.op == "lookup":
+            # "What about personnel expenses?" after "Which bureau … highest?": the same comparison
+            intent = replace(intent, op=prev.op, year=intent.year or prev.year)
+            intent.all_units = True
+        elif intent.metrics and not intent.units and not intent.unknown_units and not intent.all_units \
                 and prev.units and intent.op not in ("max", "min", "rank", "average"):
-            intent = replace(intent, units=list(prev.units), year=intent.year or prev.year)
+            metrics = list(intent.metrics)
+            if intent.op == "ratio" and len(metrics) == 1 and prev.metrics and prev.metrics[0].key != metrics[0].key \
+                    and prev.metrics[0].unit == metrics[0].unit:
+                metrics = [prev.metrics[0], metrics[0]]  # "占三公经费的比例呢？": the previous figure's share
+            intent = replace(intent, units=list(prev.units), year=intent.year or prev.year, metrics=metrics)
         elif not intent.metrics and not intent.units and intent.text_kind and prev.units:
             intent = replace(intent, units=list(prev.units), metrics=list(prev.metrics))
         return intent

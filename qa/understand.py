@@ -63,7 +63,7 @@ MONEY_AFTER = re.compile(r"^(?:的)?(?:经费|支出|费用|资金|费|预算|�
 # "how many people" without a staffing word: the actual headcount
 HEADCOUNT = r"几个人|多少人|多少个人|多少名|人数|人最多|人最少|几名|几位|\bpeople\b|\bpersons?\b"
 YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)\s*(年度|年|fy)?(?!底|末|\d)", re.I)
-PREV_YEAR = r"去年|上年|上一年|上年度|last\s+year|previous\s+year|prior\s+year"
+PREV_YEAR = r"去年|上年|上一年|上年度|前一年|last\s+year|previous\s+year|prior\s+year|(?:the\s+)?year\s+before"
 # a budget not yet published: the documents cannot say
 NEXT_YEAR = r"明年|下一年|下年度|后年|next\s+year|following\s+year|coming\s+year"
 

@@ -195,3 +195,23 @@ def test_follow_ups_keep_what_was_not_said(qa_home, monkeypatch):
     conv = Conversation(home=qa_home)
     assert conv.ask("克州医保局每辆车平均价值")["value"] == 26.16
     assert conv.ask("那伽师呢？")["value"] == 14.0  # 14.00 / 1 辆
+
+
+def test_follow_ups_that_change_the_metric_or_ask_for_a_share(qa_home, monkeypatch):
+    monkeypatch.delenv("GONGKAI_LLM_BASE_URL", raising=False)
+    from qa.api import Conversation
+
+    conv = Conversation(home=qa_home)
+    assert conv.ask("What about Luntai's 三公?")["value"] == 1.03
+    assert conv.ask("And the year before?")["value"] == 1.09  # 1.03 + 0.06 stated decrease
+
+    conv = Conversation(home=qa_home)
+    assert conv.ask("Which bureau has the highest operating expenses?")["value"] == "克孜勒苏柯尔克孜自治州医疗保障局"
+    res = conv.ask("What about personnel expenses?")  # the same comparison, another figure
+    assert res["value"] == "克孜勒苏柯尔克孜自治州医疗保障局" and "420.35" in res["answer"]
+
+    conv = Conversation(home=qa_home)
+    assert conv.ask("克州医保局公务接待费")["value"] == 1.5
+    res = conv.ask("占三公经费的比例呢？")
+    assert (res["value"], res["unit"]) == (15.79, "%")  # 1.50 / 9.50
+    assert conv.ask("轮台呢？")["value"] == 9.71  # 0.10 / 1.03
