@@ -230,8 +230,10 @@ def test_upload_pdf_then_ask_about_it_then_remove_it(page, tmp_path):
     pdf = _disclosure_pdf(tmp_path / "沙湾 演示局.pdf")
     bad = tmp_path / "scan.pdf"
     bad.write_bytes(b"\x00garbage, not a pdf" * 50)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
     open_tab(page, "文件库 Library")
-    page.set_input_files("#gk-upload input[type=file]", [str(pdf), str(bad)])
+    page.set_input_files("#gk-upload input[type=file]", [str(pdf), str(bad), str(empty)])
     page.locator("#gk-upload", has_text="scan").wait_for(timeout=T)
     page.click("#gk-ingest")
     status = page.locator("#gk-ingest-status li", has_text="沙湾")
@@ -239,6 +241,8 @@ def test_upload_pdf_then_ask_about_it_then_remove_it(page, tmp_path):
     assert "成功 OK" in status.inner_text() and "沙湾市演示局" in status.inner_text()
     failed = page.locator("#gk-ingest-status li", has_text="scan.pdf").inner_text()
     assert "失败 FAILED" in failed and "not a PDF" in failed  # a clear reason; the batch went on
+    failed = page.locator("#gk-ingest-status li", has_text="empty.txt").inner_text()
+    assert "失败 FAILED" in failed and "empty" in failed
     docs = page.locator("#gk-docs")
     docs.filter(has_text="沙湾市演示局").wait_for(timeout=T)
     assert LUNTAI in docs.inner_text()  # nothing else lost
@@ -286,7 +290,7 @@ def test_compare_row_opens_the_passage_its_figure_is_read_from(page):
     assert "轮台县医疗保障局" in text and "三公" in text and "公务接待费 0.10 0.10" in text
 
 
-def test_oversize_upload_is_refused_with_a_clear_message(page, tmp_path):
+def test_oversize_or_wrong_type_upload_is_refused_with_a_clear_message(page, tmp_path):
     big = tmp_path / "big budget.txt"
     big.write_bytes("预算".encode() * (UPLOAD_MB * 1024 * 1024 // 6 + 1000))
     open_tab(page, "文件库 Library")
@@ -294,6 +298,10 @@ def test_oversize_upload_is_refused_with_a_clear_message(page, tmp_path):
     toast = page.get_by_text("exceed the maximum allowed size")
     toast.wait_for(timeout=T)
     assert "big budget.txt" in toast.inner_text() and f"{UPLOAD_MB}" in toast.inner_text()
+    docx = tmp_path / "report.docx"
+    docx.write_bytes(b"PK\x03\x04 a word file")
+    page.set_input_files("#gk-upload input[type=file]", [str(docx)])
+    page.get_by_text("Invalid file type: report.docx").wait_for(timeout=T)
     page.click("#gk-ingest")  # nothing was uploaded, so nothing is ingested
     page.locator("#gk-ingest-status", has_text="Choose one or more files first").wait_for(timeout=T)
 
