@@ -130,25 +130,18 @@ def ingest_paths(paths: Iterable[str | Path], home: Path | str | None = None, *,
 
 
 def ingest_file(path: Path, store, *, extract: bool = True, index: bool = True) -> FileResult:
+    """Ingest one file. Crash-safe: whatever point a run is killed at (kill -9, power loss), running
+    it again leaves the store, the index and the records complete, without duplicates."""
     t0 = time.perf_counter()
     try:
         sha = sha256_file(path)
     except OSError as exc:
         return FileResult(path=str(path), status="failed", reason="unreadable", message=f"{shown(path.name)}: cannot read ({exc.strerror})")
     catalog = store.catalog()
-    doc_id, replaces = _resolve_doc_id(catalog, path, sha)
+    doc_id, _ = _resolve_doc_id(catalog, path, sha)
     existing = catalog.get(doc_id)
     if existing and existing.get("sha256") == sha and _complete(store, doc_id):
-        result = _result_from_entry(path, "unchanged", existing, 0.0)
-        if index and not _indexed(store, doc_id):
-            # an earlier run stopped between storing and indexing: finish it
-            from ingest.index import precompute, update_index
-
-            chunks = store.chunks(doc_id)
-            precompute(store, chunks)
-            with _writing(store.home):
-                update_index(store, doc_id, chunks)
-            result.message = "index entries were missing and have been rebuilt"
+        result = _finish_unchanged(store, path, existing, extract=extract, index=index)
         result.seconds = time.perf_counter() - t0
         return result
     try:
@@ -162,16 +155,9 @@ def ingest_file(path: Path, store, *, extract: bool = True, index: bool = True) 
         return FileResult(path=str(path), status="failed", doc=doc_id, reason="internal_error",
                           message=f"{shown(path.name)}: could not be read ({type(exc).__name__}: {exc})",
                           seconds=time.perf_counter() - t0)
-    doc.doc = doc_id
     doc.path = shown(path)
-    from ingest.chunk import chunk_document
-
-    chunks = chunk_document(doc)
-    for s in (doc.department_span, doc.fiscal_year_span):
-        if s is not None:
-            object.__setattr__(s, "doc", doc_id)
     try:
-        entry = commit_document(store, doc, chunks, path, index=index)
+        status, entry, doc = commit_document(store, doc, path, sha, index=index)
     except GongkaiError as exc:  # e.g. StoreBusy: nothing was written for this file
         return FileResult(path=str(path), status="failed", doc=doc_id, reason=exc.reason, message=str(exc),
                           seconds=time.perf_counter() - t0)
@@ -180,11 +166,59 @@ def ingest_file(path: Path, store, *, extract: bool = True, index: bool = True) 
                           message=f"{shown(path.name)}: could not be stored ({exc.strerror or exc}); "
                                   f"check free space and permissions of {store.home}",
                           seconds=time.perf_counter() - t0)
-    result = _result_from_entry(path, "replaced" if existing else "ingested", entry, 0.0)
-    if extract:
-        result.extraction = run_extraction(doc, store.home)
+    if status == "unchanged":  # another process stored the same file meanwhile
+        result = _finish_unchanged(store, path, entry, extract=extract, index=index)
+    else:
+        result = _result_from_entry(path, status, entry, 0.0)
+        if extract:
+            result.extraction = run_extraction(doc, store.home)
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _finish_unchanged(store, path: Path, entry: dict, *, extract: bool, index: bool) -> FileResult:
+    """A stored, unchanged file: complete what an interrupted earlier run left undone (its index
+    entries, its extraction record); otherwise nothing is written."""
+    doc_id = entry["doc"]
+    result = _result_from_entry(path, "unchanged", entry, 0.0)
+    done = []
+    if index and (_pending(store, doc_id).exists() or not _indexed(store, doc_id)):
+        from ingest.index import precompute, update_index
+
+        chunks = store.chunks(doc_id)
+        precompute(store, chunks)
+        with _writing(store.home):
+            update_index(store, doc_id, chunks)
+            _pending(store, doc_id).unlink(missing_ok=True)
+        done.append("index entries")
+    if extract and not _record_current(store, doc_id, entry.get("sha256")):
+        result.extraction = run_extraction(store.document(doc_id), store.home)
+        done.append("extraction record")
+    if done:
+        result.message = f"{' and '.join(done)} were missing (an earlier run was interrupted) and have been rebuilt"
+    return result
+
+
+def _pending(store, doc_id: str) -> Path:
+    """Marker written before a document's store+index writes and removed after them: if it is
+    still there, a run was killed in between and the index may hold an older version."""
+    return Path(store.home) / "pending" / f"{doc_id}.json"
+
+
+def _record_current(store, doc_id: str, sha: str | None) -> bool:
+    """True if the extraction record of `doc_id` exists and was made from this content (or the
+    extract stage is not installed, so there is nothing to redo)."""
+    try:
+        from extract.api import extract_and_store  # noqa: F401
+    except (ImportError, AttributeError):
+        return True
+    import json
+
+    try:
+        rec = json.loads((Path(store.home) / "records" / f"{doc_id}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return not rec.get("sha256") or not sha or rec.get("sha256") == sha
 
 
 def _writing(home):
@@ -198,11 +232,25 @@ def _writing(home):
     return writer_lock(home)
 
 
-def commit_document(store, doc, chunks, source: Path | None, *, index: bool = True) -> dict:
+def _with_id(doc, doc_id: str):
+    """Give a parsed document its id and chunk it (chunk ids and citations carry the id)."""
+    from ingest.chunk import chunk_document
+
+    doc.doc = doc_id
+    for s in (doc.department_span, doc.fiscal_year_span):
+        if s is not None:
+            object.__setattr__(s, "doc", doc_id)
+    return chunk_document(doc)
+
+
+def commit_document(store, doc, source: Path, sha: str, *, index: bool = True) -> tuple[str, dict, object]:
     """The one place that writes a document: store it (+source copy), then update the index.
+    Returns (status "ingested" | "replaced" | "unchanged", catalog entry, document).
 
     Embedding (slow) happens before the writer lock is taken — vectors land in the cache — so the
-    lock is held only for the quick writes."""
+    lock is held only for the quick writes. The document id is decided under the lock, against
+    the catalog as it is then (another process may have stored this or a same-named file)."""
+    chunks = _with_id(doc, _resolve_doc_id(store.catalog(), source, sha)[0])
     if index:
         try:
             from ingest.index import precompute
@@ -210,13 +258,25 @@ def commit_document(store, doc, chunks, source: Path | None, *, index: bool = Tr
             precompute(store, chunks)
         except ImportError:
             index = False
+    from ingest.store import atomic_write
+
     with _writing(store.home):
-        entry = store.put(doc, chunks, source, extra={"abspath": shown(Path(source).resolve()) if source else None})
+        catalog = store.catalog()
+        doc_id, _ = _resolve_doc_id(catalog, source, sha)
+        existing = catalog.get(doc_id)
+        if existing and existing.get("sha256") == sha and _complete(store, doc_id):
+            return "unchanged", existing, doc
+        if doc_id != doc.doc:
+            chunks = _with_id(doc, doc_id)
+        if index:
+            atomic_write(_pending(store, doc_id), "{}")
+        entry = store.put(doc, chunks, source, extra={"abspath": shown(Path(source).resolve())})
         if index:
             from ingest.index import update_index
 
             update_index(store, doc.doc, chunks)
-    return entry
+            _pending(store, doc_id).unlink(missing_ok=True)
+    return ("replaced" if existing else "ingested"), entry, doc
 
 
 def run_extraction(doc, home: Path) -> str:
@@ -235,16 +295,23 @@ def remove_document(doc_id: str, home: Path | str | None = None) -> bool:
     from ingest.store import Store
 
     store = Store(home)
+    record = store.home / "records" / f"{doc_id}.json"
     with _writing(store.home):
         found = store.remove(doc_id)
+        # not in the catalog, but a removal killed half-way may have left index entries or a record
+        leftovers = record.exists() or _pending(store, doc_id).exists()
         try:
-            from ingest.index import remove_from_index
+            from ingest.index import dense_for, remove_from_index, tokens_dir
 
+            if not found and not leftovers:
+                leftovers = (tokens_dir(store.home) / f"{doc_id}.json").exists() or \
+                    bool(dense_for(store.home)[1].ids_of(doc_id))
             remove_from_index(store, doc_id)
         except ImportError:
             pass
-        (store.home / "records" / f"{doc_id}.json").unlink(missing_ok=True)
-    return found
+        record.unlink(missing_ok=True)
+        _pending(store, doc_id).unlink(missing_ok=True)
+    return found or leftovers
 
 
 def _indexed(store, doc_id: str) -> bool:
@@ -280,7 +347,6 @@ def _reindex(store, *, index_only: bool, progress: bool | None) -> list[FileResu
     results: list[FileResult] = []
     catalog = store.catalog()
     if not index_only:
-        from ingest.chunk import chunk_document
         from ingest.pipeline import load_document
 
         for doc_id, entry in sorted(catalog.items()):
@@ -295,8 +361,8 @@ def _reindex(store, *, index_only: bool, progress: bool | None) -> list[FileResu
             except GongkaiError as exc:
                 results.append(FileResult(path=str(src), status="failed", doc=doc_id, reason=exc.reason, message=str(exc)))
                 continue
-            doc.doc, doc.path = doc_id, entry.get("path") or str(src)
-            chunks = chunk_document(doc)
+            doc.path = entry.get("path") or shown(src)
+            chunks = _with_id(doc, doc_id)
             e = store.put(doc, chunks, src, extra={"abspath": entry.get("abspath")})
             r = _result_from_entry(Path(doc.path), "reindexed", e, 0.0)
             r.extraction = run_extraction(doc, store.home)
@@ -310,4 +376,7 @@ def _reindex(store, *, index_only: bool, progress: bool | None) -> list[FileResu
     except ImportError:
         return results
     rebuild_index(store, progress=progress)
+    import shutil
+
+    shutil.rmtree(Path(store.home) / "pending", ignore_errors=True)  # every document is indexed afresh
     return results

@@ -165,9 +165,12 @@ class Store:
         for p in sorted((self.home / "documents").glob("*.json")):
             try:
                 doc = Document.loads(p.read_text(encoding="utf-8"))
-                n = len(json.loads(self.chunks_path(doc.doc).read_text(encoding="utf-8")))
             except (OSError, ValueError, TypeError, KeyError):
                 continue
+            try:
+                n = len(json.loads(self.chunks_path(doc.doc).read_text(encoding="utf-8")))
+            except (OSError, ValueError, TypeError):
+                n = 0  # chunks lost too: `gongkai reindex` re-makes them from the source copy
             src = next((s for s in (self.home / "sources").glob(f"{doc.doc}.*")), None)
             cat[doc.doc] = entry_for(doc, n, str(src.relative_to(self.home)) if src else None)
         return cat

@@ -420,17 +420,46 @@ def index_state(home: Path) -> dict[str, dict[str, list[str]]]:
     return state
 
 
-def assert_consistent(home: Path) -> dict[str, int]:
+def assert_consistent(home: Path, *, content: bool = True, records: bool = True) -> dict[str, int]:
     """Every stored document has exactly its chunks in BM25 and Chroma (no orphan, no duplicate);
-    returns {doc: number of chunks}."""
+    with `content`, the index holds the chunks' current text (BM25 tokens re-tokenised, Chroma
+    vectors re-embedded — from the embed cache — and compared), so a half-replaced document is
+    caught; with `records`, each document has its extraction record made from the stored content.
+    Returns {doc: number of chunks}."""
+    import json
+
+    import numpy as np
+
+    from ingest.index import dense_for, tokens_dir
+    from ingest.index.embedders import cache_dir
+    from ingest.index.tokenize import tokenize
     from ingest.store import Store
 
-    ids = set(Store(home).ids())
+    store = Store(home)
+    ids = set(store.ids())
     state = index_state(home)
     assert set(state) == ids, f"index documents {sorted(state)} != stored {sorted(ids)}"
     for doc, s in state.items():
         assert s["store"] and len(s["store"]) == len(set(s["store"])), (doc, "duplicate or no chunks")
         assert sorted(s["store"]) == s["bm25"] == s["dense"], (doc, {k: len(v) for k, v in s.items()})
+    assert not list((Path(home) / "pending").glob("*")), "a document was left half-written"
+    if content:
+        emb, dense = dense_for(home)
+        for doc in ids:
+            chunks = store.chunks(doc)
+            toks = json.loads((tokens_dir(home) / f"{doc}.json").read_text(encoding="utf-8"))
+            stale = [c.id for c in chunks if toks[c.id] != tokenize(c.text)]
+            assert not stale, (doc, "BM25 tokens of another text", stale[:3])
+            want = emb.embed_passages([c.text for c in chunks], cache_dir=cache_dir(home))
+            got = dense.col.get(ids=[c.id for c in chunks], include=["embeddings"])
+            have = dict(zip(got["ids"], got["embeddings"]))
+            bad = [c.id for c, w in zip(chunks, want) if not np.allclose(have[c.id], w, atol=1e-4)]
+            assert not bad, (doc, "vectors of another text", bad[:3])
+    if records:
+        catalog = store.catalog()
+        for doc in ids:
+            rec = json.loads((Path(home) / "records" / f"{doc}.json").read_text(encoding="utf-8"))
+            assert rec["doc"] == doc and rec["sha256"] == catalog[doc]["sha256"], (doc, "record missing or stale")
     return {doc: len(s["store"]) for doc, s in state.items()}
 
 
