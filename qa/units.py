@@ -415,7 +415,7 @@ def _looks_like_place(question: str, w: re.Match) -> bool:
     before = question[max(0, w.start() - 12): w.start()].lower()
     if any(after.startswith(x) for x in LEVEL_EN) or any(after.startswith(x) for x in ORG_EN):
         return True
-    return bool(re.search(r"\b(did|does|in|for|about|of)\s*$", before))
+    return bool(re.search(r"\b(did|does|in|for|about|of|and|or|vs|versus|with|than|between)\s*$", before))
 
 
 def _val(leaf):

@@ -55,6 +55,7 @@ ANSWERS = [
     ("Luntai County medical insurance bureau total budget", 2081.55, "万元", LUNTAI, ["2081.55"]),
     ("Jiashi public (office) expenses?", 7.41, "万元", JIASHI, ["7.41"]),  # the label answers print
     ("特克斯县医保局有几个人", 20, "人", TEKES, []),  # "how many people" = 实有人数
+    ("What is the 三公 budget of Jiashi County in Kashgar?", 2.22, "万元", JIASHI, ["2.22"]),  # "in X" locates
     # sum — two units / two metrics
     ("轮台和伽师医保局三公经费加起来多少", 3.25, "万元", None, ["1.03", "2.22"]),
     ("Luntai and Jiashi 三公 combined", 3.25, "万元", None, ["1.03", "2.22"]),
@@ -137,6 +138,7 @@ def test_across_units(ask, q, first, op_word):
     ("伽师医保局离退休人员经费", "not_found"),  # not the count of retirees
     ("轮台医保局明年的预算是多少", "other_year"),  # next year's budget is not published
     ("What will Jiashi spend on 三公 next year?", "other_year"),
+    ("Compare the 三公 of Jiashi and Kashgar", "unknown_unit"),  # one of the two is not ingested
 ])
 def test_unanswerable(ask, q, reason):
     res = ask(q)
