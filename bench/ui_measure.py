@@ -115,7 +115,12 @@ def main() -> int:
                 pg.locator("#gk-v-passage mark").first.wait_for(timeout=60_000)
                 pg.evaluate("() => document.querySelector('#gk-validation').scrollIntoView({block: 'start'})")
                 shoot(pg, args.screenshots, "validation")
-                pg.evaluate("() => document.querySelector('#gk-record h3').scrollIntoView({block: 'start'})")
+                pg.click("#gk-val-sources input")  # open where the 三公 total is printed
+                pg.keyboard.insert_text("三公”经费合计 =")
+                pg.keyboard.press("End")
+                pg.locator("#gk-val-sources [role=option]", has_text="三公”经费合计 =").first.click()
+                pg.locator("#gk-val-passage mark").first.wait_for(timeout=60_000)
+                pg.evaluate("() => document.querySelector('#gk-val-sources').scrollIntoView({block: 'start'})")
                 shoot(pg, args.screenshots, "extraction")
                 pg.get_by_role("tab", name="对比 Compare").click()
                 pg.locator("#gk-cmp-table [role=gridcell]", has_text="轮台").first.click()

@@ -204,6 +204,25 @@ def test_download_csv_reads_back_with_pandas(page, tmp_path):
     assert frame.loc[0, "department"] == "轮台县医疗保障局"
 
 
+def test_any_value_of_the_record_opens_where_it_is_printed(page):
+    open_tab(page, "提取与校验 Extraction")
+    pick(page, "gk-ext-doc", "轮台")
+    page.locator("#gk-record", has_text="轮台县医疗保障局").wait_for(timeout=T)
+    page.click("#gk-val-sources input")
+    options = page.locator("#gk-val-sources [role=option]")
+    before = options.count()
+    page.keyboard.insert_text("公务接待费")  # as an IME commits it; the key press triggers the filter
+    page.keyboard.press("End")
+    page.wait_for_function("n => document.querySelectorAll('#gk-val-sources [role=option]').length < n", arg=before,
+                           timeout=T)
+    assert all("公务接待费" in o for o in options.all_inner_texts())
+    options.filter(has_text="公务接待费 = 0.10").first.click()
+    mark = page.locator("#gk-val-passage mark").first
+    mark.wait_for(timeout=T)
+    assert "公务接待费 0.10" in mark.inner_text()
+    assert "轮台县医疗保障局" in page.inner_text("#gk-val-passage")
+
+
 def _disclosure_pdf(path: Path) -> Path:
     from evals.pdfkit import Heading, PageBreak, Para, Table, render_pdf
 

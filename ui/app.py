@@ -309,20 +309,26 @@ def build(home: Path | None = None):
                                                 label="出处 Open the evidence of a flagged check")
                     v_cites = gr.State([])
                     v_passage = gr.HTML("", elem_id="gk-v-passage")
+                val_sources = gr.Dropdown(choices=[], value=None, elem_id="gk-val-sources", filterable=True,
+                                          label="出处 Open where a value is printed (type to filter, e.g. 三公)")
+                val_cites = gr.State([])
+                val_passage = gr.HTML("", elem_id="gk-val-passage")
                 record_box = gr.HTML(elem_id="gk-record")
 
                 def on_doc(doc: str | None):
                     if not doc:
-                        return "<p>Pick a document.</p>", "", gr.update(choices=[], value=None), [], ""
+                        return ("<p>Pick a document.</p>", "", gr.update(choices=[], value=None), [], "",
+                                gr.update(choices=[], value=None), [], "")
                     record = rec.load(home).get(doc)
-                    flagged = rec.flagged_evidence(record)
+                    flagged, values = rec.flagged_evidence(record), rec.value_sources(record)
                     return (record_html(record), validation_html(record),
-                            gr.update(choices=[label for label, _ in flagged], value=None),
-                            [c for _, c in flagged], "")
+                            gr.update(choices=[label for label, _ in flagged], value=None), [c for _, c in flagged], "",
+                            gr.update(choices=[label for label, _ in values], value=None), [c for _, c in values], "")
 
-                ext_doc.change(on_doc, [ext_doc], [record_box, validation_box, v_sources, v_cites, v_passage])
+                ext_doc.change(on_doc, [ext_doc], [record_box, validation_box, v_sources, v_cites, v_passage,
+                                                   val_sources, val_cites, val_passage])
 
-                def on_v_source(label: str | None, cites: list):
+                def on_pick_source(label: str | None, cites: list):
                     if not label:
                         return ""
                     try:
@@ -330,7 +336,8 @@ def build(home: Path | None = None):
                     except (ValueError, IndexError):
                         return "<p>Source not found.</p>"
 
-                v_sources.change(on_v_source, [v_sources, v_cites], v_passage)
+                v_sources.change(on_pick_source, [v_sources, v_cites], v_passage)
+                val_sources.change(on_pick_source, [val_sources, val_cites], val_passage)
 
                 def on_download(doc: str | None, fmt_: str, all_docs: bool):
                     records = rec.load(home)

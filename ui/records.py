@@ -111,9 +111,9 @@ def load(home: Path | None = None) -> dict[str, dict]:
     return out
 
 
-def cite(c: dict) -> str:
+def cite(c: dict, with_doc: bool = True) -> str:
     """One citation as a short readable string: doc · p.N · L.M “quote”."""
-    parts = [str(c.get("doc", ""))]
+    parts = [str(c.get("doc", ""))] if with_doc else []
     if c.get("page") is not None:
         parts.append(f"p.{c['page']}")
     if c.get("line") is not None:
@@ -325,4 +325,37 @@ def flagged_evidence(record: dict | None) -> list[tuple[str, dict]]:
     for c in sorted(checks, key=lambda c: order.get(c.get("status"), 9)):
         for e in c.get("evidence") or []:
             out.append((f"[{len(out) + 1}] {STATUS_LABEL[c['status']]} {c.get('id', '')} · {cite(e)}", e))
+    return out
+
+
+def value_sources(record: dict | None) -> list[tuple[str, dict]]:
+    """(label, first citation) for every stated value of the record, in record order — so any
+    number in the Extraction view can be opened where it is printed."""
+    out: list[tuple[str, dict]] = []
+    skip = {"tables", "validation", "conflicts", "warnings"}
+
+    def add(path: str, value: Any, evidence: list[dict], name: str | None = None) -> None:
+        if value is None or not evidence:
+            return
+        out.append((f"[{len(out) + 1}] {name or label(path)} = {fmt(value)} · {cite(evidence[0], with_doc=False)}", evidence[0]))
+
+    def walk(obj: Any, path: str) -> None:
+        if is_leaf(obj):
+            add(path, obj.get("value"), list(obj.get("evidence") or []))
+        elif isinstance(obj, dict):
+            for k, v in obj.items():
+                if not (path == "" and k in skip):
+                    walk(v, f"{path}.{k}" if path else k)
+        elif isinstance(obj, list):
+            for i, row in enumerate(obj):
+                if not isinstance(row, dict):
+                    continue
+                name = " ".join(str(row[k]["value"]) for k in ("code", "name")
+                                if is_leaf(row.get(k)) and row[k].get("value") is not None)
+                for k, v in row.items():
+                    if is_leaf(v) and k not in ("code", "name"):
+                        add(f"{path}.{i}.{k}", v.get("value"), list(v.get("evidence") or []),
+                            f"{label(path)} {name or i} {COLUMN_LABELS.get(k, k)}")
+
+    walk(record or {}, "")
     return out
