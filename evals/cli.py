@@ -39,7 +39,8 @@ def register(sub) -> None:
     rep.add_argument("--home", default=None, help="use this already-ingested GONGKAI_HOME")
     rep.add_argument("--out", default="docs/eval", help="report directory (default docs/eval)")
     rep.add_argument("--no-baseline", action="store_true")
-    rep.add_argument("--synth", type=int, default=0, help="also score extraction on N synthetic documents (evals/synth)")
+    rep.add_argument("--synth", type=int, default=4, help="synthetic tier: N generated disclosures (evals/synth), extraction + templated QA; 0 = skip (default 4)")
+    rep.add_argument("--results", default=None, help="also write per-item results (JSONL per system) into this directory")
     rep.set_defaults(func=cmd_report)
 
     v = esub.add_parser("verify", help="check that every evidence quote of a set/gold is printed where it says")
@@ -110,7 +111,8 @@ def cmd_report(args) -> int:
 
     path = build_report(set_path=Path(args.set), gold=Path(args.gold), corpus=Path(args.corpus) if args.corpus else None,
                         home=Path(args.home) if args.home else None, out_dir=Path(args.out),
-                        baseline=not args.no_baseline, synth=args.synth)
+                        baseline=not args.no_baseline, synth=args.synth,
+                        results_dir=Path(args.results) if args.results else None)
     print(f"wrote {path}")
     return 0
 

@@ -31,8 +31,9 @@ LOOKUPS: list[tuple[str, list[str], str]] = [
 ]
 UNANSWERABLE = [
     ("zh", "{d}2035年三公经费预算是多少？"),
-    ("zh", "{d}办公楼建筑面积是多少平方米？"),
+    ("zh", "{d}有几架无人机？"),
     ("en", "How many drones does {d} own?"),
+    ("en", "What is the 2035 operating budget (机关运行经费) of {d}?"),
 ]
 
 
@@ -92,7 +93,7 @@ def items_for(golds: list[dict], *, start: int = 0) -> list[dict]:
         if rec is not None and veh is not None:
             add("derived", "zh", f"{dept}公务接待费和公务用车运行费合计多少", float(_d(rec) + _d(veh)), "万元", ev_r + ev_v, doc,
                 f"{rec} + {veh}")
-        for lang, tmpl in (UNANSWERABLE[n % len(UNANSWERABLE)], UNANSWERABLE[(n + 1) % len(UNANSWERABLE)]):
+        for lang, tmpl in (UNANSWERABLE[(2 * n) % len(UNANSWERABLE)], UNANSWERABLE[(2 * n + 1) % len(UNANSWERABLE)]):
             add("unanswerable", lang, tmpl.format(**fields), None, None, [], doc)
     if len(golds) >= 2:
         docs = [g["doc"] for g in golds]

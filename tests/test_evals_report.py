@@ -1,0 +1,70 @@
+"""The report renderer: side-by-side tables, the four plots as PNGs drawn with the CJK font, the
+extraction section per document with the validator's agreement."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from evals.extract_eval import evaluate
+from evals.report import ROOT, _plt, plot_abstention, plot_citations, plot_latency, plot_tiers, render_markdown
+from evals.run import run_items
+from evals.score import summarize
+
+GOLD = ROOT / "evals" / "gold"
+J = "001_4e595076af774e23.txt"
+ITEMS = [
+    {"id": "a", "question": "伽师三公经费？", "answer_value": 2.22, "unit": "万元", "type": "lookup", "lang": "zh", "doc": J,
+     "evidence": [{"doc": J, "line": 472, "quote": "“三公”经费数为 2.22 万元"}]},
+    {"id": "b", "question": "Mars budget?", "answer_value": None, "type": "unanswerable", "lang": "en"},
+]
+
+
+def _answer_all(q):  # two fixed answerers: this test is about the report, not about answering
+    if "Mars" in q:
+        return {"declined": True, "citations": []}
+    return {"value": 2.22, "unit": "万元", "declined": False,
+            "citations": [{"doc": J, "line": 472, "quote": "2024 年财政拨款“三公”经费数为 2.22 万元"}]}
+
+
+def _answer_wrong(q):
+    return {"value": 9.0, "unit": "万元", "declined": False, "citations": [{"doc": J, "line": 1, "quote": "目录"}]}
+
+
+def test_report_tables_and_plots(tmp_path):
+    rows = {"gongkai": run_items(ITEMS, _answer_all), "baseline": run_items(ITEMS, _answer_wrong)}
+    systems = {k: summarize(v) for k, v in rows.items()}
+    for name, fn in (("t.png", plot_tiers), ("c.png", plot_citations), ("a.png", plot_abstention)):
+        fn(systems, tmp_path / name)
+    plot_latency(rows, tmp_path / "l.png")
+    for name in ("t.png", "c.png", "a.png", "l.png"):
+        data = (tmp_path / name).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000, name
+
+    from matplotlib import font_manager
+
+    plt = _plt()
+    assert font_manager.findfont(font_manager.FontProperties(family=plt.rcParams["font.family"])).endswith("wqy-zenhei.ttc")
+
+    extraction = evaluate(GOLD)
+    md = render_markdown(ITEMS, systems, rows, extraction, None, {}, GOLD, ROOT / "evals" / "sets" / "qa.jsonl")
+    assert "| lookup | 1 | 100.0% | 0.0% |" in md
+    assert "| unanswerable | 1 | 100.0% | 0.0% |" in md
+    assert "| gongkai | 1 | 0 | 0 | 1 |" in md and "| baseline | 1 | 0 | 1 | 0 |" in md  # abstention 2×2
+    assert "| cites ≥1 gold evidence quote | 100.0% | 0.0% |" in md
+    for doc, d in extraction["documents"].items():
+        v = d["validator"]
+        assert f"| {doc} |" in md and f"{v['flagged']}/{v['detectable']}" in md
+    assert "`a`" not in md.split("## Gongkai's wrong answers")[1]  # gongkai got both right
+
+
+def test_committed_report_matches_its_summary():
+    """docs/eval holds today's report: its numbers are those of summary.json written in the same run."""
+    out = ROOT / "docs" / "eval"
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    md = (out / "report.md").read_text(encoding="utf-8")
+    g, b = s["systems"]["gongkai"], s["systems"]["baseline"]
+    assert f"**{g['accuracy']:.1f}%** | **{b['accuracy']:.1f}%**" in md
+    for png in ("accuracy_by_tier.png", "citations.png", "abstention.png", "latency.png"):
+        assert (out / png).exists() and f"]({png})" in md
+    assert s["n"] >= 150 and set(g["by_type"]) >= {"lookup", "derived", "cross_document", "narrative", "unanswerable"}
