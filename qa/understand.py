@@ -59,7 +59,9 @@ DIFF = (r"how\s+much\s+(?:more|less|higher|lower|bigger|smaller)\b|\bmore\b.{0,4
 SUM = (r"合计|总共|一共|加起来|之和|总和|共计|合起来|加总|总额|一起|两家|三家|四家|所有|全部|(?<![增追添参施])加上?(?![入强快大班])|"
        r"\btotal\b|\bcombined\b|\btogether\b|\bsum\b|\baltogether\b|\badd\s+up\b|\bin\s+all\b|\ball\b")
 BARE_BUDGET = r"预算|\bbudget\b"
-MONEY_AFTER = re.compile(r"^(?:的)?(?:经费|支出|费用|资金|费|预算|工资|补助|补贴)")
+MONEY_AFTER = re.compile(r"^(?:的)?(?:经费|支出|费用|资金|费|预算|工资|补助|补贴|价值)")
+ORG_AFTER_EN = re.compile(r"(?:'s)?(?:\s+(?:county|city|district|prefecture|autonomous))*((?:\s+[a-z&-]+){1,4}?\s+"
+                          r"(?:bureau|commission|committee|administration|department|office|authority|agency)\b)")
 # "how many people" without a staffing word: the actual headcount
 HEADCOUNT = r"几个人|多少人|多少个人|多少名|人数|人最多|人最少|几名|几位|\bpeople\b|\bpersons?\b"
 YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)\s*(年度|年|fy)?(?!底|末|\d)", re.I)
@@ -192,6 +194,13 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
         for mm in re.finditer(re.escape(phrase), low):
             for k in range(mm.start(), mm.end()):
                 mask[k] = True
+    # the words naming the department right after a Latin unit name ("Nanxi health commission")
+    for m in mentions:
+        if m.kind == "latin":
+            dm = ORG_AFTER_EN.match(low, m.end)
+            if dm:
+                for k in range(dm.start(), dm.end()):
+                    mask[k] = True
     # years
     years = []
     for ym in YEAR.finditer(q):
@@ -207,6 +216,7 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
     matches = vocab.match(q, mask)
     # a headcount word followed by a money word names an expense, not the count ("离退休人员经费")
     kept = [t for t in matches if not (t[2].kind == "count" and t[2].unit in ("人", "辆") and MONEY_AFTER.match(q[t[1]:]))]
+    # (a count followed by 价值/经费 names what they are worth or cost, not how many)
     for i, j, _, _ in (t for t in matches if t not in kept):
         mask[i:j] = [False] * (j - i)
     # "几辆/多少个项目" only asks how many: when a counted thing of the same unit is named, it is that

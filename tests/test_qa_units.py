@@ -131,3 +131,11 @@ def test_unknown_units_among_unseen_names(q, unknown):
     found = index.find(q)
     assert [m.text for m in found if m.kind == "unknown"] == [unknown]
     assert not [u for m in found for u in m.units]
+
+
+def test_english_department_words_are_not_metrics():
+    index = UnitIndex([build_unit("a", "南溪县卫生健康委员会", 2019)])
+    intent = understand("Nanxi health commission reception", index, Vocabulary({"210": "卫生健康支出"}, set()))
+    assert [m.key for m in intent.metrics] == ["sangong.reception"]  # not the 卫生健康 (health) class
+    intent = understand("How much did Nanxi spend on health?", index, Vocabulary({"210": "卫生健康支出"}, set()))
+    assert [m.key for m in intent.metrics] == ["expenditure.by_function.210"]
