@@ -221,7 +221,7 @@ def pick(question: str, docs: list[DocText], kind: str | None, extra_terms: list
     if not sentences:
         return []
     n = len(sentences)
-    # a figure the question quotes ("the 31.04 万元 carryover") names the passage that prints it
+    # a figure the question quotes ("the 12.34 万元 carryover") names the passage that prints it
     quoted = [t for t in terms if t[0].isdigit()]
     anchored = [s for s in sentences if any(t in s.text for t in quoted)]
     if anchored:

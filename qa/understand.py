@@ -175,7 +175,7 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
         for k in range(m.start, m.end):
             mask[k] = True
         if m.kind == "unknown":
-            # "Jiashi County in Kashgar": a place after a known unit, introduced by in/of, only locates it
+            # "X County in Y": a place after a known unit, introduced by in/of, only locates it
             if m.text.isascii() and any(o.units and o.end <= m.start for o in mentions) and re.search(
                     r"(?:\bin|\bof|,)\s*(?:the\s+)?$", q[:m.start], re.I):
                 continue

@@ -395,7 +395,7 @@ def _other_org(after: str, units: list[Unit], aliases: list[str]) -> str | None:
 
 
 def _names_org_after(question: str, w: re.Match) -> bool:
-    """A capitalised first word followed by a department/level word ("Aksu medical security bureau…")."""
+    """A capitalised first word followed by a department/level word ("Someplace medical security bureau…")."""
     after = question[w.end(): w.end() + 40].lower().lstrip()
     return any(after.startswith(x) for x in LEVEL_EN + ORG_EN if x not in ("bureau", "administration"))
 
