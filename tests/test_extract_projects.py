@@ -150,3 +150,16 @@ def test_projects_paired_across_bracket_styles_and_by_a_unique_containing_name()
     assert pair_projects(["道路养护补助资金一期", "道路养护补助资金二期"], ["道路养护补助资金"]) == []
     # short names are only paired when equal
     assert pair_projects(["医保经费"], ["医保经费项目"]) == []
+
+
+def test_project_table_in_yuan_is_compared_in_wan():
+    t7 = """213 农林水支出 574,000.00 574,000.00
+213 01 99 其他农业农村支出 乡村道路养护补助资金 450,000.00 450,000.00
+213 01 99 其他农业农村支出 农机购置补贴项目 124,000.00 124,000.00
+合计 574,000.00 574,000.00"""
+    text = "项目支出情况表\n单位：元\n" + t7 + "\n" + NARRATIVE.replace("：40 万元", "：45 万元")
+    rec = build_record(document(text, tables={"表7": (3, 6)}, unit="元"))
+    # 450,000.00 元 = 45 万元; the names are split off by the names 情况说明 七 states (no 表5 here)
+    assert [(p.name.value, p.amount.value) for p in rec.projects] == [(n, a) for _, n, a in EXPECTED]
+    assert "450,000.00" in rec.projects[0].amount.evidence[0].quote  # cited as printed, in 元
+    assert [c.status for c in rec.validation if c.id.startswith("projects.")] == ["pass", "pass"]
