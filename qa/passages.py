@@ -331,6 +331,7 @@ def residual_coverage(residual: str, sentence: Sentence) -> float:
     return hit / len(terms)
 
 
+NEAR = 12  # characters either side of a number that count as "about" it
 _UNIT_AFTER = re.compile(r"^(万元/人|元/人|万元|元|万人|人次|人|%|个|辆|台|套|平方米|次|场|种|家)")
 
 
@@ -338,6 +339,21 @@ def number_in(sentence: Sentence, question: str) -> tuple[float | None, str | No
     """The figure a how-much question asks for: the first number after the question's last word found."""
     text = sentence.text
     terms = query_terms(CUE_WORDS.sub(" ", question), [])
+    # the number whose own clause, near it, says most of what was asked ("每人每年平均 X 元的筹资标准")
+    best, best_score = None, 0
+    for m in re.finditer(r"(?<![\d.])\d+(?:\.\d+)?", text):
+        after, before = text[m.end(): m.end() + 1], text[max(0, m.start() - 1): m.start()]
+        if (re.fullmatch(r"20\d\d", m.group(0)) and after in "年】〕]") or after == "号" or before in "【〔[":
+            continue  # a year or a document number
+        lo = max(text.rfind(c, 0, m.start()) for c in ",，;；。") + 1
+        hi = min([i for i in (text.find(c, m.end()) for c in ",，;；。") if i >= 0] or [len(text)])
+        window = text[max(lo, m.start() - NEAR): min(hi, m.end() + NEAR)]
+        score = sum(1 for t in terms if t in window)
+        if score > best_score:
+            best, best_score = m, score
+    if best is not None and best_score >= 3:
+        unit = _UNIT_AFTER.match(text[best.end():])
+        return float(best.group(0)), (unit.group(1) if unit else None)
     pos = 0
     for t in terms:
         i = text.rfind(t)

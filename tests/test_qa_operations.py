@@ -92,6 +92,8 @@ ANSWERS = [
     ("特克斯和克州医保局的三公经费合计", 10.3, "万元", None, ["0.80", "9.50"]),
     # a project the lexicon does not know: its 预算安排规模 read from the text
     ("特克斯县全县居民人身意外伤害保险项目预算安排规模多少", 90, "万元", TEKES, ["90"]),
+    # the number the clause around it is about, not the first one after the last matched word
+    ("特克斯医保局全县居民人身意外伤害保险每人每年的筹资标准是多少", 6.18, "元", TEKES, ["6.18"]),
 ]
 
 
