@@ -223,6 +223,18 @@ def test_any_value_of_the_record_opens_where_it_is_printed(page):
     assert "轮台县医疗保障局" in page.inner_text("#gk-val-passage")
 
 
+def test_clicking_a_library_row_opens_that_document_in_the_extraction_view(page):
+    open_tab(page, "文件库 Library")
+    row = page.locator("#gk-docs [role=row]", has_text="特克斯").first
+    row.wait_for(timeout=T)
+    assert "mismatch" in row.inner_text()  # the library shows the validation status per document
+    page.locator("#gk-docs [role=gridcell]", has_text="特克斯").first.click()
+    page.locator("#gk-record", has_text="特克斯县医疗保障局").wait_for(timeout=T)
+    assert page.get_by_role("tab", name="提取与校验 Extraction").get_attribute("aria-selected") == "true"
+    page.click("#gk-validation-acc .label-wrap")
+    page.locator("#gk-validation tr.gk-v-mismatch", has_text="1202.75").first.wait_for(timeout=T)
+
+
 def _disclosure_pdf(path: Path) -> Path:
     from evals.pdfkit import Heading, PageBreak, Para, Table, render_pdf
 

@@ -210,7 +210,7 @@ def build(home: Path | None = None):
         gr.Markdown(f"## Gongkai 公开 · 预算公开文件问答与核验\n<span class='gk-note'>data: <code>{html.escape(str(home))}</code> · offline</span>")
         session = gr.State(None)
         source_state = gr.State([])
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
             # ---------------------------------------------------------------- Chat
             with gr.Tab("问答 Chat", id="chat"):
                 with gr.Row():
@@ -284,7 +284,7 @@ def build(home: Path | None = None):
                         refresh_btn = gr.Button("刷新 Refresh", size="sm", elem_id="gk-refresh")
                 ingest_status = gr.Markdown(elem_id="gk-ingest-status")
                 docs_table = gr.DataFrame(headers=DOC_COLUMNS, value=None, interactive=False, wrap=True,
-                                          elem_id="gk-docs", label="Documents")
+                                          elem_id="gk-docs", label="Documents — click one to open its record and checks")
                 with gr.Row():
                     remove_pick = gr.Dropdown(choices=[], label="Remove a document", elem_id="gk-remove-doc", scale=3)
                     remove_btn = gr.Button("删除 Remove", variant="stop", elem_id="gk-remove", scale=1)
@@ -460,6 +460,16 @@ def build(home: Path | None = None):
                                  f"{html.escape(str(exc))}")
             progress((len(files), len(files)), desc="done")
             return ("\n".join(lines), *refresh(current))
+
+        def on_doc_row(evt):
+            """Clicking a document in the Library opens it in the Extraction view."""
+            row = evt.row_value or []
+            if not row or not row[0]:
+                return gr.update(), gr.update()
+            return gr.Tabs(selected="extraction"), gr.update(value=str(row[0]))
+
+        on_doc_row.__annotations__["evt"] = gr.SelectData  # see on_cmp_select
+        docs_table.select(on_doc_row, None, [tabs, ext_doc])
 
         ingest_btn.click(on_ingest, [upload, ext_doc], [ingest_status, *refresh_outs], concurrency_limit=1)
         refresh_btn.click(lambda cur: refresh(cur), [ext_doc], refresh_outs)
