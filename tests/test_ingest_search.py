@@ -183,3 +183,12 @@ def test_retrieval_query_set_is_verifiable(ingested_home):
         assert it["doc"] in docs and set(it.get("docs") or [it["doc"]]) <= docs
         gold = [c.id for c in store.chunks(it["doc"]) if squash(it["quote"]) in squash(c.text)]
         assert 1 <= len(gold) <= 4, (it["id"], gold)  # a passage some documents print twice
+
+
+def test_tokens_keep_numbers_whole_and_join_wrapped_words():
+    from ingest.index.tokenize import tokenize
+
+    toks = tokenize("210 12 02\n财政对城乡居民基本医\n疗保险基金的补助\n1,234.00 1234.00")
+    assert "医疗保险" in toks and "医" not in toks  # the word wrapped over two lines is whole
+    assert toks.count("1234.00") == 2 and "1234" in toks and "234.00" not in toks
+    assert "的" not in toks

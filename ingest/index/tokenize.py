@@ -2,7 +2,9 @@
 
 Numbers are cut out before jieba sees them, so `1,234.56` / `1234.56` stay one token (`1234.56`);
 an amount printed with `.00` also yields its integer form (`4321.00` → `4321`) so a query that says
-"4321万元" still matches the table cell.
+"4321万元" still matches the table cell. A line break between two CJK characters is dropped first:
+table cells and labels printed over several lines (`财政对城乡居民基本医` / `疗保险基金的补助`) are
+one word to the reader.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ DOMAIN_WORDS = [
 
 STOP = set("的 了 和 与 及 是 在 为 其 中 或 等 对 由 按 将 年 元 万元 个 人 有 无 多少 什么 哪些 怎么 吗 呢 啊 本 该 这 那 请问 情况".split())
 
+_WRAP = re.compile(r"(?<=[\u4e00-\u9fff])\n(?=[\u4e00-\u9fff])")
 _NUM = re.compile(r"\d+(?:\.\d+)?%?")
 _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 _init_lock = threading.Lock()
@@ -53,6 +56,7 @@ def tokenize(text: str) -> list[str]:
     jieba = _get_jieba()
     norm = "\n".join(normalize_line(l) for l in text.split("\n"))
     norm = re.sub(r"[“”\"'‘’]", "", norm)
+    norm = _WRAP.sub("", norm)  # a word wrapped over two lines (基本医 / 疗保险) is one word again
     tokens: list[str] = []
     pos = 0
     for m in _NUM.finditer(norm):
