@@ -106,7 +106,7 @@ def compare_fields(gold: dict[str, Any], pred: dict[str, Any], tallies: dict[str
         g, accept = gleaf.get("value"), gleaf.get("accept")
         if ".by_function[" in path:
             base, idx, field = re.match(r"(.+)\[(\d+)\]\.(\w+)", path).groups()
-            code = str(_value(node(body, base)[int(idx)].get("code")))
+            code = str(_value(node(body, f"{base}[{idx}].code")))
             item = _match_function(node(pred, base) or [], code)
             p = _value(item.get(field)) if item else None
             if field == "code" and p is not None:

@@ -290,7 +290,7 @@ def render_markdown(items, systems, rows_by, extraction, synth_res, timings, gol
           "new documents are the out-of-sample check.", ""]
     L += ["## QA set", "", f"`{_rel(set_path)}`: "
           f"{len(items)} hand-labelled questions, each with evidence (doc, line, quote as printed) checked by "
-          "`python -m evals.verify`.", ""] + set_composition(items) + [""]
+          "`gongkai eval verify`.", ""] + set_composition(items) + [""]
     L += ["## Answer accuracy", "", "![accuracy](accuracy_by_tier.png)", "",
           "| tier | n | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
     for t in TIERS:
