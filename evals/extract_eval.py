@@ -50,9 +50,16 @@ def values_equal(gold: Any, pred: Any, accept: list | None = None) -> bool:
                 continue
         elif norm(g) == norm(pred) or (len(norm(g)) >= 2 and norm(g) in norm(pred) and isinstance(pred, str)):
             return True
-        elif isinstance(pred, str) and _ADMIN.sub("", norm(g)) == _ADMIN.sub("", norm(pred)) != "":
+        elif isinstance(pred, str) and _same_place(norm(g), norm(pred)):
             return True  # 青州市 = 青州
     return False
+
+
+def _same_place(a: str, b: str) -> bool:
+    """Place names equal with or without one administrative suffix (正州县 = 正州, not 正)."""
+    def forms(x: str) -> set[str]:
+        return {x, _ADMIN.sub("", x)} - {""}
+    return bool(forms(a) & forms(b)) and min(len(a), len(b)) >= 2
 
 
 def _value(obj: Any) -> Any:

@@ -49,3 +49,10 @@ def test_validator_agreement_matches_by_evidence_line():
     stray = {"id": "z", "status": "mismatch", "paths": ["sangong.total"], "evidence": [{"line": 683}]}
     res = validator_agreement(incs, [stray])
     assert res["flagged"] == 0 and [f["id"] for f in res["other_mismatch_flags"]] == ["z"]
+
+
+def test_place_names_compare_with_or_without_one_suffix():
+    from evals.extract_eval import values_equal
+
+    assert values_equal("正州县", "正州") and values_equal("青州市", "青州") and values_equal("青州", "青州市")
+    assert not values_equal("正州县", "正县") and not values_equal("青州市", "沧州市")
