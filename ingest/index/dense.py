@@ -110,12 +110,11 @@ class Dense:
             pass
 
     def query(self, vector, n: int, docs: list[str] | None = None) -> list[tuple[str, float]]:
-        total = self.count()
-        if total == 0:
-            return []
+        # No count() first: Chroma returns fewer than n (or none) by itself, and on a server every
+        # call is a round trip (bench/RESULTS.md: count was ~1-5 ms of each query at 1e4-1e5 chunks).
         where = None
         if docs:
             where = {"doc": docs[0]} if len(docs) == 1 else {"doc": {"$in": list(docs)}}
-        res = self.col.query(query_embeddings=[list(map(float, vector))], n_results=min(n, total), where=where,
+        res = self.col.query(query_embeddings=[list(map(float, vector))], n_results=n, where=where,
                              include=["distances"])
         return list(zip(res["ids"][0], (1.0 - d for d in res["distances"][0])))
