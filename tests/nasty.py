@@ -398,9 +398,11 @@ def index_state(home: Path) -> dict[str, dict[str, list[str]]]:
     import json
 
     from ingest.index import dense_for, tokens_dir
+    from ingest.index.dense import forget_clients
     from ingest.store import Store
 
     store = Store(home)
+    forget_clients()  # a fresh view: an open embedded client does not see other processes' writes
     _, dense = dense_for(home)
     got = dense.col.get(include=["metadatas"])
     in_dense: dict[str, list[str]] = {}

@@ -40,14 +40,9 @@ if point == "before_catalog":        # source copy, document and chunks written;
 elif point == "before_index":        # stored and catalogued; nothing indexed yet
     import ingest.index
     ingest.index.update_index = die
-elif point == "mid_vectors":         # BM25 tokens written, half of the vectors upserted
+elif point == "before_vectors":      # BM25 tokens written, vectors not (yet) replaced
     from ingest.index.dense import Dense
-    real = Dense.upsert
-    def half(self, doc_id, ids, vectors, metadatas):
-        n = len(ids) // 2
-        real(self, doc_id, ids[:n], vectors[:n], metadatas[:n])
-        die()
-    Dense.upsert = half
+    Dense.upsert = die
 elif point == "before_extraction":   # stored and indexed; no record yet
     import extract.api
     extract.api.extract_and_store = die
@@ -83,7 +78,7 @@ def revised(text: str) -> str:
                      for i, l in enumerate(text.splitlines())) + "\n"
 
 
-@pytest.mark.parametrize("point", ["before_catalog", "before_index", "mid_vectors", "before_extraction",
+@pytest.mark.parametrize("point", ["before_catalog", "before_index", "before_vectors", "before_extraction",
                                    "mid_record_write"])
 def test_kill_9_during_ingest_then_rerun(tmp_path, point):
     env = robust_env(tmp_path / "home")
@@ -98,7 +93,7 @@ def test_kill_9_during_ingest_then_rerun(tmp_path, point):
     assert listed(env) == [DOC]
     counts = nasty.assert_consistent(tmp_path / "home")
     assert counts[DOC] > 10
-    if point in ("before_extraction", "mid_record_write", "mid_vectors", "before_index"):
+    if point in ("before_extraction", "mid_record_write", "before_vectors", "before_index"):
         # the file was stored: the rerun sees it unchanged and completes what was left undone
         line = again.stdout.splitlines()[0]
         assert line.startswith("unchanged"), again.stdout
@@ -108,8 +103,9 @@ def test_kill_9_during_ingest_then_rerun(tmp_path, point):
 
 
 def test_kill_9_while_replacing_a_changed_file(tmp_path):
-    """The dangerous one: chunk ids are stable (doc:n), so half-upserted vectors of the new text
-    next to the old text's vectors look 'complete' by id. The rerun must index the new text."""
+    """The dangerous one: chunk ids are stable (doc:n), so after a kill between writing the new
+    text's BM25 tokens and its vectors, the old text's vectors look 'complete' by id. The rerun
+    must index the new text."""
     env = robust_env(tmp_path / "home")
     src = tmp_path / "in" / f"{DOC}.txt"
     src.parent.mkdir()
@@ -117,7 +113,7 @@ def test_kill_9_while_replacing_a_changed_file(tmp_path):
     src.write_text(original, encoding="utf-8")
     assert gongkai("ingest", "--no-progress", str(src), env=env).returncode == 0
     src.write_text(revised(original), encoding="utf-8")
-    killed_at("mid_vectors", "ingest", "--no-progress", str(src), env=env)
+    killed_at("before_vectors", "ingest", "--no-progress", str(src), env=env)
 
     again = gongkai("ingest", "--no-progress", str(src), env=env)
     assert again.returncode == 0, again.stdout + again.stderr
