@@ -182,7 +182,7 @@ def markdown(res: dict) -> str:
 
     m = res["machine"]
     L = ["# Ingest measurements", "",
-         f"Measured {res['date']} by `python bench/ingest_bench.py` (rerun with `make bench`). Machine: "
+         f"Measured {res['date']} by `python bench/ingest_bench.py` (rerun it the same way; `--quick` for a smoke run). Machine: "
          f"{m.get('cpu')}, {m.get('cores')} cores, {m.get('memory')}, Python {m.get('python')}. "
          f"1-minute load average {res['load_before']} before, {res['load_after']} after (the box is shared: "
          "wall times swing with other load; CPU seconds are steadier).", ""]
