@@ -79,15 +79,22 @@ def one(src: Path, workers: int) -> dict:
         done = sorted(os.path.getmtime(p) - t0 for p in (state / "results").glob("*.json"))
         ok = sum(s.status == "ok" for s in statuses)
         failed = [(Path(s.path).name, s.reason) for s in statuses if s.status == "failed"][:5]
-        me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        self_ru, kids_ru = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        me, kids = self_ru.ru_maxrss / 1024, kids_ru.ru_maxrss / 1024
+        # CPU seconds: the pool's workers (and their parse children) are reaped by now
+        cpu_workers = kids_ru.ru_utime + kids_ru.ru_stime
+        cpu_parent = self_ru.ru_utime + self_ru.ru_stime
         n = len(statuses)
         curve = [[k, round(done[k - 1], 2)] for k in sorted({max(1, n // 10) * j for j in range(1, 11)} | {n}) if 0 < k <= len(done)]
         return {"docs": n, "ok": ok, "failed": failed, "workers": workers, "wall_s": round(wall, 2),
                 "docs_per_min": round(n / wall * 60, 1), "peak_rss_tree_mb": round(sampler.peak_sum),
                 "peak_rss_largest_process_mb": round(sampler.peak_one),
                 "parent_maxrss_mb": round(me), "children_maxrss_mb": round(kids),
-                "projected_1e5_hours": round(1e5 / (n / wall) / 3600, 2), "curve_docs_s": curve}
+                "projected_1e5_hours": round(1e5 / (n / wall) / 3600, 2), "curve_docs_s": curve,
+                "cpu_s_workers": round(cpu_workers, 1), "cpu_s_parent": round(cpu_parent, 1),
+                "cpu_s_per_doc": round((cpu_workers + cpu_parent) / max(n, 1), 3),
+                # what an unshared machine would do with `workers` cores busy on this work
+                "projected_1e5_hours_from_cpu": round(1e5 * (cpu_workers + cpu_parent) / max(n, 1) / workers / 3600, 2)}
     finally:
         shutil.rmtree(state, ignore_errors=True)
 

@@ -116,14 +116,18 @@ def _run(tmp: Path, docs: int, repeats: int) -> dict:
                 times["gongkai"].append(sum(timed(gongkai_ingest_extract, p)[0] for p in paths))
                 times["gongkai_ingest_only"].append(sum(timed(gongkai_ingest, p)[0] for p in paths))
                 times["gongkai_parse_only"].append(sum(timed(gongkai_parse_in_process, p)[0] for p in paths))
-        row = {"pages": n_pages}
+        # Best of the repeats: on a shared machine the minimum is the least disturbed run of each
+        # contender (medians are kept as well).
+        row = {"pages": n_pages, "statistic": "min of repeats"}
         for name, ts in times.items():
-            row[f"{name}_ms_per_page"] = round(p50(ts) / n_pages * 1000, 2)
+            row[f"{name}_ms_per_page"] = round(min(ts) / n_pages * 1000, 2)
+            row[f"{name}_median_ms_per_page"] = round(p50(ts) / n_pages * 1000, 2)
         if gk_ok:
             for name, _ in contenders[kind]:
-                row[f"ratio_vs_{name}"] = round(p50(times["gongkai"]) / p50(times[name]), 2)
-                row[f"parse_only_ratio_vs_{name}"] = round(p50(times["gongkai_parse_only"]) / p50(times[name]), 2)
-                row[f"ingest_only_ratio_vs_{name}"] = round(p50(times["gongkai_ingest_only"]) / p50(times[name]), 2)
+                row[f"ratio_vs_{name}"] = round(min(times["gongkai"]) / min(times[name]), 2)
+                row[f"median_ratio_vs_{name}"] = round(p50(times["gongkai"]) / p50(times[name]), 2)
+                row[f"parse_only_ratio_vs_{name}"] = round(min(times["gongkai_parse_only"]) / min(times[name]), 2)
+                row[f"ingest_only_ratio_vs_{name}"] = round(min(times["gongkai_ingest_only"]) / min(times[name]), 2)
         out[kind] = row
     return out
 
