@@ -6,7 +6,8 @@ the relevant passages; the deterministic engine stays the reference.
   document, or whose digits are not in its quote, is discarded (an LLM never invents a number).
 * The result goes through the same validator. Where the LLM and the deterministic engine disagree, the
   value that makes the record pass more checks is kept and the conflict is recorded; on a tie the
-  deterministic value stays. Validation errors are sent back for a re-ask (at most
+  deterministic value stays. A value for a field the deterministic engine left empty is adopted only
+  if it breaks no check. Validation errors are sent back for a re-ask (at most
   `settings.llm_max_retries` times).
 """
 
@@ -217,6 +218,14 @@ def _reconcile(record: BudgetRecord, proposed: dict[str, Leaf]) -> None:
         if current.known and Decimal(str(current.value)) == Decimal(str(leaf.value)):
             continue
         if not current.known:
+            trial = record.model_copy(deep=True)
+            _set(trial, path, leaf)
+            broken = _failures(trial, {path})
+            if broken:  # filling the gap must not break the document's own arithmetic
+                record.conflicts.append(Conflict(path=path, deterministic=None, llm=_plain(leaf.value),
+                                                 kept="deterministic",
+                                                 reason="llm value fails a validation check: " + "; ".join(broken)))
+                continue
             _set(record, path, leaf)
             record.conflicts.append(Conflict(path=path, deterministic=None, llm=_plain(leaf.value), kept="llm",
                                              reason="deterministic engine found nothing"))

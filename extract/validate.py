@@ -19,10 +19,11 @@ HALF_CENT = Decimal("0.005")  # half of the last printed digit of an amount in �
 
 
 def _half(leaves: Iterable[Leaf]) -> Decimal:
-    """Half a unit of the least precise printed figure among `leaves` (in the figures' own scale)."""
+    """Half a unit of the least precise printed figure among `leaves` (in the figures' own scale). A zero
+    ("0 万元", nothing budgeted) is exact: it does not widen the envelope of the figures beside it."""
     exps = []
     for leaf in leaves:
-        if isinstance(leaf.value, Decimal):
+        if isinstance(leaf.value, Decimal) and leaf.value != 0:
             exps.append(leaf.value.as_tuple().exponent)
     if not exps:
         return HALF_CENT

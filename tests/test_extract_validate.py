@@ -22,6 +22,11 @@ def test_status_envelope_of_rounded_terms():
     c = ck.sum("i", "", ("t", Leaf(value=D("0.99"))), three[:2] + [("c", Leaf())])
     assert c.status == "insufficient_data"
     assert ck.checks[1].difference == 0.11 and ck.checks[1].lhs == 1.10
+    # a zero printed without decimals ("工程 0 万元") is exact: it does not widen the envelope to ±units
+    parts = [("g", Leaf(value=D("6.23"))), ("w", Leaf(value=D("0"))), ("s", Leaf(value=D("0.73")))]
+    assert ck.sum("z", "", ("t", Leaf(value=D("6.23"))), parts).status == "mismatch"
+    # a figure printed as a whole number still sets the precision of its statement
+    assert ck.sum("u", "", ("t", Leaf(value=D("7"))), parts).status == "rounding"
 
 
 def test_rounding_reported_in_a_table_tree():
