@@ -112,6 +112,10 @@ def cmd_search(args) -> int:
     except ValueError as exc:  # e.g. an unknown embedder name in the settings
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if not hits and _index_missing():
+        print("error: documents are stored but their search index is missing; rebuild it with "
+              "`gongkai reindex --index-only` [index_damaged]", file=sys.stderr)
+        return 1
     if args.json:
         print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=1))
         return 0
@@ -127,6 +131,15 @@ def cmd_search(args) -> int:
         body = c.text.replace("\n", " ⏎ ")
         print(f"   {body[:220]}")
     return 0
+
+
+def _index_missing() -> bool:
+    """Documents in the store but no BM25 token file at all (index deleted)."""
+    from gongkai.settings import home
+    from ingest.index import tokens_dir
+    from ingest.store import Store
+
+    return bool(Store().ids()) and not any(tokens_dir(home()).glob("*.json"))
 
 
 def cmd_remove(args) -> int:
