@@ -21,7 +21,15 @@ def run(args) -> int:
         print("error: empty question", file=sys.stderr)
         return 2
     result = ask(question)
-    if args.json:
+    try:
+        _print(result, args.json)
+    except BrokenPipeError:  # e.g. piped into `head`: the reader left, nothing to report
+        sys.stdout = None
+    return 1 if result.get("declined") and result.get("reason") == "no_documents" else 0
+
+
+def _print(result: dict, as_json: bool) -> None:
+    if as_json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
     else:
         print(result["answer"])
@@ -31,4 +39,3 @@ def run(args) -> int:
             print(f"  [{c.get('doc')} {where}line {c.get('line')}] {quote[:160]}")
         if result.get("declined"):
             print(f"  (declined: {result.get('reason')})")
-    return 1 if result.get("declined") and result.get("reason") == "no_documents" else 0
