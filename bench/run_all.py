@@ -3,7 +3,7 @@ keep each one's JSON under bench/.cache/results/, draw the growth plot (bench/sc
 the generated part of bench/RESULTS.md (text outside the GENERATED markers is kept).
 
     python bench/run_all.py            # full sizes (about an hour on 2 cores)
-    python bench/run_all.py --quick    # small sizes (a few minutes): checks that everything runs
+    python bench/run_all.py --quick    # small sizes (a few minutes), reported under bench/.cache/quick/
     python bench/run_all.py --only pdf,retrieval --report-only ...
 
 `make bench` runs the full mode. Sizes can be set per bench (see --help).
@@ -34,10 +34,10 @@ QUICK = {"pdf": ["--docs", "1", "--repeats", "1"],
 SCRIPTS = {"pdf": "pdf_overhead.py", "retrieval": "retrieval.py", "ask": "ask.py", "bulk": "bulk.py"}
 
 
-def run_one(name: str, args: list[str]) -> dict:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"{name}.json"
-    log = RESULTS / f"{name}.log"
+def run_one(name: str, args: list[str], results: Path = RESULTS) -> dict:
+    results.mkdir(parents=True, exist_ok=True)
+    out = results / f"{name}.json"
+    log = results / f"{name}.log"
     cmd = [sys.executable, str(HERE / SCRIPTS[name]), *args]
     t = time.time()
     with open(log, "w") as lf:
@@ -65,16 +65,20 @@ def main() -> int:
         ap.add_argument(f"--{name}-args", help=f"override the arguments of bench/{SCRIPTS[name]}")
     a = ap.parse_args()
     sizes = QUICK if a.quick else FULL
+    # a quick run never overwrites the committed results: it reports under bench/.cache/quick/
+    results = CACHE / "quick" if a.quick else RESULTS
+    md, png = (results / "RESULTS.md", results / "scale.png") if a.quick else (HERE / "RESULTS.md", HERE / "scale.png")
     mach = machine()
     if not a.report_only:
-        (RESULTS).mkdir(parents=True, exist_ok=True)
-        (RESULTS / "machine.json").write_text(json.dumps(mach, indent=1), encoding="utf-8")
+        results.mkdir(parents=True, exist_ok=True)
+        (results / "machine.json").write_text(json.dumps(mach, indent=1), encoding="utf-8")
         for name in a.only.split(","):
             override = getattr(a, f"{name}_args")
-            run_one(name, override.split() if override else sizes[name])
+            run_one(name, override.split() if override else sizes[name], results)
     import report
 
-    report.write(RESULTS, HERE / "RESULTS.md", HERE / "scale.png")
+    report.write(results, md, png)
+    print(f"report: {md}", file=sys.stderr)
     return 0
 
 
