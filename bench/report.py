@@ -31,7 +31,11 @@ def markdown(d: Path) -> str:
     if m:
         out += ["### Machine", "",
                 f"{m['cpu']}, {m['cores']} cores, {m['memory']} RAM, Python {m['python']}, {m['os']}; "
-                f"1-minute load average when the run started: {m.get('loadavg_1m_at_start')}.", ""]
+                f"1-minute load average when the last `run_all` invocation started: {m.get('loadavg_1m_at_start'):.2f}"
+                + "".join(f"; {n} ran at load {b['_meta']['loadavg_1m_at_start']}–{b['_meta']['loadavg_1m_at_end']}"
+                          for n, b in (("pdf", pdf), ("retrieval", ret), ("ask", ask), ("bulk", bulk))
+                          if b and "loadavg_1m_at_start" in b.get("_meta", {}))
+                + ".", ""]
     out += ["### Headline numbers vs goals", "", "| cost | measured | goal | |", "|---|---|---|---|"]
     if pdf and "table" in pdf and "ratio_vs_pdfplumber" in pdf["table"]:
         r = pdf["table"]["ratio_vs_pdfplumber"]

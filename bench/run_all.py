@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -39,13 +40,14 @@ def run_one(name: str, args: list[str], results: Path = RESULTS) -> dict:
     out = results / f"{name}.json"
     log = results / f"{name}.log"
     cmd = [sys.executable, str(HERE / SCRIPTS[name]), *args]
-    t = time.time()
+    t, load0 = time.time(), round(os.getloadavg()[0], 2)
     with open(log, "w") as lf:
         res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=lf, text=True)
     if res.returncode != 0:
         raise SystemExit(f"{name} failed (exit {res.returncode}); see {log}")
     data = json.loads(res.stdout)
-    data["_meta"] = {"args": args, "wall_s": round(time.time() - t, 1), "finished": time.strftime("%Y-%m-%d %H:%M:%S")}
+    data["_meta"] = {"args": args, "wall_s": round(time.time() - t, 1), "finished": time.strftime("%Y-%m-%d %H:%M:%S"),
+                     "loadavg_1m_at_start": load0, "loadavg_1m_at_end": round(os.getloadavg()[0], 2)}
     out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"{name}: {data['_meta']['wall_s']} s -> {out}", file=sys.stderr)
     return data
