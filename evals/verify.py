@@ -242,8 +242,12 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     corpus = Corpus(args.corpus)
     bad = 0
-    for f in args.files or default_files():
-        n, problems = verify_file(f, corpus)
+    files = [g for f in args.files for g in (sorted(f.glob("*.json*")) if f.is_dir() else [f])]
+    for f in files or default_files():
+        try:
+            n, problems = verify_file(f, corpus)
+        except (OSError, ValueError) as exc:
+            n, problems = 0, [f"cannot read: {exc}"]
         status = "ok" if not problems else f"{len(problems)} problem(s)"
         print(f"{f.name}: {n} checked, {status}")
         for p in problems:

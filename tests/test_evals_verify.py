@@ -92,3 +92,18 @@ def test_evidence_by_page_in_a_pdf_and_by_page_only(tmp_path):
     ok_txt["answer_value"] = 1.2
     assert verify_qa_item(corpus, ok_txt) == []
     assert verify_qa_item(corpus, {**ok_txt, "evidence": [{"quote": "公务接待费 1.20"}]})[0].endswith("neither a line nor a page number")
+
+
+def test_verify_cli_takes_a_directory_and_reports_unreadable_files(tmp_path, capsys):
+    from evals.verify import main
+
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    item = {"id": "x1", "question": "q", "answer_value": 1, "doc": "002_77eafa45268ff922.txt",
+            "evidence": [{"line": 1, "quote": "this quote is not on line one"}]}
+    (gold / "set.jsonl").write_text(json.dumps(item, ensure_ascii=False) + "\n", encoding="utf-8")
+    (gold / "broken.json").write_text("{not json", encoding="utf-8")
+    assert main([str(gold)]) == 1
+    out = capsys.readouterr().out
+    assert "set.jsonl: 1 checked, 1 problem(s)" in out
+    assert "broken.json: 0 checked, 1 problem(s)" in out and "cannot read" in out
