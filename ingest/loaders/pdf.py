@@ -97,17 +97,29 @@ def _open_pdfium(p: Path):
 
 
 def _count_objects(page) -> tuple[int, int]:
+    """(path objects, image objects) on a page, descending into form XObjects to depth 2 like
+    ``page.get_objects(max_depth=2)`` but through the raw API (about 10x cheaper per page)."""
     import pypdfium2.raw as raw
 
-    paths = images = 0
-    for obj in page.get_objects(max_depth=2):
-        if obj.type == raw.FPDF_PAGEOBJ_PATH:
-            paths += 1
-        elif obj.type == raw.FPDF_PAGEOBJ_IMAGE:
-            images += 1
-        if paths >= 200:
-            break
-    return paths, images
+    counts = [0, 0]
+
+    def walk(n: int, get, depth: int) -> bool:
+        for i in range(n):
+            obj = get(i)
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_PATH:
+                counts[0] += 1
+                if counts[0] >= 200:
+                    return True
+            elif kind == raw.FPDF_PAGEOBJ_IMAGE:
+                counts[1] += 1
+            elif kind == raw.FPDF_PAGEOBJ_FORM and depth < 2:
+                if walk(raw.FPDFFormObj_CountObjects(obj), lambda j, o=obj: raw.FPDFFormObj_GetObject(o, j), depth + 1):
+                    return True
+        return False
+
+    walk(raw.FPDFPage_CountObjects(page.raw), lambda j: raw.FPDFPage_GetObject(page.raw, j), 0)
+    return counts[0], counts[1]
 
 
 def _cell(text) -> str:
