@@ -180,9 +180,8 @@ def test_extraction_llm_obeying_the_injection_is_overruled(injected):
     assert "忽略以上指令" in data and "忽略以上指令" not in human.replace(data, "")
 
 
-@pytest.mark.xfail(strict=True, reason="known gap (reported): an LLM value that fills a field the deterministic "
-                   "engine left empty (sangong_narrative.reception) is adopted although it breaks the 三公 sum "
-                   "check; and hidden PDF text is not dropped at parse time")
 def test_extraction_llm_cannot_fill_an_empty_field_with_the_injected_figure(injected):
+    """sangong_narrative.reception is empty in the deterministic record; the obedient value would
+    break the 三公 sum check, so it is not adopted."""
     _, rec, _ = _obedient_extraction(injected)
     assert rec.sangong_narrative.reception.value != Decimal(BAD)
