@@ -35,7 +35,8 @@ def parse_pdf_lines(path: str) -> tuple[list[tuple[str, int, int]], int]:
             page = pdf[i]
             try:
                 tp = page.get_textpage()
-                texts.append(tp.get_text_bounded() or "")
+                hidden = _hidden_text_objects(page)
+                texts.append(_visible_text(tp, hidden) if hidden else (tp.get_text_bounded() or ""))
                 paths, imgs = _count_objects(page)
                 images += imgs
                 if paths >= MIN_PATHS_FOR_TABLE:
@@ -122,6 +123,108 @@ def _count_objects(page) -> tuple[int, int]:
     return counts[0], counts[1]
 
 
+TINY_TEXT_PT = 1.0  # glyphs under 1 pt high cannot be read on paper or screen
+
+
+def _addr(handle) -> int:
+    import ctypes
+
+    return ctypes.cast(handle, ctypes.c_void_p).value or 0
+
+
+def _hidden_text_objects(page) -> set[int]:
+    """Text objects a reader cannot see — invisible render mode, white or fully transparent fill
+    (unless drawn over a dark filled shape, like a header cell), under TINY_TEXT_PT high, or outside
+    the page — by handle address. Such text (e.g. an instruction aimed at an LLM) is not part of the
+    disclosure as printed, so it never becomes a line."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    width, height = page.get_size()
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    box = [ctypes.c_float() for _ in range(4)]  # left, bottom, right, top
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+
+    def color(obj):
+        ok = raw.FPDFPageObj_GetFillColor(obj, *(ctypes.byref(c) for c in (r, g, b, a)))
+        return (r.value, g.value, b.value, a.value) if ok else None
+
+    def bounds(obj):
+        ok = raw.FPDFPageObj_GetBounds(obj, *(ctypes.byref(c) for c in box))
+        return tuple(c.value for c in box) if ok else None
+
+    def white(c) -> bool:
+        return c is not None and (c[3] == 0 or min(c[:3]) >= 250)
+
+    size, m = ctypes.c_float(), raw.FS_MATRIX()
+
+    def glyph_height(obj) -> float | None:
+        if not (raw.FPDFTextObj_GetFontSize(obj, ctypes.byref(size)) and raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m))):
+            return None
+        return size.value * (m.b * m.b + m.d * m.d) ** 0.5
+
+    objs = [raw.FPDFPage_GetObject(page.raw, i) for i in range(raw.FPDFPage_CountObjects(page.raw))]
+    out: set[int] = set()
+    whites = []
+    for obj in objs:
+        if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_TEXT:
+            continue
+        hidden = raw.FPDFTextObj_GetTextRenderMode(obj) == raw.FPDF_TEXTRENDERMODE_INVISIBLE
+        if not hidden and (h := glyph_height(obj)) is not None:
+            hidden = h < TINY_TEXT_PT
+        bb = bounds(obj)
+        if not hidden and bb is not None:
+            left, bottom, right, top = bb
+            hidden = right <= 0 or left >= width or top <= 0 or bottom >= height
+        if hidden:
+            out.add(_addr(obj))
+        elif white(color(obj)):
+            whites.append((obj, bb))
+    if whites:  # white text is visible only over a dark filled shape (e.g. a header cell)
+        dark = [bb for obj in objs if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_PATH
+                and raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke)) and fill.value
+                and not white(color(obj)) and (bb := bounds(obj)) is not None]
+        for obj, bb in whites:
+            cx, cy = ((bb[0] + bb[2]) / 2, (bb[1] + bb[3]) / 2) if bb else (-1, -1)
+            if not any(l <= cx <= r_ and b_ <= cy <= t for l, b_, r_, t in dark):
+                out.add(_addr(obj))
+    return out
+
+
+def _visible_text(tp, hidden: set[int]) -> str:
+    """The page text without the characters of hidden text objects (pdfium's generated spaces and
+    line breaks are kept)."""
+    import pypdfium2.raw as raw
+
+    chars = []
+    for i in range(raw.FPDFText_CountChars(tp.raw)):
+        if not raw.FPDFText_IsGenerated(tp.raw, i) and _addr(raw.FPDFText_GetTextObject(tp.raw, i)) in hidden:
+            continue
+        chars.append(chr(raw.FPDFText_GetUnicode(tp.raw, i)))
+    return "".join(chars)
+
+
+def _is_white(color) -> bool:
+    if not (isinstance(color, (list, tuple)) and color and all(isinstance(c, (int, float)) for c in color)):
+        return False
+    return (len(color) in (1, 3) and min(color) >= 0.98) or (len(color) == 4 and max(color) <= 0.02)
+
+
+def _visible_char(obj, width: float, height: float, dark: list[tuple] = ()) -> bool:
+    """pdfplumber's view of the same rule: a char that is tiny, off the page, or white (and not over
+    one of the ``dark`` filled rectangles (x0, top, x1, bottom)) is dropped."""
+    if obj.get("object_type") != "char":
+        return True
+    if _is_white(obj.get("non_stroking_color")):
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        if not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in dark):
+            return False
+    if (obj.get("bottom", 0) - obj.get("top", 0)) < TINY_TEXT_PT:
+        return False
+    return obj["x1"] > 0 and obj["x0"] < width and obj["bottom"] > 0 and obj["top"] < height
+
+
 def _cell(text) -> str:
     if text is None:
         return ""
@@ -144,6 +247,9 @@ def _plumber_pages(p: Path, indices: list[int]) -> dict[int, list[str]]:
     with pdf:
         for i in indices:
             page = pdf.pages[i]
+            dark = [(r["x0"], r["top"], r["x1"], r["bottom"]) for r in page.rects
+                    if r.get("fill") and not _is_white(r.get("non_stroking_color"))]
+            page = page.filter(lambda obj, w=page.width, h=page.height, d=dark: _visible_char(obj, w, h, d))
             try:
                 tables = page.find_tables()
             except Exception:
