@@ -41,7 +41,9 @@ def extract_path(path: str | Path, engine: str | None = None) -> dict[str, Any]:
     """Export-contract JSON of one file (txt/md/pdf). Raises ingest.errors.* on bad input."""
     doc = load(path)
     out = extract_document(doc, engine=engine).export()
-    out["path"] = str(path)
+    from ingest.pipeline import shown
+
+    out["path"] = shown(path)  # a file name that is not UTF-8 shows its bytes as \xNN
     return out
 
 

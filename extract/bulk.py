@@ -59,7 +59,7 @@ def file_sha256(path: Path) -> str:
 
 
 def result_key(path: Path, sha: str) -> str:
-    where = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:12]
+    where = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:12]
     return f"{sha[:24]}-{where}"
 
 
@@ -69,15 +69,16 @@ def _work(path: str, out_file: str, engine: str | None) -> dict[str, Any]:
     from extract.api import extract_path
     from extract.store import atomic_write
     from extract.validate import summary
+    from ingest.pipeline import shown
 
     t0 = time.perf_counter()
     try:
         record = extract_path(path, engine=engine)
-        outcome = {"status": "ok", "path": path, "doc": record["doc"], "record": record}
+        outcome = {"status": "ok", "path": shown(path), "doc": record["doc"], "record": record}
         checks = summary(record.get("validation", []))
     except Exception as exc:  # every failure is reported with its reason; the run goes on
         reason = getattr(exc, "reason", None) or type(exc).__name__
-        outcome = {"status": "failed", "path": path, "doc": None, "reason": reason, "message": str(exc)}
+        outcome = {"status": "failed", "path": shown(path), "doc": None, "reason": reason, "message": shown(exc)}
         checks = {}
     outcome["seconds"] = round(time.perf_counter() - t0, 4)
     atomic_write(Path(out_file), json.dumps(outcome, ensure_ascii=False))

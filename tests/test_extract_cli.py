@@ -161,3 +161,16 @@ def test_output_read_only_in_part_ends_quietly(home):
     proc.stdout.close()
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 0 and "Traceback" not in err and "BrokenPipe" not in err
+
+
+def test_file_name_that_is_not_utf8_is_extracted_in_bulk(tmp_path, home):
+    """GBK bytes in a name (old zip archives) — extracted by the worker, its path shown as \\xNN."""
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copyfile(DOC1, src / os.fsdecode(b"\xb9\xab\xbf\xaa.txt"))
+    shutil.copyfile(DOC1, src / "good.txt")
+    out = gk("extract", src, "--format", "csv", "-o", tmp_path / "o.csv", "--no-progress", "--workers", "2")
+    assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stderr
+    text = (tmp_path / "o.csv").read_text(encoding="utf-8")
+    assert "\\xb9\\xab\\xbf\\xaa.txt" in text and "good.txt" in text
