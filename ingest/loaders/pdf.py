@@ -142,50 +142,49 @@ def _hidden_text_objects(page) -> set[int]:
     import pypdfium2.raw as raw
 
     width, height = page.get_size()
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    rgba = [ctypes.c_uint() for _ in range(4)]
+    rgba_refs = [ctypes.byref(c) for c in rgba]
     box = [ctypes.c_float() for _ in range(4)]  # left, bottom, right, top
+    box_refs = [ctypes.byref(c) for c in box]
     fill, stroke = ctypes.c_int(), ctypes.c_int()
+    fill_ref, stroke_ref = ctypes.byref(fill), ctypes.byref(stroke)
+    size, m = ctypes.c_float(), raw.FS_MATRIX()
+    size_ref, m_ref = ctypes.byref(size), ctypes.byref(m)
+    get_type, get_fill, get_bounds = raw.FPDFPageObj_GetType, raw.FPDFPageObj_GetFillColor, raw.FPDFPageObj_GetBounds
+    text_kind, invisible = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_TEXTRENDERMODE_INVISIBLE
 
-    def color(obj):
-        ok = raw.FPDFPageObj_GetFillColor(obj, *(ctypes.byref(c) for c in (r, g, b, a)))
-        return (r.value, g.value, b.value, a.value) if ok else None
+    def white(obj) -> bool:
+        if not get_fill(obj, *rgba_refs):
+            return False
+        r, g, b, a = (c.value for c in rgba)
+        return a == 0 or min(r, g, b) >= 250
 
     def bounds(obj):
-        ok = raw.FPDFPageObj_GetBounds(obj, *(ctypes.byref(c) for c in box))
-        return tuple(c.value for c in box) if ok else None
-
-    def white(c) -> bool:
-        return c is not None and (c[3] == 0 or min(c[:3]) >= 250)
-
-    size, m = ctypes.c_float(), raw.FS_MATRIX()
-
-    def glyph_height(obj) -> float | None:
-        if not (raw.FPDFTextObj_GetFontSize(obj, ctypes.byref(size)) and raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(m))):
-            return None
-        return size.value * (m.b * m.b + m.d * m.d) ** 0.5
+        return tuple(c.value for c in box) if get_bounds(obj, *box_refs) else None
 
     objs = [raw.FPDFPage_GetObject(page.raw, i) for i in range(raw.FPDFPage_CountObjects(page.raw))]
     out: set[int] = set()
     whites = []
     for obj in objs:
-        if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_TEXT:
+        if get_type(obj) != text_kind:
             continue
-        hidden = raw.FPDFTextObj_GetTextRenderMode(obj) == raw.FPDF_TEXTRENDERMODE_INVISIBLE
-        if not hidden and (h := glyph_height(obj)) is not None:
-            hidden = h < TINY_TEXT_PT
-        bb = bounds(obj)
-        if not hidden and bb is not None:
-            left, bottom, right, top = bb
-            hidden = right <= 0 or left >= width or top <= 0 or bottom >= height
+        hidden = raw.FPDFTextObj_GetTextRenderMode(obj) == invisible
+        if not hidden and raw.FPDFTextObj_GetFontSize(obj, size_ref) and raw.FPDFPageObj_GetMatrix(obj, m_ref):
+            hidden = size.value * (m.b * m.b + m.d * m.d) ** 0.5 < TINY_TEXT_PT
+            # the text origin off the page: confirm with the (costlier) glyph bounds
+            if not hidden and not (0 <= m.e < width and 0 <= m.f < height) and (bb := bounds(obj)):
+                left, bottom, right, top = bb
+                hidden = right <= 0 or left >= width or top <= 0 or bottom >= height
         if hidden:
             out.add(_addr(obj))
-        elif white(color(obj)):
-            whites.append((obj, bb))
+        elif white(obj):
+            whites.append(obj)
     if whites:  # white text is visible only over a dark filled shape (e.g. a header cell)
-        dark = [bb for obj in objs if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_PATH
-                and raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke)) and fill.value
-                and not white(color(obj)) and (bb := bounds(obj)) is not None]
-        for obj, bb in whites:
+        dark = [bb for obj in objs if get_type(obj) == raw.FPDF_PAGEOBJ_PATH
+                and raw.FPDFPath_GetDrawMode(obj, fill_ref, stroke_ref) and fill.value
+                and not white(obj) and (bb := bounds(obj)) is not None]
+        for obj in whites:
+            bb = bounds(obj)
             cx, cy = ((bb[0] + bb[2]) / 2, (bb[1] + bb[3]) / 2) if bb else (-1, -1)
             if not any(l <= cx <= r_ and b_ <= cy <= t for l, b_, r_, t in dark):
                 out.add(_addr(obj))
