@@ -53,3 +53,29 @@ def ingested_home(tmp_path_factory) -> Path:
     failed = [f"{r.path}: {r.message}" for r in results if not r.ok]
     assert not failed, failed
     return home
+
+
+@pytest.fixture(scope="session")
+def qa_home(tmp_path_factory) -> Path:
+    """The sample documents in a store with their extraction records, no vector index (the qa tests'
+    structured and sentence routes need no embeddings). Read-only: tests must not add or remove."""
+    from extract.api import extract_and_store
+    from ingest.pipeline import load_document
+    from ingest.store import Store
+
+    home = tmp_path_factory.mktemp("qa_home")
+    store = Store(home)
+    for path in sorted(CORPUS.glob("*.txt")):
+        doc = load_document(path)
+        store.put(doc, [])
+        extract_and_store(doc, home)
+    return home
+
+
+@pytest.fixture()
+def ask(qa_home, monkeypatch):
+    """qa.api.ask on qa_home, with no LLM configured."""
+    monkeypatch.delenv("GONGKAI_LLM_BASE_URL", raising=False)
+    from qa.api import ask as _ask
+
+    return lambda q, history=None: _ask(q, history=history, home=qa_home)

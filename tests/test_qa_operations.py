@@ -15,30 +15,6 @@ JIASHI, LUNTAI, KIZILSU, TEKES = ("001_4e595076af774e23", "002_77eafa45268ff922"
                                   "004_479787b2eb065ad4")
 
 
-@pytest.fixture(scope="module")
-def qa_home(tmp_path_factory) -> Path:
-    """Documents in the store and their extraction records (the text route reads the stored lines)."""
-    from extract.api import extract_and_store
-    from ingest.pipeline import load_document
-    from ingest.store import Store
-
-    home = tmp_path_factory.mktemp("qa_ops")
-    store = Store(home)
-    for path in sorted(CORPUS.glob("*.txt")):
-        doc = load_document(path)
-        store.put(doc, [])
-        extract_and_store(doc, home)
-    return home
-
-
-@pytest.fixture()
-def ask(qa_home, monkeypatch):
-    monkeypatch.delenv("GONGKAI_LLM_BASE_URL", raising=False)
-    from qa.api import ask as _ask
-
-    return lambda q, history=None: _ask(q, history=history, home=qa_home)
-
-
 def quotes(res) -> str:
     return "\n".join(c["quote"] for c in res["citations"]).replace(" ", "")
 
