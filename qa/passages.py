@@ -121,7 +121,8 @@ def doc_text(doc: str, home: Path, record: dict | None = None) -> DocText | None
         return None
     tables = [(t.line_start, t.line_end) for t in getattr(document, "tables", []) or []
               if getattr(t, "line_start", 0) and getattr(t, "line_end", 0)]
-    lines = [l for l in document.lines if not any(a <= l.no <= b for a, b in tables)]
+    body_start = _body_start(document)
+    lines = [l for l in document.lines if l.no >= body_start and not any(a <= l.no <= b for a, b in tables)]
     sentences = split_sentences(doc, lines)
     by_pl = {}
     for line in document.lines:
@@ -131,6 +132,22 @@ def doc_text(doc: str, home: Path, record: dict | None = None) -> DocText | None
     with _LOCK:
         _DOCS[key] = dt
     return dt
+
+
+_TOC_ENTRY = re.compile(r"^[-*\s#]*(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|表\s*\d+)")
+
+
+def _body_start(document) -> int:
+    """First line of the body: the front matter before the first part heading (第一部分…) is skipped
+    when it is a table of contents (目录, or three or more heading-like entries) — its bare headings
+    would otherwise 'answer' questions about the sections they list."""
+    parts = [s.line_start for s in getattr(document, "sections", None) or [] if getattr(s, "kind", "") == "part"]
+    if not parts:
+        return 1
+    first = min(parts)
+    front = [(getattr(l, "norm", None) or l.text or "").strip() for l in document.lines if l.no < first]
+    toc = any("目录" in t.replace(" ", "") for t in front) or sum(bool(_TOC_ENTRY.match(t)) for t in front) >= 3
+    return first if toc else 1
 
 
 def split_sentences(doc: str, lines) -> list[Sentence]:

@@ -158,3 +158,12 @@ def test_follow_ups(qa_home, monkeypatch):
     assert conv.ask("那轮台呢？")["value"] == -0.06
     res = ask("What about Tekes?", history=["How much did Luntai spend on official reception?"], home=qa_home)
     assert res["value"] == 0.0 and not res["declined"]
+
+
+def test_a_table_of_contents_entry_is_not_an_answer(ask):
+    """001 lists '- 一、主要职能' in its 目录 (line 9); the answer is the section body (line 57:
+    '(1) 贯彻落实国家和省、市关于医疗保险…'), not the contents entry."""
+    res = ask("伽师县医疗保障局的主要职能是什么？")
+    assert not res["declined"], res
+    assert all(c["line"] > 50 for c in res["citations"]), res["citations"]
+    assert "贯彻落实国家和省、市关于医疗保险" in quotes(res)
