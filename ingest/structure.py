@@ -78,7 +78,12 @@ _PART = re.compile(r"^第([一二三四五六七八九十]+)部分(.*)$")
 _NARR = re.compile(r"^([一二三四五六七八九十]{1,3})、(.+)$")
 _AMOUNT = re.compile(r"\d+\.\d{2}")
 _YEAR = re.compile(r"((?:19|20)\d\d)年")
-_ADMIN = re.compile(r"^(.{1,14}?(?:特别行政区|自治区|自治州|自治县|自治旗|地区|省|市|州|盟|县|旗|区))")
+_ADMIN_SUFFIX = r"(?:特别行政区|自治区|自治州|自治县|自治旗|地区|省|市|州|盟|县|旗|区)"
+# a place name has two or more characters before its suffix (青州市 is 青州 + 市, not 青 + 州 then 市…;
+# 新市区 is 新市 + 区); a one-character name only with 县/旗 (沙县, 赵县), since 市/区/州 also end
+# ordinary words of a department name (城市管理局, 市场监督管理局)
+_ADMIN = re.compile(r"^(.{2,14}?" + _ADMIN_SUFFIX + ")")
+_ADMIN_SHORT = re.compile(r"^(.(?:县|旗))")
 
 
 def compact(norm: str) -> str:
@@ -496,7 +501,7 @@ class Structure:
             return None
         rest, units = department, []
         while True:
-            m = _ADMIN.match(rest)
+            m = _ADMIN.match(rest) or _ADMIN_SHORT.match(rest)
             if not m:
                 break
             units.append(m.group(1))

@@ -195,3 +195,20 @@ def test_a_wrapped_table_row_stays_in_one_chunk(docs):
     assert len(holder) == 1 and amounts <= holder[0].span.line_end
     for c in chunks[:-1]:  # every cut falls after a line that ends a row
         assert re.search(r"\d+\.\d{2}", d.line(c.span.line_end).norm), c.id
+
+
+@pytest.mark.parametrize("department,region", [
+    ("青州市医疗保障局", "青州市"),            # not 青 + 州
+    ("青州市市场监督管理局", "青州市"),        # 市场 is not a place
+    ("青州市城市管理局", "青州市"),            # nor 城市
+    ("新市区教育局", "新市区"),
+    ("沙县医疗保障局", "沙县"),                # a one-character county name
+    ("河北省石家庄市赵县财政局", "赵县"),      # the most specific unit of a chain
+    ("和田地区行政公署", "和田地区"),
+    ("巴音郭楞蒙古自治州轮台县医疗保障局", "轮台县"),
+    ("城市管理局", None),
+])
+def test_region_is_the_most_specific_administrative_unit(department, region):
+    from ingest.structure import Structure
+
+    assert Structure.region(department) == region
