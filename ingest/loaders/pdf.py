@@ -35,9 +35,8 @@ def parse_pdf_lines(path: str) -> tuple[list[tuple[str, int, int]], int]:
             page = pdf[i]
             try:
                 tp = page.get_textpage()
-                hidden = _hidden_text_objects(page)
+                paths, imgs, hidden = _scan_page(page)
                 texts.append(_visible_text(tp, hidden) if hidden else (tp.get_text_bounded() or ""))
-                paths, imgs = _count_objects(page)
                 images += imgs
                 if paths >= MIN_PATHS_FOR_TABLE:
                     table_pages.append(i)
@@ -97,32 +96,6 @@ def _open_pdfium(p: Path):
                          path=str(p)) from None
 
 
-def _count_objects(page) -> tuple[int, int]:
-    """(path objects, image objects) on a page, descending into form XObjects to depth 2 like
-    ``page.get_objects(max_depth=2)`` but through the raw API (about 10x cheaper per page)."""
-    import pypdfium2.raw as raw
-
-    counts = [0, 0]
-
-    def walk(n: int, get, depth: int) -> bool:
-        for i in range(n):
-            obj = get(i)
-            kind = raw.FPDFPageObj_GetType(obj)
-            if kind == raw.FPDF_PAGEOBJ_PATH:
-                counts[0] += 1
-                if counts[0] >= 200:
-                    return True
-            elif kind == raw.FPDF_PAGEOBJ_IMAGE:
-                counts[1] += 1
-            elif kind == raw.FPDF_PAGEOBJ_FORM and depth < 2:
-                if walk(raw.FPDFFormObj_CountObjects(obj), lambda j, o=obj: raw.FPDFFormObj_GetObject(o, j), depth + 1):
-                    return True
-        return False
-
-    walk(raw.FPDFPage_CountObjects(page.raw), lambda j: raw.FPDFPage_GetObject(page.raw, j), 0)
-    return counts[0], counts[1]
-
-
 TINY_TEXT_PT = 1.0  # glyphs under 1 pt high cannot be read on paper or screen
 
 
@@ -132,18 +105,23 @@ def _addr(handle) -> int:
     return ctypes.cast(handle, ctypes.c_void_p).value or 0
 
 
-def _hidden_text_objects(page) -> set[int]:
-    """Text objects a reader cannot see — invisible render mode, white or fully transparent fill
-    (unless drawn over a dark filled shape, like a header cell), under TINY_TEXT_PT high, or outside
-    the page — by handle address. Such text (e.g. an instruction aimed at an LLM) is not part of the
-    disclosure as printed, so it never becomes a line."""
+def _scan_page(page) -> tuple[int, int, set[int]]:
+    """One pass over a page's objects through pypdfium2's raw API: (path objects, image objects,
+    hidden text objects by handle address).
+
+    Paths and images are counted descending into form XObjects to depth 2 (does the page draw
+    enough rules to hold a table? is it a scanned image?). A text object is hidden when a reader
+    cannot see it — invisible render mode, white or fully transparent fill (unless drawn over a dark
+    filled shape, like a header cell), under TINY_TEXT_PT high, or outside the page. Such text (e.g.
+    an instruction aimed at an LLM) is not part of the disclosure as printed, so it never becomes a
+    line. The per-object work is a handful of C calls: this runs on every page of every PDF."""
     import ctypes
 
     import pypdfium2.raw as raw
 
     width, height = page.get_size()
-    rgba = [ctypes.c_uint() for _ in range(4)]
-    rgba_refs = [ctypes.byref(c) for c in rgba]
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    rgba_refs = (ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a))
     box = [ctypes.c_float() for _ in range(4)]  # left, bottom, right, top
     box_refs = [ctypes.byref(c) for c in box]
     fill, stroke = ctypes.c_int(), ctypes.c_int()
@@ -151,44 +129,68 @@ def _hidden_text_objects(page) -> set[int]:
     size, m = ctypes.c_float(), raw.FS_MATRIX()
     size_ref, m_ref = ctypes.byref(size), ctypes.byref(m)
     get_type, get_fill, get_bounds = raw.FPDFPageObj_GetType, raw.FPDFPageObj_GetFillColor, raw.FPDFPageObj_GetBounds
-    text_kind, invisible = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_TEXTRENDERMODE_INVISIBLE
+    get_mode, get_size, get_matrix = (raw.FPDFTextObj_GetTextRenderMode, raw.FPDFTextObj_GetFontSize,
+                                      raw.FPDFPageObj_GetMatrix)
+    TEXT, PATH, IMAGE, FORM = (raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE,
+                               raw.FPDF_PAGEOBJ_FORM)
+    invisible = raw.FPDF_TEXTRENDERMODE_INVISIBLE
 
     def white(obj) -> bool:
-        if not get_fill(obj, *rgba_refs):
-            return False
-        r, g, b, a = (c.value for c in rgba)
-        return a == 0 or min(r, g, b) >= 250
+        return bool(get_fill(obj, *rgba_refs)) and (
+            a.value == 0 or (r.value >= 250 and g.value >= 250 and b.value >= 250))
 
     def bounds(obj):
         return tuple(c.value for c in box) if get_bounds(obj, *box_refs) else None
 
-    objs = [raw.FPDFPage_GetObject(page.raw, i) for i in range(raw.FPDFPage_CountObjects(page.raw))]
-    out: set[int] = set()
-    whites = []
-    for obj in objs:
-        if get_type(obj) != text_kind:
-            continue
-        hidden = raw.FPDFTextObj_GetTextRenderMode(obj) == invisible
-        if not hidden and raw.FPDFTextObj_GetFontSize(obj, size_ref) and raw.FPDFPageObj_GetMatrix(obj, m_ref):
-            hidden = size.value * (m.b * m.b + m.d * m.d) ** 0.5 < TINY_TEXT_PT
-            # the text origin off the page: confirm with the (costlier) glyph bounds
-            if not hidden and not (0 <= m.e < width and 0 <= m.f < height) and (bb := bounds(obj)):
-                left, bottom, right, top = bb
-                hidden = right <= 0 or left >= width or top <= 0 or bottom >= height
-        if hidden:
-            out.add(_addr(obj))
-        elif white(obj):
-            whites.append(obj)
+    paths = images = 0
+
+    def count_form(form, depth: int) -> None:
+        nonlocal paths, images
+        for j in range(raw.FPDFFormObj_CountObjects(form)):
+            obj = raw.FPDFFormObj_GetObject(form, j)
+            kind = get_type(obj)
+            if kind == PATH:
+                paths += 1
+            elif kind == IMAGE:
+                images += 1
+            elif kind == FORM and depth < 2:
+                count_form(obj, depth + 1)
+
+    hidden: set[int] = set()
+    whites, path_objs = [], []
+    page_raw = page.raw
+    for i in range(raw.FPDFPage_CountObjects(page_raw)):
+        obj = raw.FPDFPage_GetObject(page_raw, i)
+        kind = get_type(obj)
+        if kind == TEXT:
+            gone = get_mode(obj) == invisible
+            if not gone and get_size(obj, size_ref) and get_matrix(obj, m_ref):
+                gone = size.value * (m.b * m.b + m.d * m.d) ** 0.5 < TINY_TEXT_PT
+                # the text origin off the page: confirm with the (costlier) glyph bounds
+                if not gone and not (0 <= m.e < width and 0 <= m.f < height) and (bb := bounds(obj)):
+                    left, bottom, right, top = bb
+                    gone = right <= 0 or left >= width or top <= 0 or bottom >= height
+            if gone:
+                hidden.add(_addr(obj))
+            elif white(obj):
+                whites.append(obj)
+        elif kind == PATH:
+            paths += 1
+            path_objs.append(obj)
+        elif kind == IMAGE:
+            images += 1
+        elif kind == FORM:
+            count_form(obj, 1)
     if whites:  # white text is visible only over a dark filled shape (e.g. a header cell)
-        dark = [bb for obj in objs if get_type(obj) == raw.FPDF_PAGEOBJ_PATH
-                and raw.FPDFPath_GetDrawMode(obj, fill_ref, stroke_ref) and fill.value
+        dark = [bb for obj in path_objs
+                if raw.FPDFPath_GetDrawMode(obj, fill_ref, stroke_ref) and fill.value
                 and not white(obj) and (bb := bounds(obj)) is not None]
         for obj in whites:
             bb = bounds(obj)
             cx, cy = ((bb[0] + bb[2]) / 2, (bb[1] + bb[3]) / 2) if bb else (-1, -1)
             if not any(l <= cx <= r_ and b_ <= cy <= t for l, b_, r_, t in dark):
-                out.add(_addr(obj))
-    return out
+                hidden.add(_addr(obj))
+    return paths, images, hidden
 
 
 def _visible_text(tp, hidden: set[int]) -> str:
