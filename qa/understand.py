@@ -33,7 +33,8 @@ TEXT_TRIGGERS = [
 
 CHANGE = (r"(?:比|较|与|和|相比|对比)\s*(?:上年|去年|上一年|前一年|上年度)|同比|上年相比|增减|变化|变动|增幅|降幅|"
           r"增长率|下降率|增长了|增加了|减少了|下降了|多了多少|少了多少|涨了|降了|"
-          r"(?:previous|last|prior|preceding)\s+year|year[- ]on[- ]year|\byoy\b|\bchanged?\b|\bincrease[ds]?\b|"
+          r"(?:\b(?:from|than|over|since|to|with|against|vs\.?|versus)\s+(?:the\s+|its\s+|their\s+)?)"
+          r"(?:(?:previous|last|prior|preceding)\s+year|year\s+before)|year[- ]on[- ]year|\byoy\b|\bchanged?\b|\bincrease[ds]?\b|"
           r"\bdecrease[ds]?\b|\bgr[eo]w\b|\bgrowth\b|\brise\b|\brose\b|\bfell\b|\bfall\b|\bdrop(?:ped)?\b|"
           r"\bup\s+or\s+down\b|\b(?:go|goes|went|gone|going)\s+(?:up|down)\b")
 CHANGE_PCT = r"增长率|下降率|增幅|降幅|百分之|%|幅度|百分比|percent|percentage|\brate\b|by\s+how\s+many\s+percent"
@@ -96,7 +97,8 @@ class Intent:
         return {"units": [u.department for u in self.units], "unknown_units": self.unknown_units,
                 "year": self.year, "metrics": [m.key for m in self.metrics], "op": self.op,
                 "change_kind": self.change_kind, "text_kind": self.text_kind, "all_units": self.all_units,
-                **({"per": self.per} if self.per else {})}
+                **({"per": self.per} if self.per else {}),
+                **({"previous_year": True} if self.previous_year else {})}
 
 
 def _norm(q: str) -> str:
