@@ -30,6 +30,7 @@ def parse_pdf_lines(path: str) -> tuple[list[tuple[str, int, int]], int]:
             raise EmptyFile(f"{p.name}: the PDF has no pages", path=str(p))
         texts: list[str] = []
         table_pages: list[int] = []
+        hidden_chars: dict[int, list[tuple]] = {}  # table page → pdfium's hidden characters on it
         images = 0
         for i in range(n_pages):
             page = pdf[i]
@@ -40,6 +41,8 @@ def parse_pdf_lines(path: str) -> tuple[list[tuple[str, int, int]], int]:
                 images += imgs
                 if paths >= MIN_PATHS_FOR_TABLE:
                     table_pages.append(i)
+                    if hidden:
+                        hidden_chars[i] = _hidden_char_boxes(tp, hidden, page.get_height())
             finally:
                 page.close()
     finally:
@@ -53,7 +56,7 @@ def parse_pdf_lines(path: str) -> tuple[list[tuple[str, int, int]], int]:
 
     page_lines: dict[int, list[str]] = {}
     if table_pages:
-        page_lines.update(_plumber_pages(p, table_pages))
+        page_lines.update(_plumber_pages(p, table_pages, hidden_chars))
     out: list[tuple[str, int, int]] = []
     for i in range(n_pages):
         lines = page_lines.get(i)
@@ -105,16 +108,43 @@ def _addr(handle) -> int:
     return ctypes.cast(handle, ctypes.c_void_p).value or 0
 
 
+# Form XObjects nested deeper than this are not searched for hidden text (pdfium's own limit on
+# form nesting is far lower than any real document needs); paths and images count to depth 2.
+MAX_FORM_DEPTH = 16
+_Matrix = tuple[float, float, float, float, float, float]
+
+
+def _compose(inner: _Matrix, outer: _Matrix) -> _Matrix:
+    """The PDF matrix that applies `inner`, then `outer`."""
+    a1, b1, c1, d1, e1, f1 = inner
+    a2, b2, c2, d2, e2, f2 = outer
+    return (a1 * a2 + b1 * c2, a1 * b2 + b1 * d2, c1 * a2 + d1 * c2, c1 * b2 + d1 * d2,
+            e1 * a2 + f1 * c2 + e2, e1 * b2 + f1 * d2 + f2)
+
+
+def _to_page(bb: tuple, m: _Matrix | None) -> tuple:
+    """Bounds (left, bottom, right, top) in a form's space → page space (their bounding box)."""
+    if m is None:
+        return bb
+    a, b, c, d, e, f = m
+    xs, ys = [], []
+    for x, y in ((bb[0], bb[1]), (bb[0], bb[3]), (bb[2], bb[1]), (bb[2], bb[3])):
+        xs.append(a * x + c * y + e)
+        ys.append(b * x + d * y + f)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
 def _scan_page(page) -> tuple[int, int, set[int]]:
     """One pass over a page's objects through pypdfium2's raw API: (path objects, image objects,
     hidden text objects by handle address).
 
     Paths and images are counted descending into form XObjects to depth 2 (does the page draw
-    enough rules to hold a table? is it a scanned image?). A text object is hidden when a reader
-    cannot see it — invisible render mode, white or fully transparent fill (unless drawn over a dark
-    filled shape, like a header cell), under TINY_TEXT_PT high, or outside the page. Such text (e.g.
-    an instruction aimed at an LLM) is not part of the disclosure as printed, so it never becomes a
-    line. The per-object work is a handful of C calls: this runs on every page of every PDF."""
+    enough rules to hold a table? is it a scanned image?). A text object — on the page or inside a
+    form XObject — is hidden when a reader cannot see it: invisible render mode, white or fully
+    transparent fill (unless drawn over a dark filled shape, like a header cell), under
+    TINY_TEXT_PT high, or outside the page. Such text (e.g. an instruction aimed at an LLM) is not
+    part of the disclosure as printed, so it never becomes a line. The per-object work is a handful
+    of C calls: this runs on every page of every PDF."""
     import ctypes
 
     import pypdfium2.raw as raw
@@ -139,54 +169,78 @@ def _scan_page(page) -> tuple[int, int, set[int]]:
         return bool(get_fill(obj, *rgba_refs)) and (
             a.value == 0 or (r.value >= 250 and g.value >= 250 and b.value >= 250))
 
-    def bounds(obj):
-        return tuple(c.value for c in box) if get_bounds(obj, *box_refs) else None
+    def bounds(obj, outer: _Matrix | None = None):
+        return _to_page(tuple(c.value for c in box), outer) if get_bounds(obj, *box_refs) else None
+
+    def matrix(obj) -> _Matrix | None:
+        return (m.a, m.b, m.c, m.d, m.e, m.f) if get_matrix(obj, m_ref) else None
+
+    def off_page(left, bottom, right, top) -> bool:
+        return right <= 0 or left >= width or top <= 0 or bottom >= height
 
     paths = images = 0
+    hidden: set[int] = set()
+    whites: list[tuple] = []  # (text object, form-to-page matrix or None)
+    path_objs: list[tuple] = []  # (path object, form-to-page matrix or None)
 
-    def count_form(form, depth: int) -> None:
+    def form_text(obj, outer: _Matrix) -> bool:
+        """Is a text object inside a form (form-to-page matrix `outer`) invisible?"""
+        if get_mode(obj) == invisible:
+            return True
+        if get_size(obj, size_ref) and (om := matrix(obj)) is not None:
+            ta, tb, tc, td, te, tf = _compose(om, outer)
+            if size.value * (tb * tb + td * td) ** 0.5 < TINY_TEXT_PT:
+                return True
+            if not (0 <= te < width and 0 <= tf < height) and (bb := bounds(obj, outer)):
+                return off_page(*bb)
+        return False
+
+    def walk_form(form, outer: _Matrix, depth: int) -> None:
         nonlocal paths, images
         for j in range(raw.FPDFFormObj_CountObjects(form)):
             obj = raw.FPDFFormObj_GetObject(form, j)
             kind = get_type(obj)
-            if kind == PATH:
-                paths += 1
+            if kind == TEXT:
+                if form_text(obj, outer):
+                    hidden.add(_addr(obj))
+                elif white(obj):
+                    whites.append((obj, outer))
+            elif kind == PATH:
+                paths += depth <= 2
+                path_objs.append((obj, outer))
             elif kind == IMAGE:
-                images += 1
-            elif kind == FORM and depth < 2:
-                count_form(obj, depth + 1)
+                images += depth <= 2
+            elif kind == FORM and depth < MAX_FORM_DEPTH and (fm := matrix(obj)) is not None:
+                walk_form(obj, _compose(fm, outer), depth + 1)
 
-    hidden: set[int] = set()
-    whites, path_objs = [], []
     page_raw = page.raw
     for i in range(raw.FPDFPage_CountObjects(page_raw)):
         obj = raw.FPDFPage_GetObject(page_raw, i)
         kind = get_type(obj)
-        if kind == TEXT:
+        if kind == TEXT:  # the common case, kept lean: no matrix composition at page level
             gone = get_mode(obj) == invisible
             if not gone and get_size(obj, size_ref) and get_matrix(obj, m_ref):
                 gone = size.value * (m.b * m.b + m.d * m.d) ** 0.5 < TINY_TEXT_PT
                 # the text origin off the page: confirm with the (costlier) glyph bounds
                 if not gone and not (0 <= m.e < width and 0 <= m.f < height) and (bb := bounds(obj)):
-                    left, bottom, right, top = bb
-                    gone = right <= 0 or left >= width or top <= 0 or bottom >= height
+                    gone = off_page(*bb)
             if gone:
                 hidden.add(_addr(obj))
             elif white(obj):
-                whites.append(obj)
+                whites.append((obj, None))
         elif kind == PATH:
             paths += 1
-            path_objs.append(obj)
+            path_objs.append((obj, None))
         elif kind == IMAGE:
             images += 1
-        elif kind == FORM:
-            count_form(obj, 1)
+        elif kind == FORM and (fm := matrix(obj)) is not None:
+            walk_form(obj, fm, 1)
     if whites:  # white text is visible only over a dark filled shape (e.g. a header cell)
-        dark = [bb for obj in path_objs
+        dark = [bb for obj, outer in path_objs
                 if raw.FPDFPath_GetDrawMode(obj, fill_ref, stroke_ref) and fill.value
-                and not white(obj) and (bb := bounds(obj)) is not None]
-        for obj in whites:
-            bb = bounds(obj)
+                and not white(obj) and (bb := bounds(obj, outer)) is not None]
+        for obj, outer in whites:
+            bb = bounds(obj, outer)
             cx, cy = ((bb[0] + bb[2]) / 2, (bb[1] + bb[3]) / 2) if bb else (-1, -1)
             if not any(l <= cx <= r_ and b_ <= cy <= t for l, b_, r_, t in dark):
                 hidden.add(_addr(obj))
@@ -206,17 +260,44 @@ def _visible_text(tp, hidden: set[int]) -> str:
     return "".join(chars)
 
 
+def _hidden_char_boxes(tp, hidden: set[int], page_height: float) -> list[tuple]:
+    """(char, x0, top, x1, bottom), in pdfplumber's top-down coordinates, of every character that
+    belongs to a hidden text object. pdfplumber cannot see a text render mode (nor look into the
+    hidden-text rules above), so on table pages pdfium's verdict is carried over char by char."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    box = [ctypes.c_double() for _ in range(4)]  # left, right, bottom, top
+    refs = [ctypes.byref(c) for c in box]
+    out = []
+    for i in range(raw.FPDFText_CountChars(tp.raw)):
+        if raw.FPDFText_IsGenerated(tp.raw, i) or _addr(raw.FPDFText_GetTextObject(tp.raw, i)) not in hidden:
+            continue
+        if raw.FPDFText_GetCharBox(tp.raw, i, *refs):
+            left, right, bottom, top = (c.value for c in box)
+            out.append((chr(raw.FPDFText_GetUnicode(tp.raw, i)), left, page_height - top, right, page_height - bottom))
+    return out
+
+
 def _is_white(color) -> bool:
     if not (isinstance(color, (list, tuple)) and color and all(isinstance(c, (int, float)) for c in color)):
         return False
     return (len(color) in (1, 3) and min(color) >= 0.98) or (len(color) == 4 and max(color) <= 0.02)
 
 
-def _visible_char(obj, width: float, height: float, dark: list[tuple] = ()) -> bool:
+def _visible_char(obj, width: float, height: float, dark: list[tuple] = (), hidden: list[tuple] = ()) -> bool:
     """pdfplumber's view of the same rule: a char that is tiny, off the page, or white (and not over
-    one of the ``dark`` filled rectangles (x0, top, x1, bottom)) is dropped."""
+    one of the ``dark`` filled rectangles (x0, top, x1, bottom)) is dropped; so is a char that pdfium
+    found hidden (``hidden``: (char, x0, top, x1, bottom) from `_hidden_char_boxes`: the same glyph,
+    pdfium's tight glyph box centred inside pdfplumber's char box, give or take a point)."""
     if obj.get("object_type") != "char":
         return True
+    if hidden:
+        ch, left, top_, right, bottom_ = obj.get("text"), obj["x0"] - 1, obj["top"] - 1, obj["x1"] + 1, obj["bottom"] + 1
+        if any(c == ch and left <= (x0 + x1) / 2 <= right and top_ <= (top + bottom) / 2 <= bottom_
+               for c, x0, top, x1, bottom in hidden):
+            return False
     if _is_white(obj.get("non_stroking_color")):
         cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
         if not any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in dark):
@@ -232,7 +313,8 @@ def _cell(text) -> str:
     return "".join(part.strip() for part in str(text).split("\n"))
 
 
-def _plumber_pages(p: Path, indices: list[int]) -> dict[int, list[str]]:
+def _plumber_pages(p: Path, indices: list[int], hidden_chars: dict[int, list[tuple]] | None = None
+                   ) -> dict[int, list[str]]:
     """Lines of table pages, tables as tab-joined rows in reading order."""
     import pdfplumber
 
@@ -250,7 +332,8 @@ def _plumber_pages(p: Path, indices: list[int]) -> dict[int, list[str]]:
             page = pdf.pages[i]
             dark = [(r["x0"], r["top"], r["x1"], r["bottom"]) for r in page.rects
                     if r.get("fill") and not _is_white(r.get("non_stroking_color"))]
-            page = page.filter(lambda obj, w=page.width, h=page.height, d=dark: _visible_char(obj, w, h, d))
+            hid = (hidden_chars or {}).get(i, [])
+            page = page.filter(lambda obj, w=page.width, h=page.height, d=dark, x=hid: _visible_char(obj, w, h, d, x))
             try:
                 tables = page.find_tables()
             except Exception:
