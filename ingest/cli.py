@@ -79,23 +79,37 @@ def cmd_ingest(args) -> int:
         return 2
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
     print(f"{len(results)} files: {summary} ({time.perf_counter() - t0:.1f} s)", file=sys.stderr if args.json else sys.stdout)
+    _print_stale_notice()  # other stored documents an older Gongkai made
     return 1 if counts.get("failed") else 0
 
 
+def _print_stale_notice() -> None:
+    from ingest.store import stale_notice
+
+    note = stale_notice()
+    if note:
+        print(note, file=sys.stderr)
+
+
 def cmd_list(args) -> int:
-    from ingest.store import Store
+    from ingest.store import Store, stale_parts
 
     keys = ("doc", "path", "department", "region", "fiscal_year", "tables", "chunks", "sha256", "source_type", "pages")
-    rows = [{k: e.get(k) for k in keys} for e in Store().list()]
+    entries = Store().list()
+    # "stale": what an older Gongkai made ("chunks", "record"); `gongkai reindex` re-makes it
+    rows = [{**{k: e.get(k) for k in keys}, "stale": stale_parts(e)} for e in entries]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
+        _print_stale_notice()
         return 0
     if not rows:
         print("no documents ingested yet (gongkai ingest PATH…)")
         return 0
     for r in rows:
+        old = f" · STALE ({' and '.join(r['stale'])} from an older Gongkai)" if r["stale"] else ""
         print(f"{r['doc']}  {r['department'] or '?'} · {r['region'] or '?'} · {r['fiscal_year'] or '?'} · "
-              f"表{_tables(r['tables'] or [])} · {r['chunks']} chunks · {r['path']}")
+              f"表{_tables(r['tables'] or [])} · {r['chunks']} chunks · {r['path']}{old}")
+    _print_stale_notice()
     return 0
 
 

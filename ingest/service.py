@@ -1,8 +1,10 @@
 """Ingest files into the store and the index: idempotent, incremental, one failure never stops a batch.
 
-`ingest_paths(paths)` expands directories, skips files whose content is already stored (sha256),
-replaces a changed file's document and chunks, indexes the new chunks, runs extraction when the
-extract stage provides `extract.api.extract_and_store`, and returns one `FileResult` per file.
+`ingest_paths(paths)` expands directories, skips files whose content is already stored (sha256)
+by this pipeline version, replaces a changed file's document and chunks, re-processes an unchanged
+file an older Gongkai stored ("refreshed": see the version constants in `ingest.store`), indexes the
+new chunks, runs extraction when the extract stage provides `extract.api.extract_and_store`, and
+returns one `FileResult` per file.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Callable, Iterable
 from ingest.document import sha256_file
 from ingest.errors import GongkaiError, UnsupportedFile
 from ingest.pipeline import SUPPORTED, doc_id_for, is_supported, shown
+from ingest.store import record_stamp, stale_parts
 
 SKIP_NAMES = ("readme", "license", "licence", "changelog")
 
@@ -23,7 +26,7 @@ SKIP_NAMES = ("readme", "license", "licence", "changelog")
 @dataclass
 class FileResult:
     path: str
-    status: str  # "ingested" | "replaced" | "unchanged" | "failed"
+    status: str  # "ingested" | "replaced" | "refreshed" (older pipeline version) | "unchanged" | "failed"
     doc: str | None = None
     department: str | None = None
     region: str | None = None
@@ -140,20 +143,25 @@ def ingest_file(path: Path, store, *, extract: bool = True, index: bool = True) 
     catalog = store.catalog()
     doc_id, _ = _resolve_doc_id(catalog, path, sha)
     existing = catalog.get(doc_id)
+    refresh = False
     if existing and existing.get("sha256") == sha and _complete(store, doc_id):
-        result = _finish_unchanged(store, path, existing, extract=extract, index=index)
-        result.seconds = time.perf_counter() - t0
-        return result
+        if "chunks" not in stale_parts(existing):
+            result = _finish_unchanged(store, path, existing, extract=extract, index=index)
+            result.seconds = time.perf_counter() - t0
+            return result
+        refresh = True  # stored by an older pipeline: parse, chunk, index and extract it again
+    # a refresh that fails leaves the stored (older) version as it was: still listed and answering
+    kept = " (the version stored by an older Gongkai is kept; `gongkai list` still shows it)" if refresh else ""
     try:
         from ingest.pipeline import load_document
 
         doc = load_document(path)
     except GongkaiError as exc:
-        return FileResult(path=str(path), status="failed", doc=doc_id, reason=exc.reason, message=str(exc),
+        return FileResult(path=str(path), status="failed", doc=doc_id, reason=exc.reason, message=f"{exc}{kept}",
                           seconds=time.perf_counter() - t0)
     except Exception as exc:  # a parser bug must not stop the batch
         return FileResult(path=str(path), status="failed", doc=doc_id, reason="internal_error",
-                          message=f"{shown(path.name)}: could not be read ({type(exc).__name__}: {exc})",
+                          message=f"{shown(path.name)}: could not be read ({type(exc).__name__}: {exc}){kept}",
                           seconds=time.perf_counter() - t0)
     doc.path = shown(path)
     try:
@@ -171,17 +179,19 @@ def ingest_file(path: Path, store, *, extract: bool = True, index: bool = True) 
     else:
         result = _result_from_entry(path, status, entry, 0.0)
         if extract:
-            result.extraction = run_extraction(doc, store.home)
+            result.extraction = extract_and_stamp(store, doc)
     result.seconds = time.perf_counter() - t0
     return result
 
 
 def _finish_unchanged(store, path: Path, entry: dict, *, extract: bool, index: bool) -> FileResult:
     """A stored, unchanged file: complete what an interrupted earlier run left undone (its index
-    entries, its extraction record); otherwise nothing is written."""
+    entries, its extraction record), and re-extract a record an older extraction made ("refreshed");
+    otherwise nothing is written."""
     doc_id = entry["doc"]
     result = _result_from_entry(path, "unchanged", entry, 0.0)
     done = []
+    record_made = (entry.get("pipeline") or {}).get("record")
     if index and (_pending(store, doc_id).exists() or not _indexed(store, doc_id)):
         from ingest.index import precompute, update_index
 
@@ -192,8 +202,14 @@ def _finish_unchanged(store, path: Path, entry: dict, *, extract: bool, index: b
             _pending(store, doc_id).unlink(missing_ok=True)
         done.append("index entries")
     if extract and not _record_current(store, doc_id, entry.get("sha256")):
-        result.extraction = run_extraction(store.document(doc_id), store.home)
+        result.extraction = extract_and_stamp(store, store.document(doc_id))
         done.append("extraction record")
+    elif extract and record_made != record_stamp() and _extract_available():
+        # the record exists for this content, but an older extraction made it (or it was written
+        # by a run killed before it could stamp it): make it again
+        result.extraction = extract_and_stamp(store, store.document(doc_id))
+        if record_made is not None and result.extraction == "ok":
+            result.status = "refreshed"
     if done:
         result.message = f"{' and '.join(done)} were missing (an earlier run was interrupted) and have been rebuilt"
     return result
@@ -205,12 +221,18 @@ def _pending(store, doc_id: str) -> Path:
     return Path(store.home) / "pending" / f"{doc_id}.json"
 
 
-def _record_current(store, doc_id: str, sha: str | None) -> bool:
-    """True if the extraction record of `doc_id` exists and was made from this content (or the
-    extract stage is not installed, so there is nothing to redo)."""
+def _extract_available() -> bool:
     try:
         from extract.api import extract_and_store  # noqa: F401
     except (ImportError, AttributeError):
+        return False
+    return True
+
+
+def _record_current(store, doc_id: str, sha: str | None) -> bool:
+    """True if the extraction record of `doc_id` exists and was made from this content (or the
+    extract stage is not installed, so there is nothing to redo)."""
+    if not _extract_available():
         return True
     import json
 
@@ -245,7 +267,8 @@ def _with_id(doc, doc_id: str):
 
 def commit_document(store, doc, source: Path, sha: str, *, index: bool = True) -> tuple[str, dict, object]:
     """The one place that writes a document: store it (+source copy), then update the index.
-    Returns (status "ingested" | "replaced" | "unchanged", catalog entry, document).
+    Returns (status "ingested" | "replaced" | "refreshed" | "unchanged", catalog entry, document);
+    "refreshed": the same content, stored before by an older pipeline version.
 
     Embedding (slow) happens before the writer lock is taken — vectors land in the cache — so the
     lock is held only for the quick writes. The document id is decided under the lock, against
@@ -264,7 +287,8 @@ def commit_document(store, doc, source: Path, sha: str, *, index: bool = True) -
         catalog = store.catalog()
         doc_id, _ = _resolve_doc_id(catalog, source, sha)
         existing = catalog.get(doc_id)
-        if existing and existing.get("sha256") == sha and _complete(store, doc_id):
+        same = existing is not None and existing.get("sha256") == sha and _complete(store, doc_id)
+        if same and "chunks" not in stale_parts(existing):
             return "unchanged", existing, doc
         if doc_id != doc.doc:
             chunks = _with_id(doc, doc_id)
@@ -276,7 +300,18 @@ def commit_document(store, doc, source: Path, sha: str, *, index: bool = True) -
 
             update_index(store, doc.doc, chunks)
             _pending(store, doc_id).unlink(missing_ok=True)
-    return ("replaced" if existing else "ingested"), entry, doc
+    return ("refreshed" if same else "replaced" if existing else "ingested"), entry, doc
+
+
+def extract_and_stamp(store, doc) -> str:
+    """Run extraction for a stored document; when it succeeds, stamp the catalog entry with this
+    pipeline's record version (a failed extraction leaves the older record and its older stamp,
+    so the document still counts as stale)."""
+    outcome = run_extraction(doc, store.home)
+    if outcome == "ok":
+        with _writing(store.home):
+            store.stamp_record(doc.doc, doc.sha256)
+    return outcome
 
 
 def run_extraction(doc, home: Path) -> str:
@@ -365,7 +400,7 @@ def _reindex(store, *, index_only: bool, progress: bool | None) -> list[FileResu
             chunks = _with_id(doc, doc_id)
             e = store.put(doc, chunks, src, extra={"abspath": entry.get("abspath")})
             r = _result_from_entry(Path(doc.path), "reindexed", e, 0.0)
-            r.extraction = run_extraction(doc, store.home)
+            r.extraction = extract_and_stamp(store, doc)
             r.seconds = time.perf_counter() - t0
             results.append(r)
     else:

@@ -6,9 +6,16 @@ Layout:
   documents/<doc>.json    the Document (lines as printed + normalised, structure)
   chunks/<doc>.json       its Chunks
   sources/<doc><.ext>     a copy of the input file (so `gongkai reindex` can rebuild everything)
+  pipeline.json           a summary of the catalog's pipeline stamps, so a reader (`gongkai ask`)
+                          learns whether documents are stale without reading the whole catalog
 
 The search index (BM25 + Chroma) is derived state, rebuilt from here by `ingest.index`.
 Every write goes through `put`/`remove` (one place, so a writer lock can wrap them).
+
+Pipeline version stamp: each catalog entry carries `"pipeline": {"chunks": "<S>", "record": "<S>.<E>"
+| null}` — which STRUCTURE_VERSION made its document/chunks/index entries, and which
+STRUCTURE_VERSION.EXTRACT_VERSION made its extraction record (null: no record made by a stamped
+Gongkai yet). An entry without a stamp (a home written before stamps existed) is stale.
 """
 
 from __future__ import annotations
@@ -23,6 +30,42 @@ from typing import Any
 from ingest.document import Chunk, Document
 
 CATALOG = "catalog.json"
+SUMMARY = "pipeline.json"
+
+# -- pipeline version ---------------------------------------------------------------------------
+# BUMP ONE OF THESE when a code change alters the OUTPUT for an unchanged input file, so homes
+# built by the older code are re-processed instead of silently serving old chunks/records:
+#   STRUCTURE_VERSION: ingest/pipeline.py, loaders/, normalize.py, structure.py, chunk.py
+#                      (the stored Document, its chunks and therefore the index entries);
+#                      a bump also re-extracts (the record is made from the Document);
+#   EXTRACT_VERSION:   extract/ (the record written to records/<doc>.json).
+# Not needed for changes that leave the output identical (speed-ups, refactors). A stale document
+# is re-processed by `gongkai ingest` of the same file (status "refreshed") or by `gongkai reindex`;
+# `gongkai list`, `gongkai ask` and `gongkai ui` say when a home holds stale documents.
+STRUCTURE_VERSION = 1
+EXTRACT_VERSION = 1
+
+
+def chunks_stamp() -> str:
+    return str(STRUCTURE_VERSION)
+
+
+def record_stamp() -> str:
+    return f"{STRUCTURE_VERSION}.{EXTRACT_VERSION}"
+
+
+def stale_parts(entry: dict[str, Any]) -> list[str]:
+    """Which parts of a catalog entry an older pipeline made: "chunks" (document, chunks, index
+    entries) and/or "record" (extraction record). [] = current."""
+    p = entry.get("pipeline")
+    if not isinstance(p, dict):
+        return ["chunks", "record"]  # stored before stamps existed
+    out = []
+    if p.get("chunks") != chunks_stamp():
+        out.append("chunks")
+    if p.get("record") is not None and p.get("record") != record_stamp():
+        out.append("record")
+    return out
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
@@ -143,9 +186,32 @@ class Store:
         entry = entry_for(doc, len(chunks), source_rel)
         entry.update(extra or {})
         cat = self.catalog()
+        old = cat.get(doc.doc)
+        # documents and chunks are this pipeline's; the record on disk stays the one made before
+        # (by whichever version made it) until `stamp_record` says a new one was written
+        old_record = None if old is None else (old.get("pipeline") or {"record": "0"}).get("record")
+        entry["pipeline"] = {"chunks": chunks_stamp(), "record": old_record}
         cat[doc.doc] = entry
         self._write_catalog(cat)
         return entry
+
+    def stamp_record(self, doc_id: str, sha256: str | None) -> bool:
+        """Note that the extraction record of `doc_id` was just made by this pipeline from the content
+        `sha256` (nothing is written when the entry is gone or holds other content meanwhile)."""
+        cat = self.catalog()
+        entry = cat.get(doc_id)
+        if entry is None or entry.get("sha256") != sha256:
+            return False
+        p = dict(entry.get("pipeline") or {})
+        if p.get("record") != record_stamp():
+            p["record"] = record_stamp()
+            entry["pipeline"] = p
+            self._write_catalog(cat)
+        return True
+
+    def stale(self) -> list[str]:
+        """Ids of the documents an older Gongkai processed (see `stale_parts`)."""
+        return [k for k, v in sorted(self.catalog().items()) if stale_parts(v)]
 
     def remove(self, doc_id: str) -> bool:
         cat = self.catalog()
@@ -159,6 +225,7 @@ class Store:
 
     def _write_catalog(self, cat: dict) -> None:
         atomic_write(self.catalog_path, json.dumps(cat, ensure_ascii=False, indent=1, sort_keys=True))
+        _write_summary(self.home, cat)
 
     def _rebuild_catalog(self) -> dict[str, dict[str, Any]]:
         cat: dict[str, dict[str, Any]] = {}
@@ -192,3 +259,73 @@ def entry_for(doc: Document, n_chunks: int, source_rel: str | None) -> dict[str,
         "pages": doc.pages,
         "lines": len(doc.lines),
     }
+
+
+# -- is this home stale? (cheap: read by `gongkai ask` on every start) ---------------------------
+def _stamp_key(entry: dict[str, Any]) -> str:
+    p = entry.get("pipeline")
+    return json.dumps([p.get("chunks"), p.get("record")] if isinstance(p, dict) else None)
+
+
+def _write_summary(home: Path, cat: dict) -> None:
+    """pipeline.json: how many catalog entries carry which stamp, tied to the catalog file it
+    describes (size + mtime), so a reader can trust it without parsing the catalog."""
+    counts: dict[str, int] = {}
+    for e in cat.values():
+        k = _stamp_key(e)
+        counts[k] = counts.get(k, 0) + 1
+    try:
+        st = (Path(home) / CATALOG).stat()
+        atomic_write(Path(home) / SUMMARY, json.dumps({"catalog": [st.st_size, st.st_mtime_ns], "stamps": counts}))
+    except OSError:
+        pass  # only a hint: readers fall back to the catalog
+
+
+def stale_count(home: Path | str | None = None) -> tuple[int, int]:
+    """(stale documents, all documents) in a home, from pipeline.json when it describes the
+    current catalog.json, else from the catalog itself. (0, 0) when there is no readable catalog."""
+    if home is None:
+        from gongkai.settings import home as default_home
+
+        home = default_home()
+    home = Path(home)
+    try:
+        st = (home / CATALOG).stat()
+    except OSError:
+        return 0, 0
+    counts: dict[str, int] | None = None
+    try:
+        summary = json.loads((home / SUMMARY).read_text(encoding="utf-8"))
+        if summary.get("catalog") == [st.st_size, st.st_mtime_ns]:
+            counts = summary["stamps"]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    if counts is None:  # no summary, or the catalog was written after it (e.g. by an older Gongkai)
+        try:
+            cat = json.loads((home / CATALOG).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return 0, 0
+        counts = {}
+        for e in cat.values() if isinstance(cat, dict) else ():
+            k = _stamp_key(e) if isinstance(e, dict) else "null"
+            counts[k] = counts.get(k, 0) + 1
+    stale = total = 0
+    for k, n in counts.items():
+        total += n
+        try:
+            chunks, record = json.loads(k) or (None, "0")
+        except (ValueError, TypeError):
+            chunks, record = None, "0"
+        if stale_parts({"pipeline": {"chunks": chunks, "record": record}}):
+            stale += n
+    return stale, total
+
+
+def stale_notice(home: Path | str | None = None) -> str | None:
+    """One plain sentence for list/ask/ui when an older Gongkai made some of the stored documents."""
+    stale, total = stale_count(home)
+    if not stale:
+        return None
+    return (f"note: {stale} of {total} stored documents {'was' if stale == 1 else 'were'} processed by an older "
+            "version of Gongkai (their chunks or extracted records may be out of date); run `gongkai reindex` to "
+            "re-process them from the stored copies, or `gongkai ingest` the same files again")

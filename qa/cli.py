@@ -25,6 +25,7 @@ def run(args) -> int:
         _print(result, args.json)
     except BrokenPipeError:  # e.g. piped into `head`: the reader left, nothing to report
         sys.stdout = None
+    _stale_notice()
     return 1 if result.get("declined") and result.get("reason") == "no_documents" else 0
 
 
@@ -39,3 +40,12 @@ def _print(result: dict, as_json: bool) -> None:
             print(f"  [{c.get('doc')} {where}line {c.get('line')}] {quote[:160]}")
         if result.get("declined"):
             print(f"  (declined: {result.get('reason')})")
+
+
+def _stale_notice() -> None:
+    """Stored documents an older Gongkai processed: say what to run (stderr; reads one small file)."""
+    from ingest.store import stale_notice
+
+    note = stale_notice()
+    if note:
+        print(note, file=sys.stderr)

@@ -19,6 +19,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ingest.store import stale_notice
+
+    if note := stale_notice():  # documents an older Gongkai processed: say what to run
+        print(note, file=sys.stderr, flush=True)
     from ui.app import launch
 
     if args.host not in ("127.0.0.1", "localhost", "::1") and not args.password:
