@@ -2,6 +2,10 @@
 
 `load_document(path)` is pure (no index, no store) and raises `ingest.errors.*` with a message
 that names the file and says what to do.
+
+A change here, in ingest/loaders/, normalize.py, structure.py or chunk.py that changes what an
+unchanged file turns into must bump `ingest.store.STRUCTURE_VERSION` (stored documents are then
+re-processed by the next `gongkai ingest` of the file, or by `gongkai reindex`).
 """
 
 from __future__ import annotations
