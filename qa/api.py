@@ -236,6 +236,8 @@ def answer_intent(lib: Library, intent: Intent) -> Answer:
     result: Answer | None = None
     if intent.previous_year and intent.metrics and records and intent.op == "lookup":
         result = _previous(lib, intent, records)
+    elif intent.previous_year and intent.metrics and records and intent.op not in ("change", "text"):
+        result = _previous_op(lib, intent, records)
     elif intent.op == "change" and intent.metrics and records:
         result = _change(lib, intent, records)
     elif intent.op != "text" and intent.metrics:
@@ -285,6 +287,54 @@ def _previous(lib: Library, intent: Intent, records: list[dict]) -> Answer:
     value, evidence, route = stated
     ans = previous_year_answer(intent, rec, metric, cur, value, evidence)
     ans.route = "structured" if route == "structured" else "retrieval"
+    return ans
+
+
+def _previous_op(lib: Library, intent: Intent, records: list[dict]) -> Answer:
+    """A sum, difference, ratio, ranking… over previous-year figures: each one derived from this
+    year's figure and the change the document states (as `_previous` does for one figure), then the
+    ordinary arithmetic over them. Declined when any figure it needs has no stated change."""
+    from qa.answer import _show
+    from qa.lexicon import BY_KEY
+    from qa.records import DERIVED_FIGURES, Figure, figure
+
+    metrics = list(intent.metrics) + ([BY_KEY[intent.per]] if intent.op == "per" and intent.per in BY_KEY else [])
+    views, computed, missing = [], [], []
+    for rec in records:
+        derived: dict[str, Figure] = {}
+        for m in metrics:
+            cur = figure(rec, m)
+            stated = _stated(lib, intent, rec, m, "amount") if cur is not None else None
+            if cur is None or stated is None or not isinstance(cur.value, (Decimal, int)):
+                missing.append((rec, m))
+                continue
+            change, evidence, _route = stated
+            value = Decimal(cur.value) - change
+            year = cur.fiscal_year - 1 if cur.fiscal_year else None
+            derived[m.key] = Figure(cur.doc, cur.department, year, m, value if m.unit != "人" else int(value),
+                                    cur.path, list(cur.evidence) + list(evidence)[:1], list(cur.notes), cur.flagged)
+            computed += [_show(value, m), _show(abs(change), m)]
+        year = _year(rec)
+        computed.append(str(year - 1) if year else "")
+        views.append({**rec, DERIVED_FIGURES: derived,
+                      "fiscal_year": {"value": year - 1 if year else None, "evidence": []}})
+    if missing:
+        names = "、".join(dict.fromkeys(f"{(r.get('department') or {}).get('value') or r.get('doc')}的{m.label_zh}"
+                                        for r, m in missing))
+        names_en = "; ".join(dict.fromkeys(f"{(r.get('department') or {}).get('value') or r.get('doc')}: {m.label_en}"
+                                           for r, m in missing))
+        return decline(intent, "other_year",
+                       f"文件只有本年度预算；{names}没有上一年度的数字，也没有写明比上年的增减，无法按上年计算。",
+                       f"The disclosures give this year's budget; the previous year's figure is neither printed nor "
+                       f"derivable from a stated change for {names_en}, so I cannot compute that for the previous year.")
+    ans = structured(lib, intent, views)
+    if ans is None or ans.declined:
+        return ans
+    ans.computed = list(ans.computed) + computed
+    ans.answer += (" (Previous-year figures are not printed: each is this year's budget minus the change the document "
+                   "states versus the previous year.)" if intent.english else
+                   "（上年数字文件未直接列出，均由本年预算减去文件所述比上年的增减推算。）")
+    ans.confidence = min(ans.confidence, 0.8)
     return ans
 
 

@@ -304,6 +304,9 @@ def to_doc_lines(dt: DocText, ranges: list[tuple[int, int, int]], page: int | No
 _CHANGE = re.compile(r"比上年(?:预算)?(?:数)?(增加|减少|增长|下降)(\d+(?:\.\d+)?)万元[,，]?(?:(增长|下降)(\d+(?:\.\d+)?)%)?")
 
 
+_AMOUNT = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?\s*(?:亿元|万元|元)")
+
+
 def stated_change_in_text(dt: DocText, terms: list[str], kind: str) -> tuple[Decimal | None, Sentence | None]:
     """The change vs the previous year stated right after one of `terms` (e.g. 项目支出…比上年预算增加 X 万元)."""
     terms = [squeeze(t) for t in terms if t]
@@ -313,7 +316,12 @@ def stated_change_in_text(dt: DocText, terms: list[str], kind: str) -> tuple[Dec
             if i < 0:
                 continue
             m = _CHANGE.search(s.text, i + len(t))
-            if not m or m.start() - (i + len(t)) > 60 or "比上年" in s.text[i + len(t) : m.start()]:
+            if not m or m.start() - (i + len(t)) > 60:
+                continue
+            between = s.text[i + len(t): m.start()]
+            # the change belongs to the last figure stated before it: after "支出预算 X 万元，其中：基本支出
+            # Y 万元，…比上年增加 Z" Z is 基本支出's change, not the total's
+            if "比上年" in between or "其中" in between or len(_AMOUNT.findall(between)) > 1:
                 continue
             if kind == "percent":
                 if m.group(4) is None:

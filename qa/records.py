@@ -39,6 +39,10 @@ class Figure:
     flagged: bool = False
 
 
+# Key of a record copy that answers with figures derived for another year (metric key → Figure).
+DERIVED_FIGURES = "_derived_figures"
+
+
 @dataclass
 class Library:
     home: Path
@@ -125,6 +129,9 @@ def _same(a: Any, b: Any) -> bool:
 
 def figure(record: dict, metric: Metric) -> Figure | None:
     """The figure for `metric` in `record` (None when the document does not state it)."""
+    derived = record.get(DERIVED_FIGURES)
+    if derived is not None:  # a previous-year view (qa.api._previous_view): only what was derived
+        return derived.get(metric.key)
     doc = record.get("doc", "")
     dep = str(leaf(record, "department")[0] or doc)
     year = leaf(record, "fiscal_year")[0]
