@@ -22,6 +22,11 @@ _CONTEXT = {
 
 TEXT_TRIGGERS = [
     ("reason", r"为什么|为何|为啥|咋|怎么会|何故|原因|怎么回事|why|reason|explain|cause"),
+    # how a project's money is split ("怎么分配的", "资金分配情况", "how is … allocated", "breakdown"): the
+    # project's 资金分配情况 line, not its total
+    ("allocation", r"怎么分配|如何分配|怎样分配|咋分配|分配(?:情况|方案|方式|明细)|怎么分的|都分给|"
+                   r"\bbreak\s*down\b|\bbroken\s+down\b|how\s+(?:is|are|was|were|will)\s+.{0,60}?\b(?:split|allocated|"
+                   r"distributed|divided|broken\s+down)\b"),
     ("purpose", r"用于|用途|用在|干什么|做什么|用来|干嘛|花在|what\s+(?:is|are|was|were)\s+.{0,60}\bfor\s*\??\s*$|used\s+for|"
                 r"\buse\b.{0,60}\bfor\s*\??\s*$|\bspend\b.{0,60}\bon\s*\??\s*$|"
                 r"purpose|spent\s+on\s+what|what\s+for|intended\s+for|pay\s+for"),
@@ -304,6 +309,8 @@ def _merge_qualifiers(q: str, matches: list) -> list[Metric]:
                 merged = m2
             elif m1.parent == m2.key and q[j1:i2].strip() == "":
                 merged = m1
+            elif m1.key == "contact.name" and m2.key.startswith("contact.") and q[j1:i2].strip() == "":
+                merged = m2  # "contact phone number", "联系人电话": the phone, not the person
             if merged is not None:
                 items[a: a + 2] = [[i1, j2, merged]]
                 changed = True
