@@ -203,6 +203,12 @@ def structured(lib: Library, intent: Intent, records: list[dict]) -> Answer | No
         return _across(intent, records, op)
     if len(records) == 0:
         return None
+    if intent.missing_operand is not None and len(intent.metrics) < 2:
+        return _missing_operand(intent, records)
+    if intent.specific:
+        ans = _specific_item(intent, records)
+        if ans is not None:
+            return ans
     if op in ("ratio", "multiple"):
         return _ratio(intent, records, op)
     if op == "per" and intent.per:
@@ -249,6 +255,145 @@ def _lookup(intent: Intent, records: list[dict]) -> Answer:
                                                       else None),
                   citations=_cites(figs), confidence=_confidence(figs, 0.95), route="structured",
                   intent=intent.describe())
+
+
+def _missing_operand(intent: Intent, records: list[dict]) -> Answer:
+    """A difference/sum/ratio that found only one of its two figures: say which, never answer the one."""
+    m = intent.metrics[0]
+    name = intent.missing_operand if intent.missing_operand not in (None, "?") else ""
+    f = figure(records[0], m) if len(records) == 1 else None
+    op_zh = {"sum": "相加", "ratio": "相除", "multiple": "相除"}.get(intent.op, "比较")
+    op_en = {"sum": "add", "ratio": "divide", "multiple": "divide"}.get(intent.op, "compare")
+    have_zh = f"{m.label_zh}（{_with_unit(_show(f.value, m), m.unit, False)}）" if f is not None else m.label_zh
+    have_en = f"{_label(m, True)} ({_with_unit(_show(f.value, m), m.unit, True)})" if f is not None else _label(m, True)
+    ans = decline(intent, "missing_operand",
+                  f"这个问题要{op_zh}两个数，但只找到了{have_zh}，没有找到{f'“{name}”' if name else '另一个数'}对应的数字，"
+                  f"无法计算。",
+                  f"The question needs two figures to {op_en}, but only {have_en} was found; "
+                  f"{f'nothing matches “{name}”' if name else 'the other figure was not found'}, so I cannot compute it.",
+                  confidence=0.7)
+    if f is not None:
+        ans.citations = _cites([f])
+    return ans
+
+
+# an item's name must share this much of what the question names (weighted by how rare each
+# two-character piece is among the document's item names) to answer it
+ITEM_MATCH_MIN = 0.6
+ITEM_MATCH_MARGIN = 0.15
+
+
+def _bigrams(s: str) -> set[str]:
+    import re
+
+    s = re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", s)
+    return {s[i:i + 2] for i in range(len(s) - 1)}
+
+
+def _items(rec: dict) -> list[tuple[str, Decimal, list[dict]]]:
+    """The named items of a record with an amount: table rows (经济/功能分类, projects, carryover
+    items) and the projects the narrative lists."""
+    from qa.records import ROW_COLUMNS, ROW_TABLES
+
+    out: list[tuple[str, Decimal, list[dict]]] = []
+    seen: set[tuple[str, Decimal]] = set()
+    for tid in ROW_TABLES:
+        for row in ((rec.get("tables") or {}).get(tid) or {}).get("rows", []):
+            names = [n for n in (row.get("extra"), row.get("name")) if isinstance(n, str) and not n.isascii()
+                     and n not in ("合计", "总计", "小计")]
+            for col in ROW_COLUMNS:
+                raw, evidence = leaf(row.get("values") or {}, col)
+                value = to_decimal(raw)
+                if value is not None:
+                    break
+            else:
+                continue
+            for n in names[:1]:
+                if (n, value) not in seen:
+                    seen.add((n, value))
+                    out.append((n, value, evidence[:2]))
+    for key in ("projects", "narrative_projects"):
+        for p in rec.get(key) or []:
+            n, (raw, evidence) = leaf(p, "name")[0], leaf(p, "amount")
+            value = to_decimal(raw)
+            if isinstance(n, str) and value is not None and (n, value) not in seen:
+                seen.add((n, value))
+                out.append((n, value, evidence[:2]))
+    return out
+
+
+def _item_scores(asked: str, items: list[tuple[str, Decimal, list[dict]]]) -> list[tuple[float, int]]:
+    grams = _bigrams(asked)
+    if not grams or not items:
+        return []
+    names = [_bigrams(n) for n, _, _ in items]
+    # a piece in several names tells them apart less; one in none (often a word junction) weighs as one in one
+    weight = {g: 1.0 / (1 + max(1, sum(1 for nm in names if g in nm))) for g in grams}
+    total = sum(weight.values())
+    import re
+
+    # a batch/ordinal or a year the question states must be in the item's name ("第二批" is not "第三批")
+    markers = re.findall(r"第[一二三四五六七八九十\d]+|(?:19|20)\d{2}", asked)
+    scored = [(sum(weight[g] for g in grams if g in nm) / total if all(
+        mk in re.sub(r"\s", "", items[k][0]) for mk in markers) else 0.0, k) for k, nm in enumerate(names)]
+    return sorted(scored, reverse=True)
+
+
+def _specific_item(intent: Intent, records: list[dict]) -> Answer | None:
+    """The question names something more specific than the figure found ("上年结转的第二批能力提升
+    补助资金" found 上年结转结余): the item of that name, or a decline that says the figure found is
+    not it (with the figure and the closest items). None when the figure found is the item asked."""
+    en = intent.english
+    asked = "".join(intent.specific)
+    metric = intent.metrics[0]
+    if len(records) != 1 or intent.op != "lookup" or any(not m.row for m in intent.metrics[1:]):
+        found = "、".join(m.label_zh for m in intent.metrics)
+        return decline(intent, "not_specific",
+                       f"问题提到“{asked}”，但只找到了{found}，没有找到与“{asked}”对应的数字，无法回答。",
+                       f"The question names “{asked}”, but only {', '.join(_label(m, True) for m in intent.metrics)} "
+                       f"was found, not a figure for “{asked}”; I cannot answer that.", confidence=0.7)
+    rec = records[0]
+    items = _items(rec)
+    rows = [m.row for m in intent.metrics if m.row]
+    if len(intent.metrics) == 1 and metric.row:
+        grams = _bigrams(asked)
+        if grams and len(grams & _bigrams(metric.row)) >= 0.5 * len(grams):
+            return None  # the row found is the item the question describes (in other words too)
+    # the question's words for the item: what is left plus the row names it matched ("线路" + 租赁费)
+    scored = _item_scores(asked + "".join(rows), items)
+    best = scored[0] if scored else (0.0, -1)
+    if best[0] >= ITEM_MATCH_MIN:
+        close = [k for s, k in scored if s >= best[0] - ITEM_MATCH_MARGIN]
+        if len({items[k][1] for k in close}) == 1:
+            name, value, evidence = items[best[1]]
+            from qa.lexicon import row_metric
+
+            dep = str(leaf(rec, "department")[0] or rec.get("doc"))
+            year = _year(rec)
+            m = row_metric(name)
+            f = Figure(rec.get("doc", ""), dep, year, m, value, f"item:{name}", evidence)
+            shown = _with_unit(_show(value, m), m.unit, en)
+            text = (f"{dep} ({year or ''} budget disclosure): the item “{name}” is {shown}." if en else
+                    f"{dep}（{year or ''}{'年' if year else ''}预算公开）：“{name}”为 {shown}。")
+            return Answer(intent.question, text, _json_value(value), m.unit, citations=_cites([f]),
+                          confidence=0.85, route="structured", intent=intent.describe())
+    # not found as an item: say what was found instead (and the nearest items), never answer it as if it were
+    f = figure(rec, metric)
+    dep = str(leaf(rec, "department")[0] or rec.get("doc"))
+    near = [items[k] for s, k in scored if s >= 0.3][:5]
+    listing_zh = "；".join(f"{n} {_with_unit(_show(v, metric), '万元', False)}" for n, v, _ in near)
+    listing_en = "; ".join(f"{n} {_with_unit(_show(v, metric), '万元', True)}" for n, v, _ in near)
+    found_zh = (f"文件中的{metric.label_zh}为 {_with_unit(_show(f.value, metric), metric.unit, False)}，"
+                f"不是“{asked}”本身" if f is not None else f"文件中没有{metric.label_zh}")
+    found_en = (f"the document's {_label(metric, True)} is {_with_unit(_show(f.value, metric), metric.unit, True)}, "
+                f"which is not “{asked}” itself" if f is not None else f"the document does not state {_label(metric, True)}")
+    ans = decline(intent, "not_specific",
+                  f"{dep}的文件没有单独列出“{asked}”的数字（{found_zh}）。" +
+                  (f"相近的明细：{listing_zh}。" if near else ""),
+                  f"The {dep} disclosure does not list a figure for “{asked}” ({found_en})." +
+                  (f" Closest items: {listing_en}." if near else ""), confidence=0.7)
+    ans.citations = _cites([f]) if f is not None else []
+    return ans
 
 
 def _need(intent: Intent, records: list[dict], metrics: list[Metric]) -> tuple[list[Figure], Answer | None]:

@@ -56,9 +56,11 @@ PER = (
     (r"每辆车?|每台车|车均|单车|per\s+(?:vehicle|car)\b", "assets.vehicles"),
     (r"人均|每人|每个人|每名(?:职工|员工|人员)?|per\s+(?:capita|person|head|staff|employee)\b", "staffing.actual"),
 )
-# the value of what a count counts ("每辆车价值多少", "value per vehicle")
-PER_VALUE = {"assets.vehicles": "assets.vehicles_value"}
-VALUE_WORDS = r"价值|值多少|\bvalue\b|\bworth\b"
+# the value of what a count counts ("车辆价值多少", "value of the vehicles", "每辆车价值多少")
+PER_VALUE = {"assets.vehicles": "assets.vehicles_value", "assets.housing_area": "assets.housing_value"}
+VALUE_WORDS = r"价值|值多少|值几|值钱|多少钱|\bvalue[ds]?\b|\bworth\b"
+# the count itself is asked as well ("车辆有几辆，价值多少", "how many vehicles and what are they worth")
+COUNT_ASKED = r"几辆|多少辆|几台|几套|多少台|数量|几处|多少平|面积|\bhow\s+many\b|\bnumber\s+of\b|\bfloor\s+area\b"
 DIFF = (r"how\s+much\s+(?:more|less|higher|lower|bigger|smaller)\b|\bmore\b.{0,40}\bthan\b|\bless\b.{0,40}\bthan\b|相差|差额|差多少|差距|多多少|少多少|高多少|低多少|多出|高出|低于|高于|差值|相比.{0,6}(?:多|少)|"
         r"比.{1,16}(?:多|少|高|低)|\bdifference\b|\bmore\s+than\b|\bless\s+than\b|\bhigher\s+than\b|"
         r"\blower\s+than\b|\bgap\b|\bexceed|\bcompared?\s+(?:to|with)\b|\bvs\.?\b|\bversus\b")
@@ -70,6 +72,16 @@ ORG_AFTER_EN = re.compile(r"(?:'s)?(?:\s+(?:county|city|district|prefecture|auto
                           r"(?:bureau|commission|committee|administration|department|office|authority|agency)\b)")
 # "how many people" without a staffing word: the actual headcount
 HEADCOUNT = r"几个人|多少人|多少个人|多少名|人数|人最多|人最少|几名|几位|\bpeople\b|\bpersons?\b"
+GENERIC_HEADCOUNT = ("how many people", "总人数", "人员总数")
+# …unless the people are qualified by what they are ("参保人数", "受益人数", "离休干部人数", "people insured"):
+# then it is not the bureau's own staff, and no staff figure answers it
+STAFF_FILLER = (r"一共|总共|共|总|的|有|是|了|现在|目前|现有|大概|大约|单位|本单位|机关|局里|局|部门|里|工作|职工|员工|"
+                r"干部职工|人员|在编|编内|请问|告诉我|查询|一下|[\s\W]")
+PEOPLE_QUALIFIED_EN = (r"\b(?:people|persons?)\s+(?:are\s+|were\s+|is\s+)?(?:insured|covered|enrolled|benefit|"
+                       r"benefited|served|assisted|helped|treated|receiv|participat|aided|subsidi[sz]ed|reimbursed)|"
+                       r"\b(?:insured|covered|enrolled|benefit(?:ed|ing)?|served|assisted|treated|poor|rural|urban|"
+                       r"resident|retired\s+cadres?)\s+(?:people|persons?)\b|\bresidents?\b|\bbeneficiar|\bpatients?\b|"
+                       r"\binsured\b|\benrol")
 YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)\s*(年度|年|fy)?(?!底|末|\d)", re.I)
 PREV_YEAR = r"去年|上年|上一年|上年度|前一年|last\s+year|previous\s+year|prior\s+year|(?:the\s+)?year\s+before"
 # a budget not yet published: the documents cannot say
@@ -95,6 +107,9 @@ class Intent:
     text_kind: str | None = None  # reason|purpose|basis|duties|goal|structure
     all_units: bool = False
     residual: str = ""  # the question without unit/metric words (for retrieval)
+    # what the question still names beyond the figure(s) found ("第二批能力提升补助资金" next to 上年结转)
+    specific: list[str] = field(default_factory=list)
+    missing_operand: str | None = None  # a comparison/sum with one figure found: what the other was called
     has_unit_mention: bool = False
     per: str | None = None  # key of the count metric a "per X" question divides by
 
@@ -234,7 +249,16 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
     else:
         matches = kept
     matches = [t for t in matches if t in kept]
-    if not matches and re.search(HEADCOUNT, q, re.I):
+    generic = [t for t in matches if t[2].key == "staffing.actual" and t[3] in GENERIC_HEADCOUNT]
+    if generic:
+        free = list(mask)
+        for i, j, _, _ in generic:
+            free[i:j] = [False] * (j - i)
+        if _qualified_people(q, free):
+            # "how many people are insured", "参保总人数": people, but not the bureau's staff
+            mask[:] = free
+            matches = [t for t in matches if t not in generic]
+    if not matches and re.search(HEADCOUNT, q, re.I) and not _qualified_people(q, mask):
         from qa.lexicon import BY_KEY
 
         matches = [(0, 0, BY_KEY["staffing.actual"], "")]
@@ -260,11 +284,19 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
     if (intent.text_kind is None and not english and metrics and all(m.kind != "text" for m in metrics)
             and re.search(DESCRIBE, lowm) and not re.search(HOW_MUCH, lowm)):
         intent.text_kind = "describe"
+    _value_of_count(q, masked, intent)
     _per(q, intent)
     intent.next_year = bool(re.search(NEXT_YEAR, lowm, re.I)) and intent.year is None
     if re.search(PREV_YEAR, lowm, re.I) and not re.search(CHANGE, lowm, re.I):
         intent.previous_year = True
     intent.op = _operation(lowm, intent)
+    if len(intent.metrics) == 1 and not intent.per and (
+            (intent.op in ("difference", "multiple", "ratio") and len(intent.units) + len(intent.unknown_units) <= 1)
+            or (intent.op == "lookup" and len(intent.units) == 1 and re.search(JOIN, lowm, re.I))):
+        span = _second_operand(q, masked, intent)
+        if span:
+            masked = masked[:span[0]] + "□" * (span[1] - span[0]) + masked[span[1]:]
+    intent.specific = _specific(masked, intent)
     if compares_years and intent.metrics and intent.op in ("lookup", "difference"):
         intent.op, intent.previous_year = "change", False
         intent.change_kind = "percent" if re.search(CHANGE_PCT, lowm, re.I) else "amount"
@@ -324,6 +356,23 @@ def _merge_qualifiers(q: str, matches: list) -> list[Metric]:
     return [m for m in out if not (m.function_code in fiscal and not m.fiscal)]
 
 
+def _qualified_people(q: str, mask: list[bool]) -> bool:
+    """The people a headcount word counts are named as someone else than the bureau's staff
+    ("居民医疗保险参保人数", "有多少人参保", "离休干部人数", "how many people are insured")."""
+    if re.search(PEOPLE_QUALIFIED_EN, q, re.I):
+        return True
+    free = "".join("|" if mask[i] else c for i, c in enumerate(q))
+    for hm in re.finditer(HEADCOUNT, free, re.I):
+        before = re.split(r"[|,，。;；?？!！、]", free[:hm.start()])[-1]
+        after = re.split(r"[|,，。;；?？!！、]", free[hm.end():])[0]
+        after = re.sub(r"是多少|多少|是|吗|呢|啊|呀", "", after)
+        for side in (before, after):
+            rest = re.sub(STAFF_FILLER, "", side)
+            if sum(1 for c in rest if "\u4e00" <= c <= "\u9fff") >= 2:
+                return True
+    return False
+
+
 def _only_budget_words(rest: str) -> bool:
     """Nothing but question words around "预算/budget" (so "the budget" means the whole budget, while
     "X项目预算安排规模" names something the lexicon does not know)."""
@@ -331,6 +380,144 @@ def _only_budget_words(rest: str) -> bool:
                   r"\b(?:how|much|what|whats|what's|is|was|the|for|of|in|on|s|its|total|overall|whole|entire|"
                   r"big|large|size)\b|[\s\W]", "", rest, flags=re.I)
     return len(rest) <= 1
+
+
+# an explicit "A plus B" (not "合计/一共", which ask for a total itself)
+JOIN = r"(?<![增追添参施])加上?(?![入强快大班起总])|\bplus\b|\+"
+# what is left of a question once its unit, figures and question/operation words are taken out; a run
+# of 3+ Chinese characters in it names something more specific than the figure found
+FILLER = re.compile(
+    r"是多少|是什么|多少钱|多少|什么|几|吗|呢|啊|吧|呀|嘛|请问|请|告诉我|查询|查一下|一下|想知道|知道|看看|帮我|我想|"
+    r"大概|大约|具体|目前|现在|一共|总共|共计|合计|总计|总额|金额|数额|规模|总|共|加起来|加上|之和|总和|一起|分别|各自|"
+    r"各|相比|对比|相差|差额|差距|差多少|多多少|少多少|高多少|低多少|多出|高出|比|较|多|少|高|低|占|比例|比重|百分之|"
+    r"百分比|几成|倍|平均|每|最|哪家|哪个|哪|家|单位|部门|本单位|机关|本级|医保局|医疗保障局|预算数|预算|安排|拨款|"
+    r"资金|经费|费用|支出|收入|开支|花费|花了|花|用了|用|钱|万元|元|本年度|本年|今年|当年|年度|全年|年|上年|去年|同比|"
+    r"增加|减少|增长|下降|变化|情况|数据|数字|数|额|项|个|的|了|是|有|为|在|里|中|其中|里面|之|和|与|及|跟|同|或|还|"
+    r"也|都|这个|那个|这|那|该|其|它|给|拿|出|能|可以|会|要|需要|计划|预计|准备|内|上|下|去|来|到|于|对|把|被|让|从|"
+    r"新疆维吾尔自治区|新疆|维吾尔|[\u4e00-\u9fff]{1,6}?(?:地区|自治州|自治区|自治县|盟)|[\s\W\d_a-zA-Z□]")
+
+
+ORDINALS = {"first": "一", "second": "二", "third": "三", "fourth": "四", "fifth": "五", "1st": "一", "2nd": "二",
+            "3rd": "三", "4th": "四", "5th": "五"}
+
+
+def _specific(masked: str, intent: Intent) -> list[str]:
+    """Chinese words a numeric question names beyond its unit and figure(s) (the figure found may be
+    the total of what is asked: "上年结转的第二批能力提升补助资金")."""
+    if intent.op in ("text", "per") or not intent.metrics or intent.text_kind:
+        return []
+    out = []
+    # English names a batch the documents print as 第N批 ("the second batch of …")
+    for om in re.finditer(r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\s+(?:batch|tranche|round|installment)",
+                          masked, re.I):
+        out.append(f"第{ORDINALS[om.group(1).lower()]}批")
+    for piece in re.split(r"□+", masked):
+        rest = FILLER.sub("|", piece)
+        if any(len(r) >= 2 for r in rest.split("|")):
+            # the piece as asked, without its question words: what to look for among the items
+            piece = re.sub(r"^(?:的|之|中|里|其中|里面)+|(?:是多少|多少钱|多少|是什么|有多少|是|呢|吗|[\s\W])+$", "",
+                           piece.strip())
+            out.append(piece)
+    return out
+
+
+def _sibling_terms(metric: Metric) -> list[tuple[str, Metric]]:
+    """Short names of the figures under the same whole as `metric`, as a comparison names them once
+    the whole is said ("政府采购货物预算比服务预算…" → 服务预算; "基本支出比项目多…" → 项目)."""
+    from qa.lexicon import BY_KEY
+
+    if not metric.parent:
+        return []
+    parent = BY_KEY.get(metric.parent)
+    own = [_norm(t) for t in metric.zh] + ([_norm(t) for t in parent.zh] if parent else [])
+    own_en = [t.lower() for t in metric.en] + ([t.lower() for t in parent.en] if parent else [])
+    out: list[tuple[str, Metric]] = []
+    for sib in METRICS:
+        if sib.parent != metric.parent or sib.key == metric.key:
+            continue
+        for t in (_norm(x) for x in sib.zh):
+            forms = {t}
+            for o in own:
+                k = 0
+                while k < min(len(o), len(t)) and o[k] == t[k]:
+                    k += 1
+                if k:
+                    forms.add(t[k:])
+            for f in list(forms):
+                for o in own:
+                    k = 0
+                    while k < min(len(o), len(f)) and o[-1 - k] == f[-1 - k]:
+                        k += 1
+                    if k and len(f) - k >= 2:
+                        forms.add(f[:len(f) - k])
+            out += [(f, sib) for f in forms if len(f) >= 2]
+        for t in (x.lower() for x in sib.en):
+            words = t.split()
+            forms = {t}
+            for o in own_en:
+                ow = o.split()
+                k = 0
+                while k < min(len(ow), len(words)) and ow[k] == words[k]:
+                    k += 1
+                if k:
+                    forms.add(" ".join(words[k:]))
+            out += [(f, sib) for f in forms if len(f) >= 4]
+    return sorted(out, key=lambda x: len(x[0]), reverse=True)
+
+
+def _second_operand(q: str, masked: str, intent: Intent) -> tuple[int, int] | None:
+    """A comparison or an explicit sum that found one figure: the other one is a sibling named
+    without its whole ("服务预算"), or it was not found (then `missing_operand` says what was asked)."""
+    m = intent.metrics[0]
+    low = masked.lower()
+    joined = intent.op == "lookup" and re.search(JOIN, low, re.I)
+    if intent.op == "lookup" and not joined:
+        return None
+    found = None
+    for form, sib in _sibling_terms(m):
+        if form.isascii():
+            hit = re.search(r"(?<![a-z])" + re.escape(form) + r"(?![a-z])", low)
+        else:
+            hit = re.search(re.escape(form), masked)
+        if hit and (found is None or hit.start() < found[0]):
+            found = (hit.start(), hit.end(), sib)
+    if found is not None:
+        pos, end, sib = found
+        first = min((i for i in (q.lower().find(t.lower()) for t in [*m.zh, *m.en]) if i >= 0), default=0)
+        intent.metrics = [sib, m] if pos < first else [m, sib]
+        if joined:
+            intent.op = "sum"
+        return pos, end
+    if intent.op == "ratio":
+        return None  # one figure's share: of its whole
+    if joined:
+        intent.op = "sum"
+    what = re.search(r"比(.{1,16}?)(?:多|少|高|低)|\bthan\s+(.{1,60}?)(?:\?|$)|(?:加上?|plus)(.{1,20}?)(?:一共|合计|总共|"
+                     r"是|等于|共|多少|\?|？|$)", masked, re.I)
+    name = next((g for g in (what.groups() if what else ()) if g), "")
+    name = re.sub(r"□+", "", name).strip(" 的?？")
+    intent.missing_operand = name or "?"
+    return None
+
+
+def _value_of_count(q: str, masked: str, intent: Intent) -> None:
+    """A value word with a counted thing that has a stated value ("车辆一共值多少钱", "value of the
+    vehicles", "办公用房值多少") asks the value, not the count; both when the count is asked too."""
+    from qa.lexicon import BY_KEY
+
+    if not re.search(VALUE_WORDS, masked, re.I):
+        return
+    out: list[Metric] = []
+    for m in intent.metrics:
+        value_key = PER_VALUE.get(m.key)
+        if value_key is None:
+            out.append(m)
+            continue
+        if re.search(COUNT_ASKED, q, re.I):
+            out.append(m)
+        out.append(BY_KEY[value_key])
+    keys: set[str] = set()
+    intent.metrics = [m for m in out if not (m.key in keys or keys.add(m.key))]
 
 
 def _per(q: str, intent: Intent) -> None:
@@ -355,7 +542,10 @@ def _operation(m: str, intent: Intent) -> str:
     if intent.per:
         return "per"
     if intent.text_kind:
-        if not (intent.text_kind == "goal" and n_metrics):
+        # a goal question is a figure only when the figure is the performance target's own
+        # ("绩效目标涉及金额"); "参保人数目标" / "三公经费的目标" are answered from the target text
+        if not (intent.text_kind == "goal" and n_metrics and all(
+                x.key.startswith("performance.") for x in intent.metrics)):
             return "text"
     if re.search(CHANGE, m, re.I) and not re.search(RANK_ALL, m, re.I) and not (
             re.search(WHICH, m, re.I) and (re.search(RANK_MAX, m, re.I) or re.search(RANK_MIN, m, re.I))):
@@ -374,8 +564,8 @@ def _operation(m: str, intent: Intent) -> str:
         return "ratio"
     if re.search(AVERAGE, m, re.I):
         return "average"
-    if re.search(DIFF, m, re.I) and (n_units >= 2 or n_metrics >= 2):
-        return "difference"
+    if re.search(DIFF, m, re.I) and (n_units >= 2 or n_metrics >= 1):
+        return "difference"  # with one figure found, the other is looked for (or the question declined)
     if re.search(SUM, m, re.I) and (n_units >= 2 or n_metrics >= 2 or (n_units == 0 and not
                                                                        intent.has_unit_mention)):
         if n_units == 0 and n_metrics == 1 and not re.search(r"所有|全部|各|(?:\d+|[两三四五六七八九十几])\s*(?:个|家)|"
