@@ -380,17 +380,24 @@ def _specific_item(intent: Intent, records: list[dict]) -> Answer | None:
     # not found as an item: say what was found instead (and the nearest items), never answer it as if it were
     f = figure(rec, metric)
     dep = str(leaf(rec, "department")[0] or rec.get("doc"))
-    near = [items[k] for s, k in scored if s >= 0.3][:5]
+    near: list[tuple[str, Decimal, list[dict]]] = []
+    for sc, k in scored:
+        n, v, _ = items[k]
+        if sc >= 0.2 and len(near) < 5 and not any(v == v2 and (n in n2 or n2 in n) for n2, v2, _ in near):
+            near.append(items[k])  # (a table row and the narrative's project of the same name: once)
     listing_zh = "；".join(f"{n} {_with_unit(_show(v, metric), '万元', False)}" for n, v, _ in near)
     listing_en = "; ".join(f"{n} {_with_unit(_show(v, metric), '万元', True)}" for n, v, _ in near)
     found_zh = (f"文件中的{metric.label_zh}为 {_with_unit(_show(f.value, metric), metric.unit, False)}，"
                 f"不是“{asked}”本身" if f is not None else f"文件中没有{metric.label_zh}")
     found_en = (f"the document's {_label(metric, True)} is {_with_unit(_show(f.value, metric), metric.unit, True)}, "
                 f"which is not “{asked}” itself" if f is not None else f"the document does not state {_label(metric, True)}")
+    several = best[0] >= ITEM_MATCH_MIN  # more than one item fits, with different amounts
     ans = decline(intent, "not_specific",
-                  f"{dep}的文件没有单独列出“{asked}”的数字（{found_zh}）。" +
+                  (f"{dep}的文件中有多项与“{asked}”相符，无法确定是哪一项（{found_zh}）。" if several else
+                   f"{dep}的文件没有单独列出“{asked}”的数字（{found_zh}）。") +
                   (f"相近的明细：{listing_zh}。" if near else ""),
-                  f"The {dep} disclosure does not list a figure for “{asked}” ({found_en})." +
+                  (f"Several items of the {dep} disclosure fit “{asked}”; I cannot tell which one ({found_en})."
+                   if several else f"The {dep} disclosure does not list a figure for “{asked}” ({found_en}).") +
                   (f" Closest items: {listing_en}." if near else ""), confidence=0.7)
     ans.citations = _cites([f]) if f is not None else []
     return ans

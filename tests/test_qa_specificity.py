@@ -1,0 +1,146 @@
+"""A question that names something more specific than the figure found, or an operation that needs
+two figures when only one was found, gets the right figure or a decline that says what was not
+found — never another figure answered as if it were the one asked.
+
+Expected values are read by hand off data/corpus:
+- 004 (Tekes) line 1369: "2.车辆 1 辆，价值 9.26 万元".
+- 003 (Kizilsu) line 1495-1497: "2024 年上年结转 结余 110.10 万元"; lines 1509-1511:
+  "2.2023 年中央财政医疗保障能力提升部分补助资金（第二批）31.04 万元"; line 1499-1501: the other item
+  "1.2023 年医疗服务与保障能力提升[…]中央财政补助资金 79.06 万元"; line 902: "线路租赁费项目 2.00";
+  line 1329 the 离休人员医疗费项目 "预算安排规模：300.00 万元" (its 门诊 part is no table figure).
+- 001 (Jiashi) line 83: "实有人数 17 人"; line 528: "居民医疗保险参保人数 ≥41.06万人" (target table);
+  line 492: "政府采购货物预算 8.44 万元，政府采购工程预算 0.00 万元，政府采购服务预算 3.02 万元";
+  lines 388/390: "基本支出 239.11 万元" / "项目支出 8.29 万元".
+- 002 (Luntai) lines 1256-1260: "政府采购货物预算 5.50 万元…政府采购服务预算 0.73 万元".
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import gongkai  # noqa: F401
+
+JIASHI, LUNTAI, KIZILSU, TEKES = ("001_4e595076af774e23", "002_77eafa45268ff922", "003_ed059d2f5e2a2cf7",
+                                  "004_479787b2eb065ad4")
+
+
+def quotes(res) -> str:
+    return "\n".join(c["quote"] for c in res["citations"]).replace(" ", "").replace("\n", "")
+
+
+# --- a value word with a count: the value, not the count ------------------------------------------
+
+@pytest.mark.parametrize("q", [
+    "What's the value of the Tekes bureau's vehicles (车辆)?",
+    "特克斯医保局车辆一共值多少钱",
+    "特克斯医保局的车辆值多少",
+    "How much are the Tekes bureau's vehicles worth?",
+    "特克斯医保局车辆价值",
+])
+def test_value_of_counted_things(ask, q):
+    res = ask(q)
+    assert not res["declined"], res["answer"]
+    assert res["value"] == pytest.approx(9.26) and res["unit"] == "万元", res["answer"]
+    assert "9.26" in quotes(res)
+
+
+def test_count_and_value_both_asked(ask):
+    res = ask("特克斯医保局车辆有几辆，价值多少")
+    assert "1 辆" in res["answer"] and "9.26" in res["answer"], res["answer"]
+
+
+def test_count_alone_is_still_the_count(ask):
+    res = ask("How many vehicles does the Tekes bureau have?")
+    assert res["value"] == 1 and res["unit"] == "辆", res["answer"]
+
+
+# --- people that are not the bureau's staff --------------------------------------------------------
+
+@pytest.mark.parametrize("q", [
+    "伽师医保局绩效目标里居民医疗保险参保人数目标是多少",
+    "伽师医保局有多少人参保",
+    "伽师医保局参保总人数",
+    "How many people are insured in Jiashi?",
+    "伽师医保局离休干部人数",
+])
+def test_qualified_people_are_not_the_staff_count(ask, q):
+    res = ask(q)
+    # 17 is the bureau's own headcount (line 83): it must never answer these
+    assert res["value"] != 17 and "实有人数" not in res["answer"] and "actual staff" not in res["answer"], res
+    if not res["declined"]:
+        assert "41.06" in res["answer"] or "0" in str(res["value"]), res["answer"]
+
+
+@pytest.mark.parametrize("q", ["特克斯县医保局有几个人", "伽师医保局的工作人员有多少人",
+                               "How many people work at the Jiashi bureau?"])
+def test_plain_headcount_still_answers(ask, q):
+    res = ask(q)
+    assert res["unit"] == "人" and res["value"] in (17, 20), res["answer"]
+
+
+# --- a comparison/sum whose second figure is named without its whole ---------------------------------
+
+@pytest.mark.parametrize("q,value", [
+    ("伽师政府采购货物预算比服务预算多多少", 5.42),          # 8.44 - 3.02
+    ("伽师政府采购货物比服务多多少", 5.42),
+    ("How much more is Jiashi's goods procurement budget than its services budget?", 5.42),
+    ("轮台政府采购货物预算比服务预算多多少", 4.77),          # 5.50 - 0.73
+    ("伽师医保局基本支出比项目多多少", 230.82),             # 239.11 - 8.29
+    ("伽师货物采购加上服务采购一共多少", 11.46),            # 8.44 + 3.02
+])
+def test_second_operand_among_siblings(ask, q, value):
+    res = ask(q)
+    assert not res["declined"], res["answer"]
+    assert res["value"] == pytest.approx(value), res["answer"]
+
+
+@pytest.mark.parametrize("q", ["伽师三公经费比第二批补助多多少", "伽师医保局公务接待费比宣传费多多少",
+                               "伽师公务接待费加上宣传费是多少"])
+def test_one_operand_found_declines_naming_the_other(ask, q):
+    res = ask(q)
+    assert res["declined"] and res["reason"] == "missing_operand", res["answer"]
+    assert res["value"] is None
+    # the decline says what it could not find
+    name = "第二批补助" if "第二批" in q else "宣传费"
+    assert name in res["answer"], res["answer"]
+
+
+# --- words beyond the figure found: the item, or a decline that says so ------------------------------
+
+@pytest.mark.parametrize("q", [
+    "克州医保局上年结转的第二批能力提升补助资金是多少",
+    "What is the Kizilsu bureau's carryover for the second batch of capacity improvement subsidies?",
+])
+def test_specific_item_under_a_total(ask, q):
+    res = ask(q)
+    assert not res["declined"], res["answer"]
+    assert res["value"] == pytest.approx(31.04), res["answer"]
+    assert "31.04" in quotes(res)
+
+
+def test_specific_item_named_with_a_row_word(ask):
+    res = ask("克州医保局项目支出里线路租赁费是多少")
+    assert res["value"] == pytest.approx(2.0), res["answer"]
+
+
+@pytest.mark.parametrize("q,total", [
+    ("克州医保局上年结转的第三批能力提升补助资金是多少", "110.10"),  # no third batch: not the total
+    ("克州医保局上年结转的能力提升补助资金是多少", "110.10"),        # two such items (79.06, 31.04)
+    ("克州医保局离休人员医疗费项目的门诊费用是多少", "300.00"),      # a part the tables do not list
+])
+def test_specific_item_not_found_declines_with_what_was_found(ask, q, total):
+    res = ask(q)
+    assert res["declined"] and res["reason"] == "not_specific", res["answer"]
+    assert res["value"] is None
+    assert total in res["answer"]  # says the figure found is the total, not the item
+
+
+def test_ambiguous_items_are_listed(ask):
+    res = ask("克州医保局上年结转的能力提升补助资金是多少")
+    assert "31.04" in res["answer"] and "79.06" in res["answer"], res["answer"]
+
+
+def test_row_named_in_other_words_still_answers(ask):
+    # the row's printed name with a colloquial alias before it (002 表 row 财政对城乡居民基本医疗保险基金的补助)
+    res = ask("轮台医保局城乡居民医保补助（财政对城乡居民基本医疗保险基金的补助）预算数")
+    assert not res["declined"] and res["value"] == pytest.approx(1710.0), res["answer"]
