@@ -365,7 +365,9 @@ def _text(lib: Library, intent: Intent, records: list[dict]) -> Answer:
     import re
 
     from gongkai import settings as gsettings
-    from qa.passages import doc_text, hits_by_doc, number_in, pick, residual_coverage
+    from qa.passages import (CUES, doc_text, focus, formal_change_words, hits_by_doc, named_projects, number_in,
+                             pick, project_passages, reason_of_change, residual_coverage, section_text,
+                             without_name)
 
     not_found = ("文件中没有找到相关内容，无法回答。", "The documents do not say; I cannot answer that.")
     recs = records or lib.records
@@ -380,8 +382,15 @@ def _text(lib: Library, intent: Intent, records: list[dict]) -> Answer:
         k = gsettings.load().top_k
     except Exception:
         k = 5
-    query = intent.residual if intent.residual.strip() else intent.question
+    # the document says 上年/增加/减少 where people say 去年/多了/少了
+    query = formal_change_words(intent.residual if intent.residual.strip() else intent.question)
     text_q = query if not intent.english else intent.question
+    # a question naming a project is answered from that project's own sections first
+    projects = named_projects(intent.question, docs)
+    if projects:
+        ans = _project_text(lib, intent, projects, query)
+        if ans is not None:
+            return ans
     picked = pick(text_q, docs, intent.text_kind, extra)
     # hybrid retrieval (BM25 + dense) re-ranks when the sentence match alone is not convincing, and
     # carries English questions (the dense model is multilingual)
@@ -405,25 +414,110 @@ def _text(lib: Library, intent: Intent, records: list[dict]) -> Answer:
     if not ok:
         return decline(intent, "not_found", *not_found, confidence=0.6, route="retrieval")
     dt = next(d for d in docs if d.doc == best.sentence.doc)
-    cite = dt.document.span(best.sentence.first, best.sentence.last).citation()
-    value: object = best.clause
+    dep = ""
+    rec = lib.record(best.sentence.doc)
+    if rec:
+        dep = (rec.get("department") or {}).get("value") or ""
+    conf = min(0.85, 0.4 + best.coverage * 0.5 + (0.1 if best.cue else 0.0))
+    if intent.text_kind == "reason":
+        # a total's change explained part by part: the reason is the one of the part that changed the
+        # same way, not the first reason printed after the total
+        why = reason_of_change(dt, best.sentence, formal_change_words(intent.question),
+                               [[m.label_zh, *m.zh] for m in intent.metrics])
+        if why is not None:
+            text, sentences, value = why
+            if not text:
+                return decline(intent, "not_found", "文件列出了各项的增减，但没有说明该变化的原因，无法回答。",
+                               "The document lists the changes item by item but gives no reason for this one.",
+                               confidence=0.6, route="retrieval")
+            return _passage_answer(intent, dt, dep, text, sentences, value, conf)
+    sentence = focus(best.sentence, text_q, extra, CUES.get(intent.text_kind or "", ()))
+    cite = dt.document.span(sentence.first, sentence.last).citation()
+    value: object = best.clause if sentence is best.sentence else _clause_of(sentence.text, intent.text_kind)
     unit = None
     how_much = re.search(r"多少|几|多大|how\s+much|how\s+many", intent.question, re.I)
     if how_much and not intent.text_kind:
         num, unit = number_in(best.sentence, query)
         if num is not None:
             value = num
-    dep = ""
-    rec = lib.record(best.sentence.doc)
-    if rec:
-        dep = (rec.get("department") or {}).get("value") or ""
     if intent.english:
-        text = f"According to the {dep} disclosure (line {cite.get('line')}): {best.sentence.text}"
+        text = f"According to the {dep} disclosure (line {cite.get('line')}): {sentence.text}"
     else:
-        text = f"根据{dep}的预算公开：{best.sentence.text}"
-    conf = min(0.85, 0.4 + best.coverage * 0.5 + (0.1 if best.cue else 0.0))
+        text = f"根据{dep}的预算公开：{sentence.text}"
     return Answer(intent.question, text, value, unit, citations=[cite], confidence=conf, route="retrieval",
                   intent=intent.describe())
+
+
+def _clause_of(text: str, kind: str | None) -> str:
+    import re
+
+    from qa.passages import CUES, _clause
+
+    return _clause(text, [re.compile(c) for c in CUES.get(kind or "", ())])
+
+
+def _passage_answer(intent: Intent, dt, dep: str, text: str, sentences: list, value, conf: float) -> Answer:
+    cites = []
+    for s in sentences:
+        c = dt.document.span(s.first, s.last).citation()
+        if c not in cites:
+            cites.append(c)
+    lines = ", ".join(str(c.get("line")) for c in cites)
+    if intent.english:
+        out = f"According to the {dep} disclosure (line{'s' if len(cites) > 1 else ''} {lines}): {text}"
+    else:
+        out = f"根据{dep}的预算公开：{text}"
+    return Answer(intent.question, out, value, None, citations=cites, confidence=conf, route="retrieval",
+                  intent=intent.describe())
+
+
+def _project_text(lib: Library, intent: Intent, projects: list, query: str) -> Answer | None:
+    """A text question about a named project, from that project's own sections (its description —
+    设立的政策依据, 资金分配情况… — and its performance-target table's 项目总体目标): the labelled field the
+    question asks for, or the sentence of those sections that covers what it asks. None when they do
+    not say (the whole documents are searched then), a decline for an allocation they do not state."""
+    import re
+
+    from qa.passages import pick, project_passages, section_text, without_name
+
+    dt0 = projects[0][0]
+    rec = lib.record(dt0.doc)
+    dep = ((rec or {}).get("department") or {}).get("value") or ""
+    name = projects[0][1].name
+    got = project_passages(intent.text_kind or "", projects)
+    if got:
+        if len({d.doc for d, _, _ in got}) > 1:
+            got = [g for g in got if g[0].doc == dt0.doc]
+        pieces = []
+        for _, s, _ in got:
+            t = re.sub(r"^(项目总体目标)(?![:：])", r"\1：", s.text)
+            pieces.append(t)
+        label = "" if re.search(r"\d", name) else f"{name}："
+        text = label + " ".join(pieces)
+        value = "；".join(c for _, _, c in got)
+        return _passage_answer(intent, dt0, dep, text, [s for _, s, _ in got], value, 0.8)
+    # any other question about the project ("补贴范围是什么"): what it asks, minus the project's name,
+    # looked up in the project's sections
+    ask = query
+    for _, p in projects:
+        ask = without_name(ask, p.core)
+    sections = {}
+    for d, p in projects:
+        sections.setdefault(d.doc, (d, []))[1].append(p)
+    docs = [section_text(d, ps) for d, ps in sections.values()]
+    if intent.english:
+        ask = intent.question
+    picked = pick(ask, docs, intent.text_kind, [])
+    if picked and picked[0].coverage >= 0.5:
+        best = picked[0]
+        dt = next(d for d, _ in sections.values() if d.doc == best.sentence.doc)
+        return _passage_answer(intent, dt, dep, best.sentence.text, [best.sentence], best.clause,
+                               min(0.85, 0.4 + best.coverage * 0.5))
+    if intent.text_kind == "allocation":
+        return decline(intent, "not_disclosed", f"文件没有写明{name}的资金分配情况。",
+                       f"The document does not state how the {name} funds are allocated.",
+                       confidence=0.7, route="retrieval")
+    return None
 
 
 def _ground(ans: Answer, intent: Intent, records: list[dict]) -> Answer:

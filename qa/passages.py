@@ -19,8 +19,9 @@ from pathlib import Path
 from qa.text import CJK, squeeze, to_decimal
 
 CUES = {
+    "allocation": (r"资金分配情况[:：]?", r"分配(?:情况|方案)?[:：]?", r"其中[:：]", r"包括[:：]"),
     "reason": (r"主要原因(?:是|为|在于)?[:：]?", r"原因(?:是|为|在于)[:：]?", r"由于"),
-    "purpose": (r"主要用于[:：]?", r"用于[:：]?", r"用来"),
+    "purpose": (r"主要用于[:：]?", r"用于[:：]?", r"用来", r"(?:主要是)?为了", r"旨在", r"主要支付"),
     "basis": (r"(?:设立的)?政策依据[:：]?(?:本项目立项依据为[:：]?)?", r"立项依据为?[:：]?", r"依据[:：]?", r"根据"),
     "duties": (r"主要职能", r"职责", r"负责"),
     "goal": (r"绩效目标", r"目标"),
@@ -29,6 +30,7 @@ CUES = {
 # most a retrieval hit adds to a sentence's score (top hit; less further down): retrieval breaks ties,
 # the sentence's own coverage of the question decides
 HIT_BONUS = 0.15
+SUBJECT_BONUS = 0.1
 STOP = set("的了是在有和与及或吗呢啊么什么多少哪个怎么如何请问一下这那其为对于我们你们他们它们就都也还要会能可")
 EN_HINTS = {
     "village": "驻村", "training": "培训", "information": "信息化", "insurance": "保险", "assistance": "救助",
@@ -49,6 +51,11 @@ _HEADING = re.compile(r"^(?:#+\s*)?(?:[（(][一二三四五六七八九十\d]+[
                       r"[^。；;，,:：]{1,20}[:：]?$")
 # a sentence that only gives the reason/use of the previous one stays with it
 _CONTINUES = re.compile(r"^(?:主要原因|原因是|主要用于|其中[:：])")
+# the labelled fields of a project description and of a performance-target table start a sentence of
+# their own (they carry no full stop, so a whole project or table would otherwise read as one sentence)
+_FIELD_START = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)?(?:项目名称|设立的政策依据|预算安排规模|项目承担单位|"
+                          r"资金分配情况|资金执行时间|资金来源|项目总体目|项目资金|预算单位|一级\s*(?:指标)?\s*$|一级指标|"
+                          r"项目支出绩效目标表|补贴人数|补贴标准|补贴范围|补贴方式|发放程序)")
 
 
 @dataclass
@@ -57,6 +64,21 @@ class Sentence:
     text: str  # squeezed
     first: int  # Line.no
     last: int
+    marks: tuple = ()  # (offset in text, Line.no) where each line's text starts
+
+
+def sub_sentence(s: Sentence, start: int, end: int | None = None) -> Sentence:
+    """The part text[start:end] of a sentence, with the lines it spans."""
+    end = len(s.text) if end is None else end
+    first = last = s.first
+    for off, no in s.marks or ((0, s.first),):
+        if off <= start:
+            first = no
+        if off < end:
+            last = no
+    marks = tuple((max(0, off - start), no) for off, no in (s.marks or ()) if start <= off < end or no == first)
+    marks = tuple(dict.fromkeys(marks))
+    return Sentence(s.doc, s.text[start:end], first, max(first, last), marks)
 
 
 @dataclass
@@ -153,17 +175,28 @@ def _body_start(document) -> int:
 def split_sentences(doc: str, lines) -> list[Sentence]:
     out: list[Sentence] = []
     buf, first, last = "", None, None
+    marks: list[tuple[int, int]] = []
 
     def flush():
-        nonlocal buf, first, last
+        nonlocal buf, first, last, marks
         if buf and first is not None:
             if out and out[-1].doc == doc and (
                     (_CONTINUES.match(buf) and len(out[-1].text) < 600) or _HEADING.match(out[-1].text)):
                 prev = out[-1]
-                out[-1] = Sentence(doc, prev.text + buf, prev.first, last)
+                shifted = tuple((off + len(prev.text), no) for off, no in marks)
+                out[-1] = Sentence(doc, prev.text + buf, prev.first, last, tuple(prev.marks) + shifted)
             else:
-                out.append(Sentence(doc, buf, first, last))
-        buf, first, last = "", None, None
+                out.append(Sentence(doc, buf, first, last, tuple(marks)))
+        buf, first, last, marks = "", None, None, []
+
+    def add(piece: str, no: int):
+        nonlocal buf, first, last
+        if first is None:
+            first = no
+        if not marks or marks[-1][1] != no:
+            marks.append((len(buf), no))
+        buf += piece
+        last = no
 
     for line in lines:
         raw = (getattr(line, "norm", None) or line.text or "").strip()
@@ -171,23 +204,16 @@ def split_sentences(doc: str, lines) -> list[Sentence]:
         s = re.sub(r"</?[a-zA-Z][^>]*>|\*\*", "", s)
         if not s:
             continue
-        if buf and (_ITEM_START.match(raw) or len(buf) > 700):
+        if buf and (_ITEM_START.match(raw) or _FIELD_START.match(s) or len(buf) > 700):
             flush()
         pos = 0
         for m in re.finditer(r"[。！？；;]", s):
-            piece = s[pos : m.end()]
-            if first is None:
-                first = line.no
-            buf += piece
-            last = line.no
+            add(s[pos : m.end()], line.no)
             flush()
             pos = m.end()
         rest = s[pos:]
         if rest:
-            if first is None:
-                first = line.no
-            buf += rest
-            last = line.no
+            add(rest, line.no)
     flush()
     return out
 
@@ -234,6 +260,7 @@ def pick(question: str, docs: list[DocText], kind: str | None, extra_terms: list
     terms = query_terms(question, extra_terms)
     if not terms and not hit_lines:
         return []
+    subjects = [squeeze(t) for t in dict.fromkeys(extra_terms) if len(squeeze(t)) >= 2]
     sentences = [s for d in docs for s in d.sentences]
     if not sentences:
         return []
@@ -259,7 +286,10 @@ def pick(question: str, docs: list[DocText], kind: str | None, extra_terms: list
         for a, b, rank in (hit_lines or {}).get(s.doc, []):
             if a <= s.first <= b or a <= s.last <= b:
                 bonus = max(bonus, HIT_BONUS / (1 + rank))
-        score = (cover + (0.25 if cue else 0.0) + bonus - (0.1 if len(s.text) < 8 else 0.0)
+        # a sentence that starts with the figure asked about is about it ("公用经费 X 万元，主要包括…"),
+        # one that only lists it among others ("基本支出：包括人员经费、公用经费") is not
+        subject = SUBJECT_BONUS if any(t in s.text[: len(t) + 8] for t in subjects) else 0.0
+        score = (cover + (0.25 if cue else 0.0) + bonus + subject - (0.1 if len(s.text) < 8 else 0.0)
                  - 0.1 * max(0.0, len(s.text) / 400 - 1))
         if score <= 0:
             continue
@@ -341,7 +371,8 @@ CUE_WORDS = re.compile(r"为什么|为何|什么原因|原因|主要用于|用�
                        r"有哪些|多少|是多少|主要|情况|请问|介绍|说明|具体|呢|吗|是|的|了|"
                        # colloquial cue and direction words, and the generic nouns every project line
                        # carries: the sentence need not repeat them
-                       r"为啥|咋|怎么|涨|降|增加|减少|增长|下降|上升|专项经费|专项资金|经费|资金|款项")
+                       r"为啥|咋|怎么|涨|降|增加|减少|增长|下降|上升|变化|变动|没有|没|不变|未变|持平|"
+                       r"专项经费|专项资金|经费|资金|款项")
 
 
 def residual_coverage(residual: str, sentence: Sentence) -> float:
@@ -390,3 +421,333 @@ def number_in(sentence: Sentence, question: str) -> tuple[float | None, str | No
         unit = _UNIT_AFTER.match(text[pos + m.end():])
         return float(m.group(0)), (unit.group(1) if unit else None)
     return None, None
+
+
+# --- colloquial change words --------------------------------------------------------------------
+
+_COLLOQUIAL = (
+    (re.compile(r"去年|上一年度?|前一年"), "上年"),
+    (re.compile(r"(?:多了|涨了|增多了?|多出来?了?|变多了?|上涨了?|提高了|升高了|增加了)"), "增加"),
+    (re.compile(r"(?:少了|降了|减少了|变少了?|下降了|降低了?|下调了?)"), "减少"),
+)
+
+
+def formal_change_words(question: str) -> str:
+    """The document's wording for colloquial change words: 去年→上年, 多了/涨了→增加, 少了/降了→减少."""
+    for rx, word in _COLLOQUIAL:
+        question = rx.sub(word, question)
+    return question
+
+
+# --- projects: the description section (项目名称/设立的政策依据/资金分配情况…) and the performance
+# --- target table (项目名称 … 项目总体目标) of each project ------------------------------------------
+
+_PROJECT_NAME = re.compile(r"项目名称[:：]?(.{2,120}?)(?=设立的政策依据|政策依据|项目负责人|项目资金|预算安排规模|$)")
+_SECTION_END = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
+_TABLE_ROWS = re.compile(r"^一级(?:指标)?")
+SECTION_MAX = 14  # sentences a project section can hold (description fields, or a table's head + goal)
+
+
+@dataclass
+class Project:
+    doc: str
+    name: str
+    core: str  # the name without a leading year, a "XX局:" prefix or a trailing 项目
+    start: int  # sentence index of the 项目名称 sentence
+    end: int  # exclusive
+
+
+def _core_name(name: str) -> str:
+    core = re.sub(r"^\d{4}年(?:度)?", "", name)
+    core = re.sub(r"^[^:：]{1,8}[:：]", "", core)
+    core = re.sub(r"项目$", "", core)
+    return core.strip("-")
+
+
+def projects_of(dt: DocText) -> list[Project]:
+    cached = getattr(dt, "_projects", None)
+    if cached is not None:
+        return cached
+    out: list[Project] = []
+    sents = dt.sentences
+    starts = []
+    for i, s in enumerate(sents):
+        m = _PROJECT_NAME.search(s.text)
+        if m and len(m.group(1)) >= 2:
+            starts.append((i, m.group(1).rstrip(",，。;；:：")))
+    for n, (i, name) in enumerate(starts):
+        nxt = starts[n + 1][0] if n + 1 < len(starts) else len(sents)
+        end = min(nxt, i + SECTION_MAX)
+        for j in range(i + 1, end):
+            if _SECTION_END.match(sents[j].text):
+                end = j
+                break
+        core = _core_name(name)
+        if len(_bigrams(core)) >= 2:
+            out.append(Project(dt.doc, name, core, i, end))
+    dt._projects = out  # type: ignore[attr-defined]
+    return out
+
+
+def name_match(core: str, question: str) -> float:
+    """Share of a name's character bigrams found in the question."""
+    grams = set(_bigrams(core))
+    if not grams:
+        return 0.0
+    q = squeeze(question)
+    return sum(1 for g in grams if g in q) / len(grams)
+
+
+PROJECT_MATCH_MIN = 0.8
+
+
+def named_projects(question: str, docs: list[DocText]) -> list[tuple[DocText, Project]]:
+    """The projects a question names (best-matching name; several when their names tie, e.g. the
+    description section and the performance-target table of the same project)."""
+    scored = []
+    for d in docs:
+        for p in projects_of(d):
+            score = name_match(p.core, question)
+            if score >= PROJECT_MATCH_MIN:
+                # a longer name matched fully beats a short one that happens to be inside it
+                scored.append((score, len(p.core), d, p))
+    if not scored:
+        return []
+    best = max(s for s, _, _, _ in scored)
+    top = [(s, n, d, p) for s, n, d, p in scored if s >= best - 1e-9]
+    longest = max(n for _, n, _, _ in top)
+    return [(d, p) for s, n, d, p in top if n >= longest * 0.8]
+
+
+_FIELD_CUES = {
+    "allocation": ("资金分配情况",),
+    "basis": ("设立的政策依据", "政策依据", "立项依据"),
+    "goal": ("项目总体目",),
+}
+_PURPOSE_CUE = re.compile(r"主要用于|用于|用来|为了|旨在|主要支付|用以")
+
+
+def project_passages(kind: str, found: list[tuple[DocText, Project]]) -> list[tuple[DocText, Sentence, str]]:
+    """What a project's own sections say for a text question of `kind`: (doc, sentence, answer clause)
+    triples in document order, or [] when its sections do not say it."""
+    out: list[tuple[DocText, Sentence, str]] = []
+
+    def field(dt: DocText, p: Project, labels: tuple[str, ...], follow: int = 0):
+        got = []
+        for j in range(p.start, p.end):
+            s = dt.sentences[j]
+            for lab in labels:
+                k = s.text.find(lab)
+                if k < 0 or (k > 0 and lab != "项目总体目" and not re.match(r"^[\d、.．()（）]*$", s.text[:k])):
+                    continue
+                clause = re.sub(r"^标?[:：]?", "", s.text[k + len(lab):]).rstrip("。；;")
+                if len(clause) < 2:
+                    continue
+                got.append((dt, sub_sentence(s, k), clause))
+                # a goal paragraph goes on for a sentence or two after its label
+                for jj in range(j + 1, min(p.end, j + 1 + follow)):
+                    t = dt.sentences[jj]
+                    if _FIELD_START.match(t.text) or _TABLE_ROWS.match(t.text) or len(t.text) > 300:
+                        break
+                    got.append((dt, t, t.text.rstrip("。；;")))
+                break
+        return got
+
+    for dt, p in found:
+        if kind == "purpose":
+            goal = field(dt, p, _FIELD_CUES["goal"], follow=2)
+            alloc = field(dt, p, _FIELD_CUES["allocation"])
+            got = goal + alloc
+            if not got:
+                for j in range(p.start + 1, p.end):
+                    s = dt.sentences[j]
+                    if _PURPOSE_CUE.search(s.text) and not re.search(r"依据|通知|文件", s.text[:12]):
+                        got.append((dt, s, s.text.rstrip("。；;")))
+                        break
+        elif kind in _FIELD_CUES:
+            got = field(dt, p, _FIELD_CUES[kind], follow=2 if kind == "goal" else 0)
+        else:
+            got = []
+        out += [g for g in got if all(g[1].first != o[1].first or g[1].text != o[1].text for o in out)]
+    return out
+
+
+# --- the reason for a change stated item by item ("X比上年增加 A 万元，其中：Y增加 0.00 万元，主要原因是…；
+# --- Z增加 A 万元，主要原因是…") ----------------------------------------------------------------------
+
+_PART_CHANGE = re.compile(r"(增加|减少|增长|下降)(-?\d+(?:\.\d+)?)万元")
+_REASON = re.compile(r"主要原因(?:是|为|在于)?[:：]?|原因(?:是|为|在于)[:：]?|由于")
+
+
+@dataclass
+class ChangePart:
+    subject: str
+    sign: int  # +1 / -1 / 0 (no change)
+    sentence: Sentence
+    text: str  # the part's clause (subject, change, reason)
+    reason: str
+
+
+def _sign(word: str, amount: str) -> int:
+    v = to_decimal(amount) or Decimal(0)
+    if v == 0:
+        return 0
+    s = -1 if word in ("减少", "下降") else 1
+    return -s if v < 0 else s
+
+
+def change_block(dt: DocText, sentence: Sentence):
+    """A total's change followed by its parts' changes and reasons, around `sentence`:
+    (head sentence, total subject, total sign, total's own reason, [ChangePart]) or None."""
+    try:
+        i = next(k for k, s in enumerate(dt.sentences) if s is sentence or (
+            s.first == sentence.first and s.text == sentence.text))
+    except StopIteration:
+        return None
+    sents = dt.sentences
+    head = None
+    for k in range(i, max(-1, i - 6), -1):
+        t = sents[k].text
+        j = t.find("其中")
+        if j > 0 and _PART_CHANGE.search(t[:j]) and "比上年" in t[:j]:
+            head = k
+            break
+        if k < i and not t.endswith((";", "；")):
+            break
+    if head is None:
+        return None
+    t = sents[head].text
+    j = t.find("其中")
+    m = _PART_CHANGE.search(t, 0, j)
+    subject = t[:t.find("比上年")]
+    total_sign = _sign(m.group(1), m.group(2))
+    own = _REASON.search(t, 0, j)
+    own_reason = t[own.end():j].strip(",，") if own else ""
+    parts: list[ChangePart] = []
+    k, offset = head, j + 2
+    while k < len(sents) and k < head + 10:
+        s = sents[k]
+        body = s.text[offset:].lstrip(":：")
+        start = len(s.text) - len(body)
+        for piece in re.finditer(r"[^;；。]+[;；。]?", body):
+            clause = piece.group(0)
+            pm = _PART_CHANGE.search(clause)
+            if not pm:
+                continue
+            r = _REASON.search(clause)
+            sub = sub_sentence(s, start + piece.start(), start + piece.end())
+            subj = re.sub(r"^(?:其中|以及|另外)?[:：,，]?", "", clause[:pm.start()])
+            parts.append(ChangePart(subj, _sign(pm.group(1), pm.group(2)), sub, clause.rstrip(";；。,，"),
+                                    clause[r.end():].rstrip(";；。,，") if r else ""))
+        if not s.text.endswith((";", "；")) or k + 1 >= len(sents):
+            break
+        k, offset = k + 1, 0
+    if len(parts) < 2:
+        return None
+    return sents[head], subject, total_sign, own_reason, parts
+
+
+_PUNCT = re.compile(r"[\"“”‘’'「」『』《》()（）【】\[\]、,，:：\s]")
+
+
+def _names(a: str, b: str) -> bool:
+    """Whether name `a` is (nearly) all in `b`, punctuation aside."""
+    a, b = _PUNCT.sub("", a), _PUNCT.sub("", b)
+    return bool(a) and (a in b or name_match(a, b) >= 0.75)
+
+
+def reason_of_change(dt: DocText, sentence: Sentence, question: str, figures: list[list[str]] | None = None):
+    """The stated reason for the change the question asks about, when `sentence` lies in a block that
+    states a total's change part by part. `figures` are the names of each figure the question was
+    understood to ask about. Returns None when it is not such a block, or not clearly about it;
+    otherwise (answer text, [sentences to cite], value) — or ("", [], None) when no part explains it (a
+    total that went up while the only reasons given are for parts that did not change)."""
+    block = change_block(dt, sentence)
+    if block is None:
+        return None
+    head, subject, total_sign, own_reason, parts = block
+    q = squeeze(formal_change_words(question))
+    named = [p for p in parts if len(_bigrams(p.subject)) >= 2 and _names(p.subject, q)]
+    figures = [[squeeze(t) for t in names if t] for names in (figures or [])]
+    if not named:
+        named = [p for p in parts if any(_names(t, p.subject) or _names(p.subject, t) for f in figures for t in f)]
+    j = head.text.find("其中")
+    total_clause = head.text[:j].rstrip(",，")
+    if named:
+        if not any(p.reason for p in named):
+            return "", [], None
+        text = "；".join(p.text for p in named)
+        return text, [p.sentence for p in named], "；".join(p.reason for p in named if p.reason)
+    total_named = any(_names(t, subject) for f in figures for t in f)
+    if figures and not total_named:
+        return None  # a figure neither the total nor one of its parts: not this block's question
+    if not figures and sentence.first != head.first:
+        return None
+    if own_reason:
+        return None  # the total states its own reason: the ordinary sentence answers
+    if total_sign == 0:
+        # no change in total: the parts that moved (and offset each other), or — none moved — each
+        # part's own reason for staying the same
+        chosen = [p for p in parts if p.sign != 0 and p.reason] or [p for p in parts if p.reason]
+    else:
+        chosen = [p for p in parts if p.sign == total_sign and p.reason]
+    if not chosen:
+        return "", [], None
+    text = total_clause + "，其中：" + "；".join(p.text for p in chosen)
+    head_part = sub_sentence(head, 0, j)
+    return text, [head_part] + [p.sentence for p in chosen], "；".join(p.reason for p in chosen)
+
+
+def without_name(question: str, core: str) -> str:
+    """The question with a (project) name's characters blanked out: what it asks about that project."""
+    q = squeeze(question)
+    grams = set(_bigrams(core))
+    mask = [False] * len(q)
+    for i in range(len(q) - 1):
+        if q[i:i + 2] in grams:
+            mask[i] = mask[i + 1] = True
+    return "".join(" " if m else c for c, m in zip(q, mask))
+
+
+def section_text(dt: DocText, projects: list[Project]) -> DocText:
+    """The DocText restricted to the sentences of the given projects' sections."""
+    keep = sorted({j for p in projects for j in range(p.start, p.end)})
+    return DocText(dt.doc, dt.document, [dt.sentences[j] for j in keep], dt.by_page_line)
+
+
+FOCUS_MAX = 320  # longest passage an answer quotes whole; a longer one is cut to the part that answers
+
+
+def focus(s: Sentence, question: str, extra: list[str], cues: tuple[str, ...] = ()) -> Sentence:
+    """A long sentence (a table read as text, a paragraph without full stops) cut to the clauses
+    around the cue or, without one, around the most question terms."""
+    if len(s.text) <= FOCUS_MAX:
+        return s
+    text = s.text
+    at = None
+    for c in cues:
+        m = re.search(c, text)
+        if m:
+            at = m.start()
+            break
+    if at is None:
+        terms = query_terms(question, extra)
+        best, best_n = 0, -1
+        for i in range(0, len(text), 20):
+            window = text[i:i + FOCUS_MAX // 2]
+            n = sum(1 for t in terms if t in window)
+            if n > best_n:
+                best, best_n = i, n
+        at = best
+    lo = max(text.rfind(c, 0, at) for c in "。；;") + 1 if at > 0 else 0
+    if at - lo > FOCUS_MAX // 2:
+        lo = max([text.rfind(c, 0, at) for c in ",，:："] + [at - FOCUS_MAX // 2]) + 1
+        lo = min(lo, at)
+    hi = lo + FOCUS_MAX
+    for c in "。；;":
+        k = text.find(c, at)
+        if 0 <= k < hi:
+            hi = k + 1
+    if hi > lo + FOCUS_MAX:
+        hi = lo + FOCUS_MAX
+    return sub_sentence(s, lo, min(hi, len(text)))
