@@ -24,7 +24,7 @@ TEXT_TRIGGERS = [
     ("reason", r"为什么|为何|为啥|咋|怎么会|何故|原因|怎么回事|why|reason|explain|cause"),
     # how a project's money is split ("怎么分配的", "资金分配情况", "how is … allocated", "breakdown"): the
     # project's 资金分配情况 line, not its total
-    ("allocation", r"怎么分配|如何分配|怎样分配|咋分配|分配(?:情况|方案|方式|明细)|怎么分的|都分给|"
+    ("allocation", r"怎么分配|如何分配|怎样分配|咋分配|分配(?:情况|方案|方式|明细)|怎么分的|都分给|怎么花|如何花|怎样花|花在哪|"
                    r"\bbreak\s*down\b|\bbroken\s+down\b|how\s+(?:is|are|was|were|will)\s+.{0,60}?\b(?:split|allocated|"
                    r"distributed|divided|broken\s+down)\b"),
     ("purpose", r"用于|用途|用在|干什么|做什么|用来|干嘛|花在|what\s+(?:is|are|was|were)\s+.{0,60}\bfor\s*\??\s*$|used\s+for|"
