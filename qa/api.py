@@ -386,11 +386,30 @@ def _text(lib: Library, intent: Intent, records: list[dict]) -> Answer:
     query = formal_change_words(intent.residual if intent.residual.strip() else intent.question)
     text_q = query if not intent.english else intent.question
     # a question naming a project is answered from that project's own sections first
-    projects = named_projects(intent.question, docs)
+    projects = named_projects(intent.question, docs, intent.residual)
     if projects:
         ans = _project_text(lib, intent, projects, query)
         if ans is not None:
             return ans
+    if intent.text_kind == "allocation":
+        # no project named: only a sentence that states the figure asked about and its split answers
+        # ("X 数为 A 万元，其中：…"); a project's split or a glossary line would not
+        from qa.passages import ambiguous_projects, breakdown_sentence
+
+        found = breakdown_sentence(docs, extra) if intent.metrics else None
+        several = ambiguous_projects(intent.residual, docs) if found is None else []
+        if several:
+            return decline(intent, "ambiguous", "有多个项目符合："+ "；".join(several) + "。请说明是哪一个项目。",
+                           "Several projects fit: " + "; ".join(several) + ". Which one do you mean?",
+                           confidence=0.6, route="retrieval")
+        if found is None:
+            return decline(intent, "not_found", "文件没有写明这笔资金的分配情况（可以问某个具体项目的资金分配情况）。",
+                           "The documents do not state how that money is split (a named project's allocation "
+                           "can be asked).", confidence=0.6, route="retrieval")
+        dt = next(d for d in docs if d.doc == found.doc)
+        rec = lib.record(found.doc)
+        dep = ((rec or {}).get("department") or {}).get("value") or ""
+        return _passage_answer(intent, dt, dep, found.text.rstrip("。；;"), [found], found.text.rstrip("。；;"), 0.75)
     picked = pick(text_q, docs, intent.text_kind, extra)
     # hybrid retrieval (BM25 + dense) re-ranks when the sentence match alone is not convincing, and
     # carries English questions (the dense model is multilingual)
@@ -471,6 +490,10 @@ def _passage_answer(intent: Intent, dt, dep: str, text: str, sentences: list, va
                   intent=intent.describe())
 
 
+def p_sentence(dt, project):
+    return dt.sentences[project.start]
+
+
 def _project_text(lib: Library, intent: Intent, projects: list, query: str) -> Answer | None:
     """A text question about a named project, from that project's own sections (its description —
     设立的政策依据, 资金分配情况… — and its performance-target table's 项目总体目标): the labelled field the
@@ -486,16 +509,21 @@ def _project_text(lib: Library, intent: Intent, projects: list, query: str) -> A
     name = projects[0][1].name
     got = project_passages(intent.text_kind or "", projects)
     if got:
-        if len({d.doc for d, _, _ in got}) > 1:
+        if len({g[0].doc for g in got}) > 1:
             got = [g for g in got if g[0].doc == dt0.doc]
-        pieces = []
-        for _, s, _ in got:
-            t = re.sub(r"^(项目总体目标)(?![:：])", r"\1：", s.text)
-            pieces.append(t)
-        label = "" if re.search(r"\d", name) else f"{name}："
-        text = label + " ".join(pieces)
-        value = "；".join(c for _, _, c in got)
-        return _passage_answer(intent, dt0, dep, text, [s for _, s, _ in got], value, 0.8)
+        # each project's name, then what its sections say (two projects may share a name: both shown)
+        names = list(dict.fromkeys(p.name for _, _, _, p in got))
+        cite_sents, parts = [], []
+        for n in names:
+            mine = [g for g in got if g[3].name == n]
+            if re.search(r"\d", n):  # the name's own numbers are quoted: its 项目名称 line is cited
+                p = mine[0][3]
+                cite_sents.append(p_sentence(mine[0][0], p))
+            pieces = [re.sub(r"^(项目总体目标)(?![:：])", r"\1：", s.text) for _, s, _, _ in mine]
+            parts.append(f"{n}：" + " ".join(pieces))
+            cite_sents += [s for _, s, _, _ in mine]
+        value = "；".join(c for _, _, c, _ in got)
+        return _passage_answer(intent, dt0, dep, "；".join(parts), cite_sents, value, 0.8)
     # any other question about the project ("补贴范围是什么"): what it asks, minus the project's name,
     # looked up in the project's sections
     ask = query
@@ -508,11 +536,18 @@ def _project_text(lib: Library, intent: Intent, projects: list, query: str) -> A
     if intent.english:
         ask = intent.question
     picked = pick(ask, docs, intent.text_kind, [])
-    if picked and picked[0].coverage >= 0.5:
+    if picked and picked[0].coverage >= (0.5 if intent.text_kind else 0.75):
         best = picked[0]
         dt = next(d for d, _ in sections.values() if d.doc == best.sentence.doc)
-        return _passage_answer(intent, dt, dep, best.sentence.text, [best.sentence], best.clause,
-                               min(0.85, 0.4 + best.coverage * 0.5))
+        ans = _passage_answer(intent, dt, dep, best.sentence.text, [best.sentence], best.clause,
+                              min(0.85, 0.4 + best.coverage * 0.5))
+        if re.search(r"多少|几|多大|how\s+much|how\s+many", intent.question, re.I) and not intent.text_kind:
+            from qa.passages import number_in
+
+            num, unit = number_in(best.sentence, ask)
+            if num is not None:
+                ans.value, ans.unit = num, unit
+        return ans
     if intent.text_kind == "allocation":
         return decline(intent, "not_disclosed", f"文件没有写明{name}的资金分配情况。",
                        f"The document does not state how the {name} funds are allocated.",

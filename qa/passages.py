@@ -372,7 +372,7 @@ CUE_WORDS = re.compile(r"为什么|为何|什么原因|原因|主要用于|用�
                        # colloquial cue and direction words, and the generic nouns every project line
                        # carries: the sentence need not repeat them
                        r"为啥|咋|怎么|涨|降|增加|减少|增长|下降|上升|变化|变动|没有|没|不变|未变|持平|"
-                       r"专项经费|专项资金|经费|资金|款项")
+                       r"分配情况|分配|分给|怎么分|怎么花|花在|花|专项经费|专项资金|经费|资金|款项|钱")
 
 
 def residual_coverage(residual: str, sentence: Sentence) -> float:
@@ -501,9 +501,27 @@ def name_match(core: str, question: str) -> float:
 PROJECT_MATCH_MIN = 0.8
 
 
-def named_projects(question: str, docs: list[DocText]) -> list[tuple[DocText, Project]]:
+PROJECT_PART_MIN = 5  # CJK characters of a project's name a question must quote to name it by a part
+
+
+def _common_run(a: str, b: str) -> int:
+    """Length of the longest run of CJK characters `a` and `b` share."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            piece = a[i:j]
+            if not CJK.match(piece[-1]) or piece not in b:
+                break
+            best = j - i
+    return best
+
+
+def named_projects(question: str, docs: list[DocText], rest: str | None = None) -> list[tuple[DocText, Project]]:
     """The projects a question names (best-matching name; several when their names tie, e.g. the
-    description section and the performance-target table of the same project)."""
+    description section and the performance-target table of the same project). A question may also
+    name a project by a distinctive part of a long name ("全民参保补助项目" for "…2024年自治区财政全民
+    参保补助及医疗服务经费资金项目"): `rest` (the question without unit names) must then share at least
+    PROJECT_PART_MIN characters in a row with exactly one project name."""
     scored = []
     for d in docs:
         for p in projects_of(d):
@@ -511,12 +529,30 @@ def named_projects(question: str, docs: list[DocText]) -> list[tuple[DocText, Pr
             if score >= PROJECT_MATCH_MIN:
                 # a longer name matched fully beats a short one that happens to be inside it
                 scored.append((score, len(p.core), d, p))
+    if not scored and rest:
+        q = _PUNCT.sub("", squeeze(rest))
+        runs = [(_common_run(q, _PUNCT.sub("", p.core)), d, p) for d in docs for p in projects_of(d)]
+        best = max((n for n, _, _ in runs), default=0)
+        top = [(d, p) for n, d, p in runs if n == best]
+        if best >= PROJECT_PART_MIN and len({_PUNCT.sub("", p.core) for _, p in top}) == 1:
+            return top
+        return []
+
     if not scored:
         return []
     best = max(s for s, _, _, _ in scored)
     top = [(s, n, d, p) for s, n, d, p in scored if s >= best - 1e-9]
     longest = max(n for _, n, _, _ in top)
     return [(d, p) for s, n, d, p in top if n >= longest * 0.8]
+
+
+def ambiguous_projects(rest: str, docs: list[DocText]) -> list[str]:
+    """The names of the several projects a question's words fit equally (to list them in a decline)."""
+    q = _PUNCT.sub("", squeeze(rest or ""))
+    runs = [(_common_run(q, _PUNCT.sub("", p.core)), p) for d in docs for p in projects_of(d)]
+    best = max((n for n, _ in runs), default=0)
+    names = list({_PUNCT.sub("", p.core): p.name for n, p in reversed(runs) if n == best}.values())[::-1]
+    return names if best >= PROJECT_PART_MIN and len(names) > 1 else []
 
 
 _FIELD_CUES = {
@@ -527,10 +563,10 @@ _FIELD_CUES = {
 _PURPOSE_CUE = re.compile(r"主要用于|用于|用来|为了|旨在|主要支付|用以")
 
 
-def project_passages(kind: str, found: list[tuple[DocText, Project]]) -> list[tuple[DocText, Sentence, str]]:
-    """What a project's own sections say for a text question of `kind`: (doc, sentence, answer clause)
-    triples in document order, or [] when its sections do not say it."""
-    out: list[tuple[DocText, Sentence, str]] = []
+def project_passages(kind: str, found: list[tuple[DocText, Project]]) -> list[tuple[DocText, Sentence, str, Project]]:
+    """What a project's own sections say for a text question of `kind`: (doc, sentence, answer clause,
+    project) in document order, or [] when its sections do not say it."""
+    out: list[tuple[DocText, Sentence, str, Project]] = []
 
     def field(dt: DocText, p: Project, labels: tuple[str, ...], follow: int = 0):
         got = []
@@ -545,9 +581,11 @@ def project_passages(kind: str, found: list[tuple[DocText, Project]]) -> list[tu
                     continue
                 got.append((dt, sub_sentence(s, k), clause))
                 # a goal paragraph goes on for a sentence or two after its label
+                size = len(clause)
                 for jj in range(j + 1, min(p.end, j + 1 + follow)):
                     t = dt.sentences[jj]
-                    if _FIELD_START.match(t.text) or _TABLE_ROWS.match(t.text) or len(t.text) > 300:
+                    size += len(t.text)
+                    if _FIELD_START.match(t.text) or _TABLE_ROWS.match(t.text) or size > FOCUS_MAX:
                         break
                     got.append((dt, t, t.text.rstrip("。；;")))
                 break
@@ -568,7 +606,8 @@ def project_passages(kind: str, found: list[tuple[DocText, Project]]) -> list[tu
             got = field(dt, p, _FIELD_CUES[kind], follow=2 if kind == "goal" else 0)
         else:
             got = []
-        out += [g for g in got if all(g[1].first != o[1].first or g[1].text != o[1].text for o in out)]
+        out += [(g[0], g[1], g[2], p) for g in got
+                if all(g[1].first != o[1].first or g[1].text != o[1].text for o in out)]
     return out
 
 
@@ -751,3 +790,26 @@ def focus(s: Sentence, question: str, extra: list[str], cues: tuple[str, ...] = 
     if hi > lo + FOCUS_MAX:
         hi = lo + FOCUS_MAX
     return sub_sentence(s, lo, min(hi, len(text)))
+
+
+_BREAKDOWN = re.compile(r"^(.{0,40}?)(\d+(?:\.\d+)?)万元[,，]?(?:其中|包括)[:：]?(.+)$")
+
+
+def breakdown_sentence(docs: list[DocText], names: list[str]) -> Sentence | None:
+    """The sentence that states a figure and how it splits ("三公经费数为 9.50 万元，其中：A x 万元，B y
+    万元…"): one of `names` right before the amount, two or more amounts after 其中/包括, and no
+    year-on-year change in between. First in document order."""
+    names = [_PUNCT.sub("", squeeze(n)) for n in names if n]
+    for d in docs:
+        for s in d.sentences:
+            text = re.sub(r"[\"“”‘’']", "", s.text)
+            for n in names:
+                i = text.find(n)
+                if i < 0 or len(n) < 2:
+                    continue
+                m = _BREAKDOWN.match(text[i + len(n):])
+                if m and "比上年" not in m.group(1) and len(re.findall(r"\d+(?:\.\d+)?万元", m.group(3))) >= 2:
+                    # a section heading run into the sentence ("十、关于…情况说明X…") is not quoted
+                    j = s.text.find("说明")
+                    return sub_sentence(s, j + 2) if 0 <= j < 80 and "其中" in s.text[j:] else s
+    return None
