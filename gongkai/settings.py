@@ -52,6 +52,8 @@ class Settings:
     max_upload_mb: int = 50
     parse_timeout_s: int = 120
     parse_memory_mb: int = 2048
+    # A PDF with more pages is refused before parsing (0 = no cap; disclosures have tens of pages).
+    max_pdf_pages: int = 2000
 
     @property
     def llm_enabled(self) -> bool:

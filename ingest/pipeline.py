@@ -107,14 +107,15 @@ def load_document(path: str | Path, *, require_disclosure: bool = True) -> Docum
 
 def _parse_pdf(p: Path, fn):
     """Run the PDF parser, isolated in a child process when ingest.sandbox is available."""
-    try:
-        from ingest.sandbox import run_isolated  # robustness helper
-    except ImportError:
-        return fn(str(p))
     from gongkai import settings
 
     s = settings.load()
-    return run_isolated(fn, str(p), timeout_s=s.parse_timeout_s, memory_mb=s.parse_memory_mb)
+    try:
+        from ingest.sandbox import run_isolated  # robustness helper
+    except ImportError:
+        return fn(str(p), max_pages=s.max_pdf_pages or None)
+    return run_isolated(fn, str(p), max_pages=s.max_pdf_pages or None, timeout_s=s.parse_timeout_s,
+                        memory_mb=s.parse_memory_mb)
 
 
 # Characters a budget disclosure is made of: ASCII, Latin-1, CJK (incl. Kangxi radicals, symbols,

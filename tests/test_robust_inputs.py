@@ -42,7 +42,9 @@ def gongkai(*args: str, env: dict, timeout: float = 600) -> subprocess.Completed
 
 
 def robust_env(home: Path, **extra: str) -> dict:
+    # the page cap is off here so the 4,000-page PDF proves the time limit; test_page_cap covers the cap
     env = dict(os.environ, GONGKAI_HOME=str(home), GONGKAI_PARSE_TIMEOUT_S="10", GONGKAI_PARSE_MEMORY_MB="700",
+               GONGKAI_MAX_PDF_PAGES="0",
                GONGKAI_EMBED_CACHE=str(nasty.embed_cache()), PYTHONIOENCODING="utf-8")
     env.update(extra)
     return env
@@ -168,3 +170,30 @@ def test_yuan_tables_are_converted():
     assert b["tables"]["表1"]["unit"] == "元" and a["tables"]["表1"]["unit"] == "万元"
     (ev,) = b["expenditure"]["by_function"][0]["amount"]["evidence"]
     assert "313000.00" in ev["quote"] and "31.30" not in ev["quote"]
+
+
+def test_page_cap_refuses_a_huge_pdf_before_parsing(tmp_path):
+    """With the default settings the 4,000-page PDF is refused at once (its page count is read, no
+    page parsed), naming the setting; raising the cap lets a PDF of that size through to the parser."""
+    import time
+
+    (tmp_path / "in").mkdir()
+    pdf = nasty.many_pages_pdf(tmp_path / "in" / "many.pdf")
+    env = robust_env(tmp_path / "home")
+    env.pop("GONGKAI_MAX_PDF_PAGES", None)
+    t = time.monotonic()
+    run = gongkai("ingest", str(pdf), env=env)
+    took = time.monotonic() - t
+    assert run.returncode == 1, run.stdout + run.stderr
+    line = [l for l in run.stdout.splitlines() if l.startswith("FAILED")]
+    assert len(line) == 1 and "[resource_limit]" in line[0], run.stdout
+    assert "4,000 pages" in line[0] and "max_pdf_pages" in line[0], line[0]
+    assert took < 10, took  # well under the 10 s parse timeout this env sets: nothing was parsed
+
+    small = nasty.render_pdf(tmp_path / "in" / "three.pdf", nasty.sample_lines()[:150])  # 3 pages
+    env["GONGKAI_MAX_PDF_PAGES"] = "2"
+    capped = gongkai("ingest", str(small), env=env)
+    assert capped.returncode == 1 and "3 pages, more than the limit of 2" in capped.stdout, capped.stdout
+    env["GONGKAI_MAX_PDF_PAGES"] = "3"
+    ok = gongkai("ingest", str(small), env=env)
+    assert ok.returncode == 0, ok.stdout + ok.stderr

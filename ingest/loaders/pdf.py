@@ -14,20 +14,24 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ingest.errors import BrokenFile, EmptyFile, EncryptedFile, GarbledText, NeedsOCR
+from ingest.errors import BrokenFile, EmptyFile, EncryptedFile, GarbledText, NeedsOCR, ResourceLimit
 
 # A page with at least this many vector path objects may hold a ruled table.
 MIN_PATHS_FOR_TABLE = 4
 _Y_TOL = 2.0
 
 
-def parse_pdf_lines(path: str) -> tuple[list[tuple[str, int, int]], int]:
+def parse_pdf_lines(path: str, max_pages: int | None = None) -> tuple[list[tuple[str, int, int]], int]:
     p = Path(path)
     pdf = _open_pdfium(p)
     try:
         n_pages = len(pdf)
         if n_pages == 0:
             raise EmptyFile(f"{p.name}: the PDF has no pages", path=str(p))
+        if max_pages and n_pages > max_pages:
+            raise ResourceLimit(f"{p.name}: the PDF has {n_pages:,} pages, more than the limit of {max_pages:,} "
+                                "(a budget disclosure has tens; raise the limit with setting max_pdf_pages)",
+                                path=str(p))
         texts: list[str] = []
         table_pages: list[int] = []
         hidden_chars: dict[int, list[tuple]] = {}  # table page → pdfium's hidden characters on it
