@@ -385,6 +385,14 @@ def _text(lib: Library, intent: Intent, records: list[dict]) -> Answer:
     # the document says 上年/增加/减少 where people say 去年/多了/少了
     query = formal_change_words(intent.residual if intent.residual.strip() else intent.question)
     text_q = query if not intent.english else intent.question
+    if intent.text_kind == "goal" and not intent.english:
+        # "绩效目标里X目标是多少": 目标 says where to look (the cue); X, when the question names one, is
+        # what the sentence must cover
+        from qa.passages import CUE_WORDS, query_terms
+
+        bare = re.sub(r"(?:年度|整体|单位|部门|项目)?绩效目标|目标值|目标|指标值|里面|里", " ", text_q)
+        if len(query_terms(CUE_WORDS.sub(" ", bare), [])) >= 2:
+            query = text_q = bare
     # a question naming a project is answered from that project's own sections first
     projects = named_projects(intent.question, docs, intent.residual)
     if projects:
@@ -455,7 +463,7 @@ def _text(lib: Library, intent: Intent, records: list[dict]) -> Answer:
     value: object = best.clause if sentence is best.sentence else _clause_of(sentence.text, intent.text_kind)
     unit = None
     how_much = re.search(r"多少|几|多大|how\s+much|how\s+many", intent.question, re.I)
-    if how_much and not intent.text_kind:
+    if how_much and intent.text_kind in (None, "goal"):  # a target figure is a number too
         num, unit = number_in(best.sentence, query)
         if num is not None:
             value = num

@@ -55,7 +55,9 @@ _CONTINUES = re.compile(r"^(?:主要原因|原因是|主要用于|其中[:：])"
 # their own (they carry no full stop, so a whole project or table would otherwise read as one sentence)
 _FIELD_START = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)?(?:项目名称|设立的政策依据|预算安排规模|项目承担单位|"
                           r"资金分配情况|资金执行时间|资金来源|项目总体目|项目资金|预算单位|一级\s*(?:指标)?\s*$|一级指标|"
-                          r"项目支出绩效目标表|补贴人数|补贴标准|补贴范围|补贴方式|发放程序)")
+                          r"项目支出绩效目标表|年度绩效目标|补贴人数|补贴标准|补贴范围|补贴方式|发放程序)")
+# a table's title ("项目支出绩效目标表(2023年)预算单位…") names a subject without saying anything about it
+_TABLE_TITLE = re.compile(r"^[^。；;，,]{0,30}表(?:[(（]\d{4}年?[)）])?(?:[^。；;，,]{0,30})$")
 
 
 @dataclass
@@ -289,7 +291,11 @@ def pick(question: str, docs: list[DocText], kind: str | None, extra_terms: list
         # a sentence that starts with the figure asked about is about it ("公用经费 X 万元，主要包括…"),
         # one that only lists it among others ("基本支出：包括人员经费、公用经费") is not
         subject = SUBJECT_BONUS if any(t in s.text[: len(t) + 8] for t in subjects) else 0.0
-        score = (cover + (0.25 if cue else 0.0) + bonus + subject - (0.1 if len(s.text) < 8 else 0.0)
+        if _TABLE_TITLE.match(s.text) or (re.search(r"目标表|情况表|明细表", s.text) and not re.search(r"[。；;]$", s.text)):
+            continue
+        # the unit's own goal paragraph is the goal question's answer, not a sentence that mentions goals
+        label = 0.2 if kind == "goal" and s.text.startswith("年度绩效目标") else 0.0
+        score = (cover + (0.25 if cue else 0.0) + bonus + subject + label - (0.1 if len(s.text) < 8 else 0.0)
                  - 0.1 * max(0.0, len(s.text) / 400 - 1))
         if score <= 0:
             continue

@@ -211,3 +211,27 @@ def test_contact_phone_decline_names_the_phone(ask):
     assert r["declined"]
     assert "phone" in r["answer"].lower() and "contact person" not in r["answer"].lower()
     assert re.search(r"\d{7,}", r["answer"]) is None
+
+
+# --- goal questions: the figure's target, the unit's goal paragraph; never a table's title ------------
+
+
+def test_goal_figure_target_is_found_and_is_a_number(ask):
+    # 001 line 521: "2024年计划完成：居民医疗保险参保人数不低于41.06万人；职工医疗保险参保人数不低于2.50万人。"
+    r = ask("伽师医保局绩效目标里居民医疗保险参保人数目标是多少")
+    _answered(r)
+    assert r["value"] == 41.06 and r["unit"] == "万人"
+    assert "实有人数" not in r["answer"]
+    assert any(c["line"] == 521 for c in r["citations"])
+    r = ask("伽师医保局职工医疗保险参保人数目标是多少")
+    _answered(r)
+    assert r["value"] == 2.5 and r["unit"] == "万人"
+
+
+def test_unit_goal_is_its_goal_paragraph_not_the_table_header(ask):
+    # 002 lines 1315-1321: 年度绩效目标 / 贯彻落实习近平视察新疆重要讲话… (the header above it, line 1307-1313,
+    # holds the table title, the contact person and a phone number)
+    r = ask("轮台医保局整体绩效目标是什么")
+    _answered(r)
+    assert "贯彻落实习近平视察新疆" in r["answer"]
+    assert "联系电话" not in r["answer"] and "绩效目标表" not in r["answer"]
