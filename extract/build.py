@@ -69,6 +69,9 @@ def _projects(tables: dict[str, TableData], stated: list[str]) -> list:
             continue
         ev = r.values["total"].evidence
         name = _project_name(r, subjects.get(r.code or ""), stated)
+        if not r.extra and name != r.name:  # the row keeps the two names apart too (QA reads the rows)
+            subject = r.name[len(name):] if r.name.startswith(name) else r.name[: len(r.name) - len(name)]
+            r.name, r.extra = subject, name
         out.append(Project(name=Leaf(value=name, evidence=ev), code=Leaf(value=r.code, evidence=ev),
                            amount=r.values["total"]))
     return out

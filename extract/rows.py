@@ -40,6 +40,7 @@ class Row:
     reversed: bool = False
     total: bool = False  # a 合计/总计 row
     extra: str = ""  # further text cells (e.g. a project name in 表7)
+    parts: list[str] = field(default_factory=list)  # the name as printed, one piece per line (wrapped cells)
 
     @property
     def code(self) -> str:
@@ -164,7 +165,7 @@ def _from_cells(p: _Piece) -> Row | None:
     codes = parse_codes(codes) or [] if codes else []
     extra = " ".join(c for i, c in texts[1:])
     row = Row(lines=[p.no], codes=codes, name=name.replace(" ", ""), amounts=amounts, positions=positions,
-              total=_is_total(name) and not codes, extra=extra)
+              total=_is_total(name) and not codes, extra=extra, parts=[name.replace(" ", "")])
     return row
 
 
@@ -266,7 +267,8 @@ def parse_rows(lines, start: int, end: int) -> list[Row]:
                 amts = _amounts(trail_tokens if not codes_trail else trail_tokens)
                 if total and not amts and p.lead:
                     amts = _amounts(p.lead)
-            row = Row(lines=[p.no], codes=codes or [], name=p.text, reversed=row_rev, total=total and not codes)
+            row = Row(lines=[p.no], codes=codes or [], name=p.text, reversed=row_rev, total=total and not codes,
+                      parts=[p.text] if p.text else [])
             if amts:
                 finish(row, amts)
                 pending = None
@@ -285,5 +287,6 @@ def parse_rows(lines, start: int, end: int) -> list[Row]:
                 pending = None
             elif not _HEADER_HINT.match(p.text) or pending.name:
                 pending.name += p.text
+                pending.parts.append(p.text)
             continue
     return rows

@@ -43,7 +43,7 @@ SUMMARY = "pipeline.json"
 # is re-processed by `gongkai ingest` of the same file (status "refreshed") or by `gongkai reindex`;
 # `gongkai list`, `gongkai ask` and `gongkai ui` say when a home holds stale documents.
 STRUCTURE_VERSION = 1
-EXTRACT_VERSION = 1
+EXTRACT_VERSION = 2
 
 
 def chunks_stamp() -> str:

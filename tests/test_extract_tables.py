@@ -125,7 +125,8 @@ def test_project_table_lines_per_project_and_years_in_names():
     projects = [r for r in t.rows if r.code == "2101599"]
     assert [val(r, "total") for r in projects] == [D("300.00"), D("5.00"), D("26.40"), D("11.00"), D("2.00")]
     policy = next(r for r in t.rows if r.code == "2101505")
-    assert val(policy, "total") == D("135.00") and "2024年中央财政" in policy.name  # "2024 年…" is a name
+    assert val(policy, "total") == D("135.00") and "2024年中央财政" in policy.extra  # "2024 年…" is a name
+    assert policy.name == "医疗保障政策管理"  # the subject cell, apart from the project cell
     assert t.totals["total"].value == D("493.64")
 
 

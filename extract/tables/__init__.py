@@ -10,6 +10,7 @@ from extract.schema import TableData
 from extract.tables import carryover, fiscal, overview, sangong
 from extract.tables.base import context
 from extract.tables.coded import parse_coded
+from extract.tables.names import subject_names
 
 
 def _coded(table_id: str):
@@ -44,13 +45,15 @@ def _widened(doc, ctx):
     if prev_end + 1 >= info.line_start and next_start - 1 <= info.line_end:
         return None
     wide = replace(info, line_start=prev_end + 1, line_end=next_start - 1, empty=False)
-    return type(ctx)(doc=doc, info=wide, unit=ctx.unit)
+    return replace(ctx, info=wide)
 
 
 def parse_all(doc) -> dict[str, TableData]:
     out: dict[str, TableData] = {}
     for table_id, parser in PARSERS.items():
         ctx = context(doc, table_id)
+        if table_id == "表7":  # the subject names the tables without a project column print
+            ctx.subjects = subject_names(out.get(t) for t in ("表2", "表3", "表5"))
         try:
             data = parser(ctx)
             if ctx.info is not None and data.status != "parsed" and not ctx.info.note:

@@ -14,6 +14,7 @@ class TableContext:
     doc: object  # ingest.document.Document
     info: object | None  # ingest.document.TableInfo
     unit: str | None
+    subjects: dict[str, list[str]] | None = None  # code → subject names other tables print (for 表7)
 
     @property
     def start(self) -> int:

@@ -17,6 +17,7 @@ from extract.amounts import to_decimal
 from extract.rows import Row, parse_rows
 from extract.schema import TableData, TableRow
 from extract.tables.base import TableContext, shell
+from extract.tables.names import split_subjects
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Spec:
     columns: tuple[str, ...]
     split: tuple[str, str] | None = None  # total = split[0] + split[1]
     economic: bool = False
+    projects: bool = False  # a 项目名称 column (表7): subject and project names may run together
 
 
 SPECS: dict[str, Spec] = {
@@ -31,7 +33,7 @@ SPECS: dict[str, Spec] = {
     "表3": Spec(("total", "basic", "project"), split=("basic", "project")),
     "表5": Spec(("total", "basic", "project"), split=("basic", "project")),
     "表6": Spec(("total", "personnel", "public"), split=("personnel", "public"), economic=True),
-    "表7": Spec(("total",)),
+    "表7": Spec(("total",), projects=True),
     "表8": Spec(("total",)),
     "表9": Spec(("total",)),
 }
@@ -46,6 +48,8 @@ def parse_coded(ctx: TableContext, table_id: str) -> TableData:
     if ctx.info is None:
         return data
     rows = parse_rows(ctx.doc.lines, ctx.start, ctx.end)
+    if spec.projects:
+        split_subjects(rows, ctx.subjects or {})
     placed = [_place(r, spec) for r in rows if r.amounts]
     if spec.split:
         _resolve_splits(placed, spec)
