@@ -75,8 +75,6 @@ HEADCOUNT = r"几个人|多少人|多少个人|多少名|人数|人最多|人最
 GENERIC_HEADCOUNT = ("how many people", "总人数", "人员总数")
 # …unless the people are qualified by what they are ("参保人数", "受益人数", "离休干部人数", "people insured"):
 # then it is not the bureau's own staff, and no staff figure answers it
-STAFF_FILLER = (r"一共|总共|共|总|的|有|是|了|现在|目前|现有|大概|大约|单位|本单位|机关|局里|局|部门|里|工作|职工|员工|"
-                r"干部职工|人员|在编|编内|请问|告诉我|查询|一下|[\s\W]")
 PEOPLE_QUALIFIED_EN = (r"\b(?:people|persons?)\s+(?:are\s+|were\s+|is\s+)?(?:insured|covered|enrolled|benefit|"
                        r"benefited|served|assisted|helped|treated|receiv|participat|aided|subsidi[sz]ed|reimbursed)|"
                        r"\b(?:insured|covered|enrolled|benefit(?:ed|ing)?|served|assisted|treated|poor|rural|urban|"
@@ -367,7 +365,7 @@ def _qualified_people(q: str, mask: list[bool]) -> bool:
         after = re.split(r"[|,，。;；?？!！、]", free[hm.end():])[0]
         after = re.sub(r"是多少|多少|是|吗|呢|啊|呀", "", after)
         for side in (before, after):
-            rest = re.sub(STAFF_FILLER, "", side)
+            rest = FILLER.sub("", side)
             if sum(1 for c in rest if "\u4e00" <= c <= "\u9fff") >= 2:
                 return True
     return False
@@ -390,7 +388,8 @@ FILLER = re.compile(
     r"是多少|是什么|多少钱|多少|什么|几|吗|呢|啊|吧|呀|嘛|请问|请|告诉我|查询|查一下|一下|想知道|知道|看看|帮我|我想|"
     r"大概|大约|具体|目前|现在|一共|总共|共计|合计|总计|总额|金额|数额|规模|总|共|加起来|加上|之和|总和|一起|分别|各自|"
     r"各|相比|对比|相差|差额|差距|差多少|多多少|少多少|高多少|低多少|多出|高出|比|较|多|少|高|低|占|比例|比重|百分之|"
-    r"百分比|几成|倍|平均|每|最|价值|值|工作人员|人员|职工|员工|干部|工作|人数|多少人|几个人|几名|几位|人|哪家|哪个|哪|家|单位|部门|本单位|机关|本级|医保局|医疗保障局|预算数|预算|安排|拨款|"
+    r"百分比|几成|倍|平均|每|最|价值|值|方面|领域|方向|这块|一块|部分|相关|有关|关于|类别|类|科目|口径|明细|数目|"
+    r"数量|部门|总体|整体|全部|所有|分别是|各项|平方米|平米|平方|亿元|千元|万|辆|台|套|处|工作人员|人员|职工|员工|干部|工作|人数|多少人|几个人|几名|几位|人|哪家|哪个|哪|家|单位|部门|本单位|机关|本级|医保局|医疗保障局|预算数|预算|安排|拨款|"
     r"资金|经费|费用|支出|收入|开支|花费|花了|花|用了|用|钱|万元|元|本年度|本年|今年|当年|年度|全年|年|上年|去年|同比|"
     r"增加|减少|增长|下降|变化|情况|数据|数字|数|额|项|个|的|了|是|有|为|在|里|中|其中|里面|之|和|与|及|跟|同|或|还|"
     r"也|都|这个|那个|这|那|该|其|它|给|拿|出|能|可以|会|要|需要|计划|预计|准备|内|上|下|去|来|到|于|对|把|被|让|从|"
