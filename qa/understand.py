@@ -61,7 +61,7 @@ PER_VALUE = {"assets.vehicles": "assets.vehicles_value", "assets.housing_area": 
 VALUE_WORDS = r"价值|值多少|值几|值钱|多少钱|\bvalue[ds]?\b|\bworth\b"
 # the count itself is asked as well ("车辆有几辆，价值多少", "how many vehicles and what are they worth")
 COUNT_ASKED = r"几辆|多少辆|几台|几套|多少台|数量|几处|多少平|面积|\bhow\s+many\b|\bnumber\s+of\b|\bfloor\s+area\b"
-DIFF = (r"how\s+much\s+(?:more|less|higher|lower|bigger|smaller)\b|\bmore\b.{0,40}\bthan\b|\bless\b.{0,40}\bthan\b|相差|差额|差多少|差距|多多少|少多少|高多少|低多少|多出|高出|低于|高于|差值|相比.{0,6}(?:多|少)|"
+DIFF = (r"how\s+much\s+(?:more|less|higher|lower|bigger|smaller)\b|\bminus\b|减去|减掉|\bmore\b.{0,40}\bthan\b|\bless\b.{0,40}\bthan\b|相差|差额|差多少|差距|多多少|少多少|高多少|低多少|多出|高出|低于|高于|差值|相比.{0,6}(?:多|少)|"
         r"比.{1,16}(?:多|少|高|低)|\bdifference\b|\bmore\s+than\b|\bless\s+than\b|\bhigher\s+than\b|"
         r"\blower\s+than\b|\bgap\b|\bexceed|\bcompared?\s+(?:to|with)\b|\bvs\.?\b|\bversus\b")
 SUM = (r"合计|总共|一共|加起来|之和|总和|共计|合起来|加总|总额|一起|两家|三家|四家|所有|全部|(?<![增追添参施])加上?(?![入强快大班])|"
@@ -236,6 +236,15 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
     matches = vocab.match(q, mask)
     # a headcount word followed by a money word names an expense, not the count ("离退休人员经费")
     kept = [t for t in matches if not (t[2].kind == "count" and t[2].unit in ("人", "辆") and MONEY_AFTER.match(q[t[1]:]))]
+    # (…except what is worth something: "车辆的价值" is the vehicles' value)
+    from qa.lexicon import BY_KEY as _BY_KEY
+
+    for n, t in enumerate(matches):
+        if t not in kept and t[2].key in PER_VALUE and re.match(r"^(?:的)?(?:总)?价值", q[t[1]:]):
+            worth = (t[0], t[1], _BY_KEY[PER_VALUE[t[2].key]], t[3])
+            matches[n] = worth
+            kept.append(worth)
+    kept.sort(key=lambda t: t[0])
     # (a count followed by 价值/经费 names what they are worth or cost, not how many)
     for i, j, _, _ in (t for t in matches if t not in kept):
         mask[i:j] = [False] * (j - i)

@@ -36,6 +36,8 @@ def quotes(res) -> str:
     "特克斯医保局的车辆值多少",
     "How much are the Tekes bureau's vehicles worth?",
     "特克斯医保局车辆价值",
+    "特克斯医保局车辆的价值是多少",
+    "What are the Tekes bureau's vehicles valued at?",
 ])
 def test_value_of_counted_things(ask, q):
     res = ask(q)
@@ -87,6 +89,7 @@ def test_plain_headcount_still_answers(ask, q):
     ("轮台政府采购货物预算比服务预算多多少", 4.77),          # 5.50 - 0.73
     ("伽师医保局基本支出比项目多多少", 230.82),             # 239.11 - 8.29
     ("伽师货物采购加上服务采购一共多少", 11.46),            # 8.44 + 3.02
+    ("Jiashi goods procurement minus services procurement", 5.42),
 ])
 def test_second_operand_among_siblings(ask, q, value):
     res = ask(q)
