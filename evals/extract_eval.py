@@ -7,7 +7,8 @@ when missing, and both a false positive and a false negative when different. A g
 document does not state it) makes a non-null extracted value a false positive unless accepted.
 Line items (表5/表6 rows, 表7 projects, 表11 items) are matched by code (and amount/name when a
 code repeats); 表5/表6 are complete in the gold, so extra extracted numbers there count as false
-positives too.
+positives too. Row names of matched rows (the 科目, or the project/item name of 表7/表11 rows) are
+scored on their own (`row_names`: right/rows per table), outside the value P/R.
 """
 
 from __future__ import annotations
@@ -139,7 +140,20 @@ def _row_numbers(row: dict[str, Any]) -> dict[str, Any]:
     return {k: _value(v) for k, v in (row.get("values") or {}).items() if _value(v) is not None}
 
 
-def compare_tables(gold: dict[str, Any], pred: dict[str, Any], tallies: dict[str, Tally], misses: list[dict]) -> None:
+def _name_key(text: Any) -> str:
+    return re.sub(r"\s", "", norm(text or ""))
+
+
+def row_name_matches(grow: dict, prow: dict) -> bool:
+    """The gold row's name is the extracted row's name or, for project/item rows (表7, 表11), the name
+    kept next to the 科目 (`extra`), after normalisation (width, spaces)."""
+    g = _name_key(grow.get("name"))
+    return bool(g) and g in {_name_key(prow.get("name")), _name_key(prow.get("extra"))}
+
+
+def compare_tables(gold: dict[str, Any], pred: dict[str, Any], tallies: dict[str, Tally], misses: list[dict],
+                   names: dict[str, list[int]] | None = None) -> None:
+    """Row values per table into `tallies`; row names (matched rows only) into `names`: table → [right, rows]."""
     for tid, grows in (gold.get("line_items") or {}).items():
         tally = tallies.setdefault(f"tables.{tid}", Tally())
         prows = list(((pred.get("tables") or {}).get(tid) or {}).get("rows") or [])
@@ -152,6 +166,14 @@ def compare_tables(gold: dict[str, Any], pred: dict[str, Any], tallies: dict[str
                 misses.append({"path": f"tables.{tid}[{grow['code'] or grow['name'][:20]}]", "gold": gvals, "extracted": None})
                 continue
             used.add(match)
+            if names is not None and grow.get("name"):
+                ok = row_name_matches(grow, prows[match])
+                tally_n = names.setdefault(tid, [0, 0])
+                tally_n[0] += ok
+                tally_n[1] += 1
+                if not ok:
+                    misses.append({"path": f"tables.{tid}[{grow['code']}].name", "gold": grow["name"],
+                                   "extracted": prows[match].get("extra") or prows[match].get("name")})
             pvals = _row_numbers(prows[match])
             for key, gv in gvals.items():
                 pv = pvals.get(key)
@@ -247,6 +269,7 @@ def evaluate(target: str | Path, corpus: Path | None = None, extract_fn=None) ->
         from extract.api import extract_path as extract_fn
     per_doc: dict[str, Any] = {}
     overall: dict[str, Tally] = {}
+    all_names: dict[str, list[int]] = {}
     for gpath in gold_files(target):
         gold = json.loads(gpath.read_text(encoding="utf-8"))
         src = source_path(gold, corpus)
@@ -256,7 +279,12 @@ def evaluate(target: str | Path, corpus: Path | None = None, extract_fn=None) ->
         tallies: dict[str, Tally] = {}
         misses: list[dict] = []
         compare_fields(gold, pred, tallies, misses)
-        compare_tables(gold, pred, tallies, misses)
+        names: dict[str, list[int]] = {}
+        compare_tables(gold, pred, tallies, misses, names)
+        for tid, (right, rows) in names.items():
+            all_names.setdefault(tid, [0, 0])
+            all_names[tid][0] += right
+            all_names[tid][1] += rows
         doc_total = Tally()
         for sec, t in tallies.items():
             doc_total.add(t.tp, t.fp, t.fn)
@@ -267,13 +295,15 @@ def evaluate(target: str | Path, corpus: Path | None = None, extract_fn=None) ->
             "total": doc_total.as_dict(),
             "sections": {k: v.as_dict() for k, v in sorted(tallies.items())},
             "misses": misses,
+            "row_names": {tid: {"right": r, "rows": n} for tid, (r, n) in sorted(names.items())},
             "validator": validator_agreement(incs, pred.get("validation") or []),
             "seconds": round(elapsed, 3),
         }
     total = Tally()
     for t in overall.values():
         total.add(t.tp, t.fp, t.fn)
-    return {"documents": per_doc, "sections": {k: v.as_dict() for k, v in sorted(overall.items())}, "total": total.as_dict()}
+    return {"documents": per_doc, "sections": {k: v.as_dict() for k, v in sorted(overall.items())}, "total": total.as_dict(),
+            "row_names": {tid: {"right": r, "rows": n} for tid, (r, n) in sorted(all_names.items())}}
 
 
 def format_report(res: dict[str, Any]) -> str:
@@ -282,6 +312,9 @@ def format_report(res: dict[str, Any]) -> str:
         lines.append(f"{sec:<24}{_f(t['precision']):>7}{_f(t['recall']):>7}{_f(t['f1']):>7}  {t['tp']}/{t['fp']}/{t['fn']}")
     t = res["total"]
     lines.append(f"{'TOTAL':<24}{_f(t['precision']):>7}{_f(t['recall']):>7}{_f(t['f1']):>7}  {t['tp']}/{t['fp']}/{t['fn']}")
+    if res.get("row_names"):
+        lines.append("row names (matched rows, not in the totals above): " + ", ".join(
+            f"{tid} {v['right']}/{v['rows']}" for tid, v in res["row_names"].items()))
     lines.append("")
     for doc, d in res["documents"].items():
         t, v = d["total"], d["validator"]

@@ -336,6 +336,10 @@ def render_markdown(items, systems, rows_by, extraction, synth_res, timings, gol
     for sec, s in extraction["sections"].items():
         L.append(f"| {sec} | {_fmt(s['precision'])} | {_fmt(s['recall'])} | {s['tp']}/{s['fp']}/{s['fn']} |")
     L += ["", "</details>", ""]
+    if extraction.get("row_names"):
+        L += ["Row names of the matched rows (the 科目, or the project/item name of 表7/表11 rows), scored apart "
+              "from the values above: " + ", ".join(f"{tid} {v['right']}/{v['rows']}"
+                                                   for tid, v in extraction["row_names"].items()) + ".", ""]
     misses = [(doc, m) for doc, d in extraction["documents"].items() for m in d["misses"]]
     if misses:
         L += ["Extraction misses:", ""] + [f"- {doc} `{m['path']}`: gold {m['gold']}, extracted {m['extracted']}" for doc, m in misses[:40]] + [""]

@@ -56,3 +56,23 @@ def test_place_names_compare_with_or_without_one_suffix():
 
     assert values_equal("正州县", "正州") and values_equal("青州市", "青州") and values_equal("青州", "青州市")
     assert not values_equal("正州县", "正县") and not values_equal("青州市", "沧州市")
+
+
+def test_wrong_row_names_are_scored_apart_from_values():
+    """A 表5 row with the right amounts but another name: the values still count, the name does not."""
+    from extract.api import extract_path
+
+    def renamed(path):
+        rec = copy.deepcopy(extract_path(path))
+        rows = rec["tables"]["表5"]["rows"]
+        named = [r for r in rows if r.get("code")]
+        named[0]["name"] = "不是这个科目"
+        return rec
+
+    good = evaluate(GOLD / f"{DOC}.json")
+    bad = evaluate(GOLD / f"{DOC}.json", extract_fn=renamed)
+    assert bad["total"] == good["total"]
+    assert bad["row_names"]["表5"]["right"] == good["row_names"]["表5"]["right"] - 1
+    assert bad["row_names"]["表5"]["rows"] == good["row_names"]["表5"]["rows"]
+    assert any(m["path"].endswith(".name") and m["extracted"] == "不是这个科目"
+               for m in bad["documents"][DOC]["misses"])
