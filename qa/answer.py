@@ -220,6 +220,15 @@ def structured(lib: Library, intent: Intent, records: list[dict]) -> Answer | No
     return _lookup(intent, records)
 
 
+def structured_resolved(intent: Intent, records: list[dict]) -> Answer:
+    """The operation once both of its figures are known (the answer keeps the question's intent)."""
+    if intent.op in ("ratio", "multiple"):
+        return _ratio(intent, records, intent.op)
+    if intent.op == "sum":
+        return _sum_metrics(intent, records)
+    return _difference(intent, records)
+
+
 def _lookup(intent: Intent, records: list[dict]) -> Answer:
     en = intent.english
     metric = intent.metrics[0]
@@ -261,6 +270,24 @@ def _missing_operand(intent: Intent, records: list[dict]) -> Answer:
     """A difference/sum/ratio that found only one of its two figures: say which, never answer the one."""
     m = intent.metrics[0]
     name = intent.missing_operand if intent.missing_operand not in (None, "?") else ""
+    if name and len(records) == 1:
+        # the other figure may be a table row named loosely ("基本工资比津贴多多少" → 津贴补贴)
+        from dataclasses import replace
+
+        from qa.lexicon import row_metric
+
+        rec = records[0]
+        items = _items(rec)
+        scored = _item_scores(name, items)
+        if scored and scored[0][0] >= ITEM_MATCH_MIN:
+            close = [k for sc, k in scored if sc >= scored[0][0] - ITEM_MATCH_MARGIN]
+            other = row_metric(items[scored[0][1]][0])
+            if len({items[k][1] for k in close}) == 1 and figure(rec, other) is not None and other.key != m.key:
+                q = intent.question
+                first = q.find(name) < min((i for i in (q.find(t) for t in m.zh) if i >= 0), default=len(q))
+                resolved = replace(intent, metrics=[other, m] if first else [m, other], missing_operand=None,
+                                   specific=[])
+                return structured_resolved(resolved, records)
     f = figure(records[0], m) if len(records) == 1 else None
     op_zh = {"sum": "相加", "ratio": "相除", "multiple": "相除"}.get(intent.op, "比较")
     op_en = {"sum": "add", "ratio": "divide", "multiple": "divide"}.get(intent.op, "compare")

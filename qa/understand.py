@@ -500,10 +500,21 @@ def _second_operand(q: str, masked: str, intent: Intent) -> tuple[int, int] | No
         return None  # one figure's share: of its whole
     if joined:
         intent.op = "sum"
-    what = re.search(r"比(.{1,16}?)(?:多|少|高|低)|\bthan\s+(.{1,60}?)(?:\?|$)|(?:加上?|plus)(.{1,20}?)(?:一共|合计|总共|"
-                     r"是|等于|共|多少|\?|？|$)", masked, re.I)
-    name = next((g for g in (what.groups() if what else ()) if g), "")
-    name = re.sub(r"□+", "", name).strip(" 的?？")
+    # the two sides of "A比B多", "A加上B", "A than B": the one without the figure found is what is missing
+    what = re.search(r"([^□]{0,20}?)(?:比|较|减去|减掉)(.{1,16}?)(?:多|少|高|低|$)|(.{0,40}?)\bthan\s+(.{1,60}?)(?:\?|$)|"
+                     r"([^□]{0,20}?)(?:加上?|plus|\+)(.{1,20}?)(?:一共|合计|总共|是|等于|共|多少|\?|？|$)|"
+                     r"(.{0,40}?)\bminus\s+(.{1,40}?)(?:\?|$)", masked, re.I)
+    sides = [g for g in (what.groups() if what else ()) if g is not None]
+    name = ""
+    for side in sides:
+        if "□" in side:
+            continue
+        cand = re.sub(r"^(?:的|之|中|里|其中|\s)+|(?:的|预算|是|\s|[?？])+$", "", side)
+        cand = re.sub(r"^(?:how\s+much\s+(?:more|less)\s+(?:is|are|does|do|did)?|the|its|their|than)\s+", "", cand,
+                      flags=re.I).strip()
+        if cand and not re.fullmatch(r"[\W\d\s]*", cand):
+            name = cand
+            break
     intent.missing_operand = name or "?"
     return None
 

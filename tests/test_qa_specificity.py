@@ -7,7 +7,8 @@ Expected values are read by hand off data/corpus:
 - 003 (Kizilsu) line 1495-1497: "2024 年上年结转 结余 110.10 万元"; lines 1509-1511:
   "2.2023 年中央财政医疗保障能力提升部分补助资金（第二批）31.04 万元"; line 1499-1501: the other item
   "1.2023 年医疗服务与保障能力提升[…]中央财政补助资金 79.06 万元"; line 902: "线路租赁费项目 2.00";
-  line 1329 the 离休人员医疗费项目 "预算安排规模：300.00 万元" (its 门诊 part is no table figure).
+  line 1329 the 离休人员医疗费项目 "预算安排规模：300.00 万元" (its 门诊 part is no table figure);
+  lines 628/630 (表6): "301 01 基本工资 103.06", "301 02 津贴补贴 135.98".
 - 001 (Jiashi) line 83: "实有人数 17 人"; line 528: "居民医疗保险参保人数 ≥41.06万人" (target table);
   line 492: "政府采购货物预算 8.44 万元，政府采购工程预算 0.00 万元，政府采购服务预算 3.02 万元";
   lines 388/390: "基本支出 239.11 万元" / "项目支出 8.29 万元".
@@ -147,3 +148,20 @@ def test_row_named_in_other_words_still_answers(ask):
     # the row's printed name with a colloquial alias before it (002 表 row 财政对城乡居民基本医疗保险基金的补助)
     res = ask("轮台医保局城乡居民医保补助（财政对城乡居民基本医疗保险基金的补助）预算数")
     assert not res["declined"] and res["value"] == pytest.approx(1710.0), res["answer"]
+
+
+@pytest.mark.parametrize("q,value", [
+    ("克州医保局基本工资比津贴多多少", -32.92),   # 103.06 - 135.98; 津贴 names the row 津贴补贴
+    ("克州医保局津贴比基本工资多多少", 32.92),    # the loosely named figure first
+])
+def test_second_operand_named_loosely_as_a_row(ask, q, value):
+    res = ask(q)
+    assert not res["declined"], res["answer"]
+    assert res["value"] == pytest.approx(value), res["answer"]
+    assert "103.06" in quotes(res) and "135.98" in quotes(res)
+
+
+def test_missing_operand_named_in_english(ask):
+    res = ask("How much more is Jiashi's 三公 than its publicity fund?")
+    assert res["declined"] and res["reason"] == "missing_operand", res["answer"]
+    assert "publicity fund" in res["answer"]
