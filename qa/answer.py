@@ -12,7 +12,7 @@ from typing import Any
 
 from qa.lexicon import BY_KEY, Metric
 from extract.store import leaf
-from qa.records import Figure, Library, figure
+from qa.records import DERIVED_FIGURES, Figure, Library, figure
 from qa.text import fmt_number, to_decimal
 from qa.understand import Intent
 from qa.units import Unit
@@ -270,7 +270,7 @@ def _missing_operand(intent: Intent, records: list[dict]) -> Answer:
     """A difference/sum/ratio that found only one of its two figures: say which, never answer the one."""
     m = intent.metrics[0]
     name = intent.missing_operand if intent.missing_operand not in (None, "?") else ""
-    if name and len(records) == 1:
+    if name and len(records) == 1 and records[0].get(DERIVED_FIGURES) is None:
         # the other figure may be a table row named loosely ("基本工资比津贴多多少" → 津贴补贴)
         from dataclasses import replace
 
@@ -380,7 +380,9 @@ def _specific_item(intent: Intent, records: list[dict]) -> Answer | None:
                        f"The question names “{asked}”, but only {', '.join(_label(m, True) for m in intent.metrics)} "
                        f"was found, not a figure for “{asked}”; I cannot answer that.", confidence=0.7)
     rec = records[0]
-    items = _items(rec)
+
+    # a previous-year view holds only the derived figures; its tables are this year's
+    items = [] if rec.get(DERIVED_FIGURES) is not None else _items(rec)
     rows = [m.row for m in intent.metrics if m.row]
     if len(intent.metrics) == 1 and metric.row:
         grams = _bigrams(asked)
@@ -716,6 +718,13 @@ def previous_year_answer(intent: Intent, rec: dict, metric: Metric, current: Fig
                          change_evidence: list[dict]) -> Answer:
     """The previous year's budget = this year's figure − the change the document states."""
     en = intent.english
+    if intent.specific:
+        # the question names something inside the figure ("上年…的第二批补助"): no item has a stated change
+        asked = "".join(intent.specific)
+        return decline(intent, "not_specific",
+                       f"文件没有给出“{asked}”上一年度的数字（{metric.label_zh}的上年数也不是“{asked}”本身），无法回答。",
+                       f"The disclosure gives no previous-year figure for “{asked}” (the previous year's "
+                       f"{_label(metric, True)} is not “{asked}” itself); I cannot answer that.", confidence=0.7)
     prev = current.value - change if isinstance(current.value, Decimal) else Decimal(current.value) - change
     unit = metric.unit
     shown = _show(prev, metric)

@@ -165,3 +165,10 @@ def test_missing_operand_named_in_english(ask):
     res = ask("How much more is Jiashi's 三公 than its publicity fund?")
     assert res["declined"] and res["reason"] == "missing_operand", res["answer"]
     assert "publicity fund" in res["answer"]
+
+
+def test_previous_year_of_something_inside_a_figure_declines(ask):
+    # 001 states the change of 三公 as a whole only; nothing about a part named "宣传" in any year
+    res = ask("伽师上年三公经费中的宣传部分是多少")
+    assert res["declined"] and res["reason"] == "not_specific", res["answer"]
+    assert "宣传" in res["answer"]
