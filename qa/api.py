@@ -404,20 +404,25 @@ def _text(lib: Library, intent: Intent, records: list[dict]) -> Answer:
         # ("X 数为 A 万元，其中：…"); a project's split or a glossary line would not
         from qa.passages import ambiguous_projects, breakdown_sentence
 
-        found = breakdown_sentence(docs, extra) if intent.metrics else None
+        found = (breakdown_sentence(docs, extra) or None) if intent.metrics else None
         several = ambiguous_projects(intent.residual, docs) if found is None else []
         if several:
             return decline(intent, "ambiguous", "有多个项目符合："+ "；".join(several) + "。请说明是哪一个项目。",
                            "Several projects fit: " + "; ".join(several) + ". Which one do you mean?",
                            confidence=0.6, route="retrieval")
-        if found is None:
+        if found is None and intent.metrics and not several:
+            # no split stated for that figure: what it is used for ("卫生健康支出…主要用于…") is where it goes
+            intent = replace(intent, text_kind="purpose")
+        elif found is None:
             return decline(intent, "not_found", "文件没有写明这笔资金的分配情况（可以问某个具体项目的资金分配情况）。",
                            "The documents do not state how that money is split (a named project's allocation "
                            "can be asked).", confidence=0.6, route="retrieval")
-        dt = next(d for d in docs if d.doc == found.doc)
-        rec = lib.record(found.doc)
-        dep = ((rec or {}).get("department") or {}).get("value") or ""
-        return _passage_answer(intent, dt, dep, found.text.rstrip("。；;"), [found], found.text.rstrip("。；;"), 0.75)
+        else:
+            dt = next(d for d in docs if d.doc == found[0].doc)
+            rec = lib.record(found[0].doc)
+            dep = ((rec or {}).get("department") or {}).get("value") or ""
+            text = "".join(s.text for s in found).rstrip("。；;")
+            return _passage_answer(intent, dt, dep, text, found, text, 0.75)
     picked = pick(text_q, docs, intent.text_kind, extra)
     # hybrid retrieval (BM25 + dense) re-ranks when the sentence match alone is not convincing, and
     # carries English questions (the dense model is multilingual)

@@ -378,7 +378,7 @@ CUE_WORDS = re.compile(r"为什么|为何|什么原因|原因|主要用于|用�
                        # colloquial cue and direction words, and the generic nouns every project line
                        # carries: the sentence need not repeat them
                        r"为啥|咋|怎么|涨|降|增加|减少|增长|下降|上升|变化|变动|没有|没|不变|未变|持平|"
-                       r"分配情况|分配|分给|怎么分|怎么花|花在|花|专项经费|专项资金|经费|资金|款项|钱")
+                       r"分配情况|分配|分给|怎么分|怎么花|花在|花|用在|哪里|哪儿|哪|专项经费|专项资金|经费|资金|款项|钱")
 
 
 def residual_coverage(residual: str, sentence: Sentence) -> float:
@@ -801,21 +801,38 @@ def focus(s: Sentence, question: str, extra: list[str], cues: tuple[str, ...] = 
 _BREAKDOWN = re.compile(r"^(.{0,40}?)(\d+(?:\.\d+)?)万元[,，]?(?:其中|包括)[:：]?(.+)$")
 
 
-def breakdown_sentence(docs: list[DocText], names: list[str]) -> Sentence | None:
-    """The sentence that states a figure and how it splits ("三公经费数为 9.50 万元，其中：A x 万元，B y
-    万元…"): one of `names` right before the amount, two or more amounts after 其中/包括, and no
-    year-on-year change in between. First in document order."""
+_PART_AMOUNT = re.compile(r"^[^,，。;；:：]{1,20}?\d+(?:\.\d+)?万元")
+
+
+def breakdown_sentence(docs: list[DocText], names: list[str]) -> list[Sentence]:
+    """The sentence(s) that state a figure and how it splits ("三公经费数为 9.50 万元，其中：A x 万元，B y
+    万元…", or "…其中：A x 万元，主要包括…。" + "B y 万元，…。"): one of `names` right before the amount,
+    two or more amounts after 其中/包括, and no year-on-year change in between. First in document
+    order; [] when none."""
     names = [_PUNCT.sub("", squeeze(n)) for n in names if n]
     for d in docs:
-        for s in d.sentences:
+        for k, s in enumerate(d.sentences):
             text = re.sub(r"[\"“”‘’']", "", s.text)
             for n in names:
                 i = text.find(n)
                 if i < 0 or len(n) < 2:
                     continue
                 m = _BREAKDOWN.match(text[i + len(n):])
-                if m and "比上年" not in m.group(1) and len(re.findall(r"\d+(?:\.\d+)?万元", m.group(3))) >= 2:
-                    # a section heading run into the sentence ("十、关于…情况说明X…") is not quoted
-                    j = s.text.find("说明")
-                    return sub_sentence(s, j + 2) if 0 <= j < 80 and "其中" in s.text[j:] else s
-    return None
+                if not m or "比上年" in m.group(1):
+                    continue
+                amounts = len(re.findall(r"\d+(?:\.\d+)?万元", m.group(3)))
+                out = [s]
+                # the next parts may follow as sentences of their own
+                for t in d.sentences[k + 1: k + 6]:
+                    if not _PART_AMOUNT.match(t.text) or "比上年" in t.text[:30]:
+                        break
+                    out.append(t)
+                    amounts += 1
+                if amounts < 2:
+                    continue
+                # a section heading run into the sentence ("十、关于…情况说明X…") is not quoted
+                j = s.text.find("说明")
+                if 0 <= j < 80 and "其中" in s.text[j:]:
+                    out[0] = sub_sentence(s, j + 2)
+                return out
+    return []
