@@ -380,7 +380,6 @@ def _specific_item(intent: Intent, records: list[dict]) -> Answer | None:
                        f"The question names “{asked}”, but only {', '.join(_label(m, True) for m in intent.metrics)} "
                        f"was found, not a figure for “{asked}”; I cannot answer that.", confidence=0.7)
     rec = records[0]
-
     # a previous-year view holds only the derived figures; its tables are this year's
     items = [] if rec.get(DERIVED_FIGURES) is not None else _items(rec)
     rows = [m.row for m in intent.metrics if m.row]
