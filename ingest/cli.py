@@ -178,4 +178,5 @@ def cmd_reindex(args) -> int:
         print(format_result(r))
         failed += r.status == "failed"
     print(f"reindexed {len(results) - failed} documents" + (f", {failed} failed" if failed else ""))
+    _print_stale_notice()  # --index-only keeps chunks an older Gongkai made
     return 1 if failed else 0

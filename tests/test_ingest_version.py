@@ -222,6 +222,8 @@ def test_list_ask_and_ui_say_what_to_run(copy):
     as_json = gongkai("ask", SANGONG_Q, "--json", env=env)
     assert json.loads(as_json.stdout)["answer"] and "`gongkai reindex`" in as_json.stderr  # stdout stays JSON
 
+    index_only = gongkai("reindex", "--index-only", "--no-progress", env=env)  # keeps the stored chunks
+    assert index_only.returncode == 0 and "`gongkai reindex`" in index_only.stderr, index_only.stderr
     fixed = gongkai("reindex", "--no-progress", env=env)
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
     assert stale_count(home) == (0, 1) and "written_by" not in _record(home)
