@@ -244,6 +244,12 @@ def answer_intent(lib: Library, intent: Intent) -> Answer:
         result = structured(lib, intent, records)
     if result is None:
         result = _text(lib, intent, records)
+    elif result.declined and result.reason == "not_specific" and intent.op == "lookup":
+        # the question asks something of the figure's item that is no figure ("X项目的补贴标准/负责人"):
+        # the text says it when a passage answers it; otherwise the decline naming the item stands
+        text = _text(lib, intent, records)
+        if not text.declined:
+            result = text
     result = _ground(result, intent, records)
     return _maybe_llm(lib, intent, result)
 
@@ -395,7 +401,7 @@ def _text(lib: Library, intent: Intent, records: list[dict]) -> Answer:
             query = text_q = bare
     # a question naming a project is answered from that project's own sections first
     projects = named_projects(intent.question, docs, intent.residual)
-    if projects:
+    if projects and intent.text_kind not in ("reason", "duties", "structure"):
         ans = _project_text(lib, intent, projects, query)
         if ans is not None:
             return ans
@@ -539,9 +545,12 @@ def _project_text(lib: Library, intent: Intent, projects: list, query: str) -> A
         return _passage_answer(intent, dt0, dep, "；".join(parts), cite_sents, value, 0.8)
     # any other question about the project ("补贴范围是什么"): what it asks, minus the project's name,
     # looked up in the project's sections
-    ask = query
+    from qa.passages import CUE_WORDS
+
+    ask = CUE_WORDS.sub(" ", query) if not intent.text_kind else query
     for _, p in projects:
         ask = without_name(ask, p.core)
+    ask = re.sub(r"项目|本项目|该项目", " ", ask)  # the project itself was named
     sections = {}
     for d, p in projects:
         sections.setdefault(d.doc, (d, []))[1].append(p)

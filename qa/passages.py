@@ -373,7 +373,7 @@ def stated_change_in_text(dt: DocText, terms: list[str], kind: str) -> tuple[Dec
     return None, None
 
 
-CUE_WORDS = re.compile(r"为什么|为何|什么原因|原因|主要用于|用于|用途|干什么|做什么|用来|是什么|什么|依据|根据|哪些|"
+CUE_WORDS = re.compile(r"为什么|为何|什么原因|原因|是谁|谁|哪位|主要用于|用于|用途|干什么|做什么|用来|是什么|什么|依据|根据|哪些|"
                        r"有哪些|多少|是多少|主要|情况|请问|介绍|说明|具体|呢|吗|是|的|了|"
                        # colloquial cue and direction words, and the generic nouns every project line
                        # carries: the sentence need not repeat them

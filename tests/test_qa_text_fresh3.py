@@ -248,3 +248,19 @@ def test_split_stated_over_two_sentences_and_where_money_goes(ask):
     r = ask("伽师医保局卫生健康支出主要用在哪")
     _answered(r)
     assert "职工医疗保险缴费" in r["answer"] and any(c["line"] == 400 for c in r["citations"])
+
+
+def test_project_fields_that_are_no_figure(ask):
+    # 003 line 1343 "补贴标准：按照实际产生的医疗费报销，人均 13.64 万元/人", line 2970 "项目负责人 殷成喜";
+    # 004 line 1217 "资金执行时间：2023 年 1 月 1 日至 2023 年 12 月 20 日"
+    r = ask("克州离休人员医疗费项目的补贴标准是多少")
+    _answered(r)
+    assert "13.64" in r["answer"] and any(c["line"] == 1343 for c in r["citations"])
+    r = ask("克州离休人员医疗费项目的负责人是谁")
+    _answered(r)
+    assert "殷成喜" in r["answer"] and "300.00" not in r["answer"]
+    r = ask("特克斯离休人员医疗保障（本级）项目的资金执行时间")
+    _answered(r)
+    assert "2023年12月20日" in squeeze(r["answer"]) and any(c["line"] == 1217 for c in r["citations"])
+    # a field the project's sections do not print stays declined (003 lines 1427-1438: no 资金来源 line)
+    assert ask("克州线路租赁费项目的资金来源是什么")["declined"]
