@@ -20,6 +20,14 @@ _CONTEXT = {
     "procurement.services": ("采购", "procurement", "purchas"),
 }
 
+# one-word English terms that are adjectives: a figure only when no other noun follows them
+_MODIFIER_EN = {"basic", "authorized", "authorised", "retired", "active"}
+_AFTER_MODIFIER_EN = {"expenditure", "expenditures", "spending", "expense", "expenses", "cost", "costs", "budget",
+                      "budgets", "part", "portion", "share", "and", "or", "vs", "versus", "than", "to", "in", "of", "for",
+                      "the", "is", "was", "are", "were", "at", "on", "compared", "combined", "plus", "minus", "with",
+                      "staff", "positions", "posts", "headcount", "employees", "people", "persons", "members", "total",
+                      "amount", "figure", "does", "do", "did", "has", "have", "had", "by", "from", "this", "that"}
+
 TEXT_TRIGGERS = [
     ("reason", r"为什么|为何|为啥|咋|怎么会|何故|原因|怎么回事|why|reason|explain|cause"),
     # how a project's money is split ("怎么分配的", "资金分配情况", "how is … allocated", "breakdown"): the
@@ -53,15 +61,16 @@ MULTIPLE = r"几倍|多少倍|倍数|times\s+(?:as|more|larger|bigger|higher)|ho
 AVERAGE = r"平均|均值|\baverage\b|\bmean\b"
 # a figure divided by a count the document states (per vehicle, per head): (regex, count metric key)
 PER = (
-    (r"每辆车?|每台车|车均|单车|per\s+(?:vehicle|car)\b", "assets.vehicles"),
-    (r"人均|每人|每个人|每名(?:职工|员工|人员)?|per\s+(?:capita|person|head|staff|employee)\b", "staffing.actual"),
+    (r"每辆车?|每台车|车均|单车|per\s+(?:[a-z-]+\s+){0,2}?(?:vehicle|car)\b", "assets.vehicles"),
+    (r"人均|每人|每个人|每名(?:职工|员工|人员)?|per\s+(?:[a-z-]+\s+)?(?:capita|person|head|staff|employee|member)\b",
+     "staffing.actual"),
 )
 # the value of what a count counts ("车辆价值多少", "value of the vehicles", "每辆车价值多少")
 PER_VALUE = {"assets.vehicles": "assets.vehicles_value", "assets.housing_area": "assets.housing_value"}
 VALUE_WORDS = r"价值|值多少|值几|值钱|多少钱|\bvalue[ds]?\b|\bworth\b"
 # the count itself is asked as well ("车辆有几辆，价值多少", "how many vehicles and what are they worth")
 COUNT_ASKED = r"几辆|多少辆|几台|几套|多少台|数量|几处|多少平|面积|\bhow\s+many\b|\bnumber\s+of\b|\bfloor\s+area\b"
-DIFF = (r"how\s+much\s+(?:more|less|higher|lower|bigger|smaller)\b|\bminus\b|减去|减掉|\bmore\b.{0,40}\bthan\b|\bless\b.{0,40}\bthan\b|相差|差额|差多少|差距|多多少|少多少|高多少|低多少|多出|高出|低于|高于|差值|相比.{0,6}(?:多|少)|"
+DIFF = (r"how\s+much\s+(?:more|less|higher|lower|bigger|smaller)\b|\bminus\b|减去|减掉|\bmore\b.{0,40}\bthan\b|\bless\b.{0,40}\bthan\b|相差|差额|差多少|差几|差距|多多少|少多少|高多少|低多少|多出|高出|低于|高于|差值|相比.{0,6}(?:多|少)|"
         r"比.{1,16}(?:多|少|高|低)|\bdifference\b|\bmore\s+than\b|\bless\s+than\b|\bhigher\s+than\b|"
         r"\blower\s+than\b|\bgap\b|\bexceed|\bcompared?\s+(?:to|with)\b|\bvs\.?\b|\bversus\b")
 SUM = (r"合计|总共|一共|加起来|之和|总和|共计|合起来|加总|总额|一起|两家|三家|四家|所有|全部|(?<![增追添参施])加上?(?![入强快大班])|"
@@ -167,6 +176,10 @@ class Vocabulary:
                 if latin and ((i > 0 and hay[i - 1].isalnum()) or (j < len(hay) and hay[j].isalpha()
                                                                     and hay[j] not in "s")):
                     continue
+                if latin and term in _MODIFIER_EN:
+                    nxt = re.match(r"\s+([a-z][a-z'-]*)", hay[j:])
+                    if nxt and nxt.group(1) not in _AFTER_MODIFIER_EN:
+                        continue  # "basic medical insurance fund" is not basic expenditure
                 need = _CONTEXT.get(metric.key)
                 if need and term in ("货物", "货物类", "工程类", "服务类", "goods", "works", "services") and not any(
                         w in low for w in need):
@@ -398,7 +411,9 @@ FILLER = re.compile(
     r"大概|大约|具体|目前|现在|一共|总共|共计|合计|总计|总额|金额|数额|规模|总|共|加起来|加上|之和|总和|一起|分别|各自|"
     r"各|相比|对比|相差|差额|差距|差多少|多多少|少多少|高多少|低多少|多出|高出|比|较|多|少|高|低|占|比例|比重|百分之|"
     r"百分比|几成|倍|平均|每|最|价值|值|方面|领域|方向|这块|一块|部分|相关|有关|关于|类别|类|科目|口径|明细|数目|"
-    r"数量|部门|总体|整体|全部|所有|分别是|各项|平方米|平米|平方|亿元|千元|万|辆|台|套|处|工作人员|人员|职工|员工|干部|工作|人数|多少人|几个人|几名|几位|人|哪家|哪个|哪|家|单位|部门|本单位|机关|本级|医保局|医疗保障局|预算数|预算|安排|拨款|"
+    r"数量|部门|总体|整体|全部|所有|分别是|各项|平方米|平米|平方|亿元|千元|万|辆|台|套|处|"
+    r"下面|上面|里面|里头|下设|下属|下辖|设了|设有|设置|设立|设|包括|包含|拥有|配备|配置|共有|现有|还有|还剩|剩下|剩余|剩|"
+    r"按照|按|算|计算|来算|口径|工作人员|人员|职工|员工|干部|工作|人数|多少人|几个人|几名|几位|人|哪家|哪个|哪|家|单位|部门|本单位|机关|本级|医保局|医疗保障局|预算数|预算|安排|拨款|"
     r"资金|经费|费用|支出|收入|开支|花费|花了|花|用了|用|钱|万元|元|本年度|本年|今年|当年|年度|全年|年|上年|去年|同比|"
     r"增加|减少|增长|下降|变化|情况|数据|数字|数|额|项|个|的|了|是|有|为|在|里|中|其中|里面|之|和|与|及|跟|同|或|还|"
     r"也|都|这个|那个|这|那|该|其|它|给|拿|出|能|可以|会|要|需要|计划|预计|准备|内|上|下|去|来|到|于|对|把|被|让|从|"
@@ -423,8 +438,8 @@ def _specific(masked: str, intent: Intent) -> list[str]:
         rest = FILLER.sub("|", piece)
         if any(len(r) >= 2 for r in rest.split("|")):
             # the piece as asked, without its question words: what to look for among the items
-            piece = re.sub(r"^(?:的|之|中|里|其中|里面|[\s\W])+|(?:是多少|多少钱|多少|是什么|有多少|是|呢|吗|[\s\W])+$", "",
-                           piece.strip())
+            piece = re.sub(r"^(?:的|之|中|里|其中|里面|[\s\W])+|(?:是多少|多少钱|多少|是什么|有多少|是|呢|吗|还有|还剩|还|"
+                           r"剩下|剩余|[\s\W])+$", "", piece.strip())
             out.append(piece)
     return out
 
@@ -509,7 +524,7 @@ def _second_operand(q: str, masked: str, intent: Intent) -> tuple[int, int] | No
     for side in sides:
         if "□" in side:
             continue
-        cand = re.sub(r"^(?:的|之|中|里|其中|\s)+|(?:的|预算|是|\s|[?？])+$", "", side)
+        cand = re.sub(r"^(?:的|之|中|里|其中|\s|[^\w□])+|(?:的|预算|是|\s|[^\w□])+$", "", side)
         cand = re.sub(r"^(?:how\s+much\s+(?:more|less)\s+(?:is|are|does|do|did)?|the|its|their|than)\s+", "", cand,
                       flags=re.I).strip()
         if cand and not re.fullmatch(r"[\W\d\s]*", cand):
@@ -550,7 +565,9 @@ def _per(q: str, intent: Intent) -> None:
         if not amounts and count_key in PER_VALUE and re.search(VALUE_WORDS, q, re.I):
             amounts = [BY_KEY[PER_VALUE[count_key]]]
         if amounts and intent.text_kind is None:
-            intent.per = count_key
+            # the count the question names divides ("按在职人数算，人均…" → 在职人数, "每辆一般公务用车" → that kind)
+            named = [m for m in intent.metrics if m.kind == "count" and m.unit == BY_KEY[count_key].unit]
+            intent.per = named[0].key if named else count_key
             intent.metrics = amounts[:1]
         return
 
@@ -588,7 +605,9 @@ def _operation(m: str, intent: Intent) -> str:
     if re.search(SUM, m, re.I) and (n_units >= 2 or n_metrics >= 2 or (n_units == 0 and not
                                                                        intent.has_unit_mention)):
         if n_units == 0 and n_metrics == 1 and not re.search(r"所有|全部|各|(?:\d+|[两三四五六七八九十几])\s*(?:个|家)|"
-                                                             r"\ball\b|\bcombined\b|\bthese\s+\d+|"
+                                                             r"\ball\b|\bcombined\b|\bthese\s+\d+|\bin\s+total\b|"
+                                                             r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+"
+                                                             r"(?:[a-z-]+\s+){0,3}(?:bureaus|units|departments|offices)\b|"
                                                              r"\btogether\b|\baltogether\b|一共|总共|加起来", m, re.I):
             return "lookup"
         return "sum"

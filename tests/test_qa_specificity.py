@@ -181,3 +181,42 @@ def test_previous_year_of_something_inside_a_figure_declines(ask):
     res = ask("伽师上年三公经费中的宣传部分是多少")
     assert res["declined"] and res["reason"] == "not_specific", res["answer"]
     assert "宣传" in res["answer"]
+
+
+# --- more of the same causes (phrasings from another held-out round) ---------------------------------
+# 002 line 23 "下设 4 个处室"; line 29 "编制数 15"; 003 line 99 "编制数 29"; 004 line 73 "在职 19 人" and
+# line 1141 "人员经费 286.44 万元"; vehicles: 001 line 501 "车辆 1 辆", 002 line 1276 "车辆 0 辆",
+# 003 line 1548 "车辆 2 辆", 004 line 1369 "车辆 1 辆".
+
+def test_verbs_around_a_count_name_nothing_specific(ask):
+    res = ask("轮台县医保局下面设了几个处室？")
+    assert not res["declined"] and res["value"] == 4, res["answer"]
+
+
+def test_difference_asked_as_cha_ji_ge(ask):
+    res = ask("轮台和克州医保局的编制数差几个")
+    assert res["value"] == -14, res["answer"]  # 15 - 29
+
+
+@pytest.mark.parametrize("q", ["特克斯医保局按在职人数算，人均人员经费多少",
+                               "Tekes personnel expenses per active staff member"])
+def test_per_head_divides_by_the_count_named(ask, q):
+    res = ask(q)
+    assert res["value"] == pytest.approx(15.08), res["answer"]  # 286.44 / 19 = 15.076
+
+
+def test_per_head_without_a_named_count_is_the_actual_headcount(ask):
+    res = ask("特克斯医保局人均人员经费多少")
+    assert res["value"] == pytest.approx(14.32), res["answer"]  # 286.44 / 20 = 14.322
+
+
+def test_english_total_over_the_four_bureaus(ask):
+    res = ask("How many vehicles do the four medical insurance bureaus own in total?")
+    assert res["value"] == 4, res["answer"]  # 1 + 0 + 2 + 1
+
+
+def test_english_adjective_term_inside_another_noun(ask):
+    # "basic medical insurance fund" is a row (财政对城乡居民基本医疗保险基金的补助), not 基本支出 (274.69)
+    res = ask("How much does Luntai put into the subsidy for the urban-rural residents' basic medical insurance fund?")
+    assert res["value"] != pytest.approx(274.69), res["answer"]
+    assert "basic expenditure" not in res["answer"]
