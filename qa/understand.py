@@ -579,9 +579,10 @@ def _operation(m: str, intent: Intent) -> str:
         return "per"
     if intent.text_kind:
         # a goal question is a figure only when the figure is the performance target's own
-        # ("绩效目标涉及金额"); "参保人数目标" / "三公经费的目标" are answered from the target text
+        # ("绩效目标涉及金额") or printed on its form ("绩效目标表上的联系人"); "参保人数目标" /
+        # "三公经费的目标" are answered from the target text
         if not (intent.text_kind == "goal" and n_metrics and all(
-                x.key.startswith("performance.") for x in intent.metrics)):
+                x.key.startswith("performance.") or x.kind == "text" for x in intent.metrics)):
             return "text"
     if re.search(CHANGE, m, re.I) and not re.search(RANK_ALL, m, re.I) and not (
             re.search(WHICH, m, re.I) and (re.search(RANK_MAX, m, re.I) or re.search(RANK_MIN, m, re.I))):

@@ -220,3 +220,9 @@ def test_english_adjective_term_inside_another_noun(ask):
     res = ask("How much does Luntai put into the subsidy for the urban-rural residents' basic medical insurance fund?")
     assert res["value"] != pytest.approx(274.69), res["answer"]
     assert "basic expenditure" not in res["answer"]
+
+
+def test_goal_form_is_only_where_a_text_field_is_printed(ask):
+    # 002 line 1313: "部门联系人 凯德日耶·伊力哈木" on the 整体绩效目标表
+    res = ask("轮台医保局整体绩效目标表上的联系人是谁")
+    assert res["value"] == "凯德日耶·伊力哈木", res["answer"]
