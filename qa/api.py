@@ -372,8 +372,7 @@ def _text(lib: Library, intent: Intent, records: list[dict]) -> Answer:
 
     from gongkai import settings as gsettings
     from qa.passages import (CUES, doc_text, focus, formal_change_words, hits_by_doc, named_projects, number_in,
-                             pick, project_passages, reason_of_change, residual_coverage, section_text,
-                             without_name)
+                             pick, reason_of_change, residual_coverage)
 
     not_found = ("文件中没有找到相关内容，无法回答。", "The documents do not say; I cannot answer that.")
     recs = records or lib.records
