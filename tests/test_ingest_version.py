@@ -258,3 +258,24 @@ def test_ui_start_says_what_to_run(copy):
         proc.kill()
         proc.wait()
     assert "1 of 1 stored documents was processed by an older version of Gongkai" in said, said
+
+
+
+def test_ui_upload_of_a_stale_document_says_what_to_run(stored, copy, tmp_path):
+    """Uploading in the UI a file the library holds in an older version is not ingested twice, and
+    the note says it is stale and what refreshes it; a current copy gets the plain note."""
+    from ui.backend import ingest_file
+
+    home = copy
+    upload = tmp_path / "upload" / f"{DOC}.txt"
+    upload.parent.mkdir()
+    upload.write_bytes((nasty.CORPUS / f"{DOC}.txt").read_bytes())
+    fresh = ingest_file(upload, home)
+    assert fresh["status"] == "unchanged" and fresh["note"] == "already in the library"
+
+    make_old(home)
+    upload.write_bytes((nasty.CORPUS / f"{DOC}.txt").read_bytes())
+    out = ingest_file(upload, home)
+    assert out["status"] == "unchanged" and out["doc"] == DOC, out
+    assert "older Gongkai" in out["note"] and "gongkai reindex" in out["note"]
+    assert list(Store(home).catalog()) == [DOC]  # not stored a second time

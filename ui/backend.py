@@ -64,7 +64,7 @@ def ingest_file(path: Path, home: Path, progress: Progress | None = None) -> dic
     try:
         from ingest.document import sha256_file
         from ingest.service import ingest_file as ingest_one
-        from ingest.store import Store
+        from ingest.store import Store, stale_parts
     except ImportError as exc:
         raise Missing("the ingest stage (ingest.service) is not installed") from exc
     store = Store(home)
@@ -72,7 +72,11 @@ def ingest_file(path: Path, home: Path, progress: Progress | None = None) -> dic
     if same:
         path.unlink(missing_ok=True)
         entry = store.catalog().get(same, {})
-        return {**entry, "doc": same, "status": "unchanged", "note": "already in the library"}
+        note = "already in the library"
+        if stale_parts(entry):
+            note += (" (processed by an older Gongkai: run `gongkai reindex`, or `gongkai ingest` the "
+                     "original file again, to re-process it)")
+        return {**entry, "doc": same, "status": "unchanged", "note": note}
     progress(INGEST_STARTED, "parsing, indexing, extracting")
     result = ingest_one(path, store)
     if not result.ok:
