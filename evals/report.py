@@ -190,6 +190,8 @@ def build_report(set_path: Path, gold: Path, corpus: Path | None, home: Path | N
         if results_dir:
             write_rows(rows_by["baseline"], Path(results_dir) / "results_baseline.jsonl")
 
+    heldout = _heldout(ask, base.ask if baseline else None)
+
     from evals.extract_eval import evaluate
 
     extraction = evaluate(gold, corpus if corpus.is_dir() else None)
@@ -205,12 +207,35 @@ def build_report(set_path: Path, gold: Path, corpus: Path | None, home: Path | N
     summary = {"date": _dt.date.today().isoformat(), "set": _rel(set_path), "n": len(items), "systems": systems,
                "extraction": {k: v for k, v in extraction.items() if k != "documents"},
                "extraction_documents": {d: {k: v for k, v in r.items() if k != "misses"} for d, r in extraction["documents"].items()},
-               "synthetic": {k: v for k, v in (synth_res or {}).items() if k != "qa_wrong"} or None, "timings": timings}
+               "synthetic": {k: v for k, v in (synth_res or {}).items() if k != "qa_wrong"} or None, "timings": timings,
+               "heldout": [{"set": h["set"], "n": h["n"], "first": h["first"],
+                            **{n: h[n]["accuracy"] for n in ("gongkai", "baseline") if n in h}} for h in heldout]}
     (out_dir / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
-    md = render_markdown(items, systems, rows_by, extraction, synth_res, timings, gold, set_path)
+    md = render_markdown(items, systems, rows_by, extraction, synth_res, timings, gold, set_path, heldout)
     path = out_dir / "report.md"
     path.write_text(md, encoding="utf-8")
     return path
+
+
+HELDOUT_DIR = ROOT / "bench"
+
+
+def _heldout(ask, base_ask=None) -> list[dict[str, Any]]:
+    """Every held-out set (bench/qa_*.jsonl: questions written after the code, over the same documents)
+    scored now, next to its recorded first run (bench/heldout_first_runs.json)."""
+    first = {}
+    record = HELDOUT_DIR / "heldout_first_runs.json"
+    if record.exists():
+        first = json.loads(record.read_text(encoding="utf-8"))
+    out = []
+    for path in sorted(HELDOUT_DIR.glob("qa_*.jsonl")):
+        items = load_set(path)
+        row: dict[str, Any] = {"set": _rel(path), "n": len(items), "first": first.get(path.name),
+                               "gongkai": summarize(run_items(items, ask))}
+        if base_ask is not None:
+            row["baseline"] = summarize(run_items(items, base_ask))
+        out.append(row)
+    return out
 
 
 def _synthetic(n: int, baseline: bool, results_dir: Path | None) -> dict[str, Any] | None:
@@ -275,7 +300,8 @@ def _got(row: dict) -> str:
     return str(res.get("error") or (f"{res.get('value')} {res.get('unit') or ''}".strip() if res.get("value") is not None else (res.get("answer") or "")[:60]))
 
 
-def render_markdown(items, systems, rows_by, extraction, synth_res, timings, gold: Path, set_path: Path) -> str:
+def render_markdown(items, systems, rows_by, extraction, synth_res, timings, gold: Path, set_path: Path,
+                    heldout: list[dict] | None = None) -> str:
     g = systems["gongkai"]
     b = systems.get("baseline")
     names = list(systems)
@@ -320,6 +346,25 @@ def render_markdown(items, systems, rows_by, extraction, synth_res, timings, gol
         L.append(f"| {n} | {_fmt(lat['p50'])} | {_fmt(lat['p95'])} | {_fmt(lat['mean'])} |")
     if timings:
         L += [""] + [f"- {k}: {v:.1f}" for k, v in timings.items()]
+    if heldout:
+        L += ["", "## Held-out sets: the first run is the generalisation number", "",
+              "Written after the code from the documents alone, by someone who had read neither `qa/` nor the other "
+              "sets. The **first run** (recorded in `bench/heldout_first_runs.json`, on the code of that day) is what a "
+              "new phrasing meets; each set's failures were then fixed by their general cause, so today's score on it is "
+              "in-sample.", "",
+              "| set | n | Gongkai, first run | Gongkai now | baseline now |", "|---|---|---|---|---|"]
+        for h in heldout:
+            f = h.get("first") or {}
+            first = (f"{f['first_correct']}/{f['n']} ({100 * f['first_correct'] / f['n']:.1f}%)"
+                     if f.get("first_correct") is not None else "–")
+            now = h["gongkai"]
+            base = h.get("baseline")
+            L.append(f"| `{h['set']}` | {h['n']} | {first} | {_fmt(now['accuracy'], '%')} | "
+                     f"{_fmt(base['accuracy'], '%') if base else '–'} |")
+        firsts = [h["first"] for h in heldout if (h.get("first") or {}).get("first_correct") is not None]
+        if firsts:
+            c, n = sum(f["first_correct"] for f in firsts), sum(f["n"] for f in firsts)
+            L += ["", f"All first runs together: **{c}/{n} ({100 * c / n:.1f}%)**."]
     L += ["", "## Extraction vs hand-built gold", "",
           f"`gongkai eval extract {_rel(gold)}`: every gold leaf "
           "(contract paths, by_function, narrative facts, 三公 parts and changes, staffing, procurement, assets, "

@@ -68,3 +68,21 @@ def test_committed_report_matches_its_summary():
     for png in ("accuracy_by_tier.png", "citations.png", "abstention.png", "latency.png"):
         assert (out / png).exists() and f"]({png})" in md
     assert s["n"] >= 150 and set(g["by_type"]) >= {"lookup", "derived", "cross_document", "narrative", "unanswerable"}
+
+
+def test_heldout_section_shows_first_run_next_to_today(tmp_path, monkeypatch):
+    """Each bench/qa_*.jsonl set is scored now and shown next to its recorded first run."""
+    import evals.report as report
+
+    (tmp_path / "qa_x.jsonl").write_text("\n".join(json.dumps(i, ensure_ascii=False) for i in ITEMS) + "\n",
+                                         encoding="utf-8")
+    (tmp_path / "heldout_first_runs.json").write_text(json.dumps({"qa_x.jsonl": {"first_correct": 1, "n": 2}}),
+                                                     encoding="utf-8")
+    monkeypatch.setattr(report, "HELDOUT_DIR", tmp_path)
+    held = report._heldout(_answer_all, _answer_wrong)
+    assert [h["n"] for h in held] == [len(ITEMS)] and held[0]["first"] == {"first_correct": 1, "n": 2}
+    assert held[0]["gongkai"]["accuracy"] == 100.0 and held[0]["baseline"]["accuracy"] == 0.0
+    rows = {"gongkai": run_items(ITEMS, _answer_all)}
+    systems = {"gongkai": summarize(rows["gongkai"])}
+    md = render_markdown(ITEMS, systems, rows, evaluate(GOLD), None, {}, GOLD, ROOT / "evals" / "sets" / "qa.jsonl", held)
+    assert "| 1/2 (50.0%) | 100.0% | 0.0% |" in md and "All first runs together: **1/2 (50.0%)**" in md
