@@ -34,7 +34,7 @@ def parse_pdf_lines(path: str, max_pages: int | None = None) -> tuple[list[tuple
                                 path=str(p))
         texts: list[str] = []
         table_pages: list[int] = []
-        hidden_chars: dict[int, list[tuple]] = {}  # table page → pdfium's hidden characters on it
+        hidden_chars: dict[int, dict[str, list[tuple]]] = {}  # table page → pdfium's hidden characters on it
         images = 0
         for i in range(n_pages):
             page = pdf[i]
@@ -114,6 +114,9 @@ def _addr(handle) -> int:
 
 # Form XObjects nested deeper than this are not searched for hidden text (pdfium's own limit on
 # form nesting is far lower than any real document needs); paths and images count to depth 2.
+# The walk visits only objects pdfium has already parsed for this page (each placement of a form is
+# parsed as its own object list), so its cost is proportional to pdfium's own; a page built to make
+# that explode is stopped by the parse time/memory limits (ingest.sandbox).
 MAX_FORM_DEPTH = 16
 _Matrix = tuple[float, float, float, float, float, float]
 
@@ -264,23 +267,25 @@ def _visible_text(tp, hidden: set[int]) -> str:
     return "".join(chars)
 
 
-def _hidden_char_boxes(tp, hidden: set[int], page_height: float) -> list[tuple]:
-    """(char, x0, top, x1, bottom), in pdfplumber's top-down coordinates, of every character that
+def _hidden_char_boxes(tp, hidden: set[int], page_height: float) -> dict[str, list[tuple]]:
+    """char → [(x0, top, x1, bottom)], in pdfplumber's top-down coordinates, of every character that
     belongs to a hidden text object. pdfplumber cannot see a text render mode (nor look into the
-    hidden-text rules above), so on table pages pdfium's verdict is carried over char by char."""
+    hidden-text rules above), so on table pages pdfium's verdict is carried over char by char.
+    Keyed by character so each pdfplumber char is compared only with hidden copies of itself."""
     import ctypes
 
     import pypdfium2.raw as raw
 
     box = [ctypes.c_double() for _ in range(4)]  # left, right, bottom, top
     refs = [ctypes.byref(c) for c in box]
-    out = []
+    out: dict[str, list[tuple]] = {}
     for i in range(raw.FPDFText_CountChars(tp.raw)):
         if raw.FPDFText_IsGenerated(tp.raw, i) or _addr(raw.FPDFText_GetTextObject(tp.raw, i)) not in hidden:
             continue
         if raw.FPDFText_GetCharBox(tp.raw, i, *refs):
             left, right, bottom, top = (c.value for c in box)
-            out.append((chr(raw.FPDFText_GetUnicode(tp.raw, i)), left, page_height - top, right, page_height - bottom))
+            out.setdefault(chr(raw.FPDFText_GetUnicode(tp.raw, i)), []).append(
+                (left, page_height - top, right, page_height - bottom))
     return out
 
 
@@ -290,17 +295,17 @@ def _is_white(color) -> bool:
     return (len(color) in (1, 3) and min(color) >= 0.98) or (len(color) == 4 and max(color) <= 0.02)
 
 
-def _visible_char(obj, width: float, height: float, dark: list[tuple] = (), hidden: list[tuple] = ()) -> bool:
+def _visible_char(obj, width: float, height: float, dark: list[tuple] = (),
+                  hidden: dict[str, list[tuple]] | None = None) -> bool:
     """pdfplumber's view of the same rule: a char that is tiny, off the page, or white (and not over
     one of the ``dark`` filled rectangles (x0, top, x1, bottom)) is dropped; so is a char that pdfium
-    found hidden (``hidden``: (char, x0, top, x1, bottom) from `_hidden_char_boxes`: the same glyph,
+    found hidden (``hidden``: char → boxes from `_hidden_char_boxes`: the same glyph,
     pdfium's tight glyph box centred inside pdfplumber's char box, give or take a point)."""
     if obj.get("object_type") != "char":
         return True
-    if hidden:
-        ch, left, top_, right, bottom_ = obj.get("text"), obj["x0"] - 1, obj["top"] - 1, obj["x1"] + 1, obj["bottom"] + 1
-        if any(c == ch and left <= (x0 + x1) / 2 <= right and top_ <= (top + bottom) / 2 <= bottom_
-               for c, x0, top, x1, bottom in hidden):
+    if hidden and (boxes := hidden.get(obj.get("text"))):
+        left, top_, right, bottom_ = obj["x0"] - 1, obj["top"] - 1, obj["x1"] + 1, obj["bottom"] + 1
+        if any(left <= (x0 + x1) / 2 <= right and top_ <= (top + bottom) / 2 <= bottom_ for x0, top, x1, bottom in boxes):
             return False
     if _is_white(obj.get("non_stroking_color")):
         cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
@@ -317,7 +322,7 @@ def _cell(text) -> str:
     return "".join(part.strip() for part in str(text).split("\n"))
 
 
-def _plumber_pages(p: Path, indices: list[int], hidden_chars: dict[int, list[tuple]] | None = None
+def _plumber_pages(p: Path, indices: list[int], hidden_chars: dict[int, dict[str, list[tuple]]] | None = None
                    ) -> dict[int, list[str]]:
     """Lines of table pages, tables as tab-joined rows in reading order."""
     import pdfplumber
@@ -336,7 +341,7 @@ def _plumber_pages(p: Path, indices: list[int], hidden_chars: dict[int, list[tup
             page = pdf.pages[i]
             dark = [(r["x0"], r["top"], r["x1"], r["bottom"]) for r in page.rects
                     if r.get("fill") and not _is_white(r.get("non_stroking_color"))]
-            hid = (hidden_chars or {}).get(i, [])
+            hid = (hidden_chars or {}).get(i)
             page = page.filter(lambda obj, w=page.width, h=page.height, d=dark, x=hid: _visible_char(obj, w, h, d, x))
             try:
                 tables = page.find_tables()
