@@ -203,6 +203,7 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
     intent = Intent(question=question, english=english)
     mask = [False] * len(q)
     mentions: list[Mention] = units.find(q)
+    orgs = _org_words(units)
     seen: set[str] = set()
     for m in mentions:
         for k in range(m.start, m.end):
@@ -274,11 +275,11 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
         free = list(mask)
         for i, j, _, _ in generic:
             free[i:j] = [False] * (j - i)
-        if _qualified_people(q, free):
+        if _qualified_people(q, free, orgs):
             # "how many people are insured", "参保总人数": people, but not the bureau's staff
             mask[:] = free
             matches = [t for t in matches if t not in generic]
-    if not matches and re.search(HEADCOUNT, q, re.I) and not _qualified_people(q, mask):
+    if not matches and re.search(HEADCOUNT, q, re.I) and not _qualified_people(q, mask, orgs):
         from qa.lexicon import BY_KEY
 
         matches = [(0, 0, BY_KEY["staffing.actual"], "")]
@@ -316,7 +317,8 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
         span = _second_operand(q, masked, intent)
         if span:
             masked = masked[:span[0]] + "□" * (span[1] - span[0]) + masked[span[1]:]
-    intent.specific = _specific(masked, intent)
+    intent.specific = _specific(masked, intent, orgs)
+    _part_of(q, matches, intent)
     if compares_years and intent.metrics and intent.op in ("lookup", "difference"):
         intent.op, intent.previous_year = "change", False
         intent.change_kind = "percent" if re.search(CHANGE_PCT, lowm, re.I) else "amount"
@@ -376,7 +378,7 @@ def _merge_qualifiers(q: str, matches: list) -> list[Metric]:
     return [m for m in out if not (m.function_code in fiscal and not m.fiscal)]
 
 
-def _qualified_people(q: str, mask: list[bool]) -> bool:
+def _qualified_people(q: str, mask: list[bool], orgs: re.Pattern | None = None) -> bool:
     """The people a headcount word counts are named as someone else than the bureau's staff
     ("居民医疗保险参保人数", "有多少人参保", "离休干部人数", "how many people are insured")."""
     if re.search(PEOPLE_QUALIFIED_EN, q, re.I):
@@ -387,7 +389,7 @@ def _qualified_people(q: str, mask: list[bool]) -> bool:
         after = re.split(r"[|,，。;；?？!！、]", free[hm.end():])[0]
         after = re.sub(r"是多少|多少|是|吗|呢|啊|呀", "", after)
         for side in (before, after):
-            rest = FILLER.sub("", side)
+            rest = re.sub(f"[{WORD_CHARS}]", "", "".join(_left_words(side, orgs)))
             if sum(1 for c in rest if "\u4e00" <= c <= "\u9fff") >= 2:
                 return True
     return False
@@ -413,18 +415,78 @@ FILLER = re.compile(
     r"百分比|几成|倍|平均|每|最|价值|值|方面|领域|方向|这块|一块|部分|相关|有关|关于|类别|类|科目|口径|明细|数目|"
     r"数量|部门|总体|整体|全部|所有|分别是|各项|平方米|平米|平方|亿元|千元|万|辆|台|套|处|"
     r"下面|上面|里面|里头|下设|下属|下辖|设了|设有|设置|设立|设|包括|包含|拥有|配备|配置|共有|现有|还有|还剩|剩下|剩余|剩|"
-    r"按照|按|算|计算|来算|口径|工作人员|人员|职工|员工|干部|工作|人数|多少人|几个人|几名|几位|人|哪家|哪个|哪|家|单位|部门|本单位|机关|本级|医保局|医疗保障局|预算数|预算|安排|拨款|"
+    r"按照|按|算|计算|来算|口径|工作人员|人员|职工|员工|干部|工作|人数|多少人|几个人|几名|几位|人|哪家|哪个|哪|家|单位|部门|本单位|机关|本级|预算数|预算|安排|拨款|"
     r"资金|经费|费用|支出|收入|开支|花费|花了|花|用了|用|钱|万元|元|本年度|本年|今年|当年|年度|全年|年|上年|去年|同比|"
-    r"增加|减少|增长|下降|变化|情况|数据|数字|数|额|项|个|的|了|是|有|为|在|里|中|其中|里面|之|和|与|及|跟|同|或|还|"
-    r"也|都|这个|那个|这|那|该|其|它|给|拿|出|能|可以|会|要|需要|计划|预计|准备|内|上|下|去|来|到|于|对|把|被|让|从|"
-    r"新疆维吾尔自治区|新疆|维吾尔|[\u4e00-\u9fff]{1,6}?(?:地区|自治州|自治区|自治县|盟)|[\s\W\d_a-zA-Z□]")
+    r"增加|减少|增长|下降|变化|情况|数据|数字|的|了|是|有|为|在|里|中|其中|里面|之|和|与|及|跟|同|或|还|"
+    r"也|都|这个|那个|这|那|该|其|它|给|拿|能|可以|要|需要|计划|预计|准备|去|来|到|于|对|把|被|让|从|"
+    r"[\s\W\d_a-zA-Z□]")
+# single characters that are question words alone but also build item names ("工会费", "出差", "上网"):
+# taken out only at the edge of what is left, never from inside a word
+WORD_CHARS = "会出上下内用数额项个"
+_EDGE_WORD_CHARS = re.compile(rf"^[{WORD_CHARS}]+|[{WORD_CHARS}]+$")
+# a run that is nothing but place names (an administrative division of any province: "四川省", "新疆维吾尔
+# 自治区", "某某州某某县") locates the unit, it names no item
+ADMIN_PLACES = re.compile(r"^(?:[\u4e00-\u9fff]{1,8}?(?:自治区|自治州|自治县|自治旗|特别行政区|地区|省|市|州|盟|县|区|旗))+$")
+
+
+def _org_words(units: UnitIndex | None) -> re.Pattern | None:
+    """The units' own organisation names ("医疗保障局", "医保局", "教育局"…) as the unit index knows them."""
+    from qa.units import _org_forms
+
+    forms = {f for u in (units.units if units is not None else []) for f in _org_forms(u.org) if len(f) >= 3}
+    if not forms:
+        return None
+    return re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+
+
+def _left_words(text: str, orgs: re.Pattern | None) -> list[str]:
+    """What is left of `text` once filler, organisation names and place names are taken out, as runs."""
+    if orgs is not None:
+        text = orgs.sub("|", text)
+    out = []
+    for run in FILLER.sub("|", text).split("|"):
+        run = _EDGE_WORD_CHARS.sub("", run)
+        if run and not ADMIN_PLACES.match(run):
+            out.append(run)
+    return out
+
+
+# "X中的Y" / "X里的Y": Y is asked as a part of X
+INSIDE = re.compile(r"(?:资金|经费|预算|支出)?(?:之中的|当中的|里面的|其中的|中的|里的|内的|的|中|里|内)")
+
+
+def _part_of(q: str, matches: list, intent: Intent) -> None:
+    """A lookup of two figures where the question names the second inside the first ("三公经费中的办公费",
+    "上年结转的基本工资"): the second is asked as a part of the first, not next to it. A figure that is a
+    part of the other is asked alone; a table row is looked for among the first figure's parts."""
+    if intent.op != "lookup" or len(intent.metrics) != 2 or intent.specific or intent.per:
+        return
+    keys = {m.key for m in intent.metrics}
+    spans = sorted((i, j, m) for i, j, m, _ in matches if m.key in keys)
+    if len(spans) != 2 or spans[0][2].key == spans[1][2].key:
+        return
+    (_, j1, outer), (i2, j2, inner) = spans
+    if not INSIDE.fullmatch(q[j1:i2]):
+        return
+    from qa.lexicon import BY_KEY
+
+    up, seen = inner.parent, set()
+    while up and up not in seen:
+        if up == outer.key:
+            intent.metrics = [inner]
+            return
+        seen.add(up)
+        up = BY_KEY[up].parent if up in BY_KEY else None
+    if inner.row and not outer.row:
+        intent.metrics = [outer, inner]
+        intent.specific = [q[i2:j2]]
 
 
 ORDINALS = {"first": "一", "second": "二", "third": "三", "fourth": "四", "fifth": "五", "1st": "一", "2nd": "二",
             "3rd": "三", "4th": "四", "5th": "五"}
 
 
-def _specific(masked: str, intent: Intent) -> list[str]:
+def _specific(masked: str, intent: Intent, orgs: re.Pattern | None = None) -> list[str]:
     """Chinese words a numeric question names beyond its unit and figure(s) (the figure found may be
     the total of what is asked: "上年结转的第二批能力提升补助资金")."""
     if intent.op in ("text", "per") or not intent.metrics or intent.text_kind:
@@ -435,10 +497,9 @@ def _specific(masked: str, intent: Intent) -> list[str]:
                           masked, re.I):
         out.append(f"第{ORDINALS[om.group(1).lower()]}批")
     for piece in re.split(r"□+", masked):
-        rest = FILLER.sub("|", piece)
-        if any(len(r) >= 2 for r in rest.split("|")):
+        if any(len(r) >= 2 for r in _left_words(piece, orgs)):
             # the piece as asked, without its question words: what to look for among the items
-            piece = re.sub(r"^(?:的|之|中|里|其中|里面|[\s\W])+|(?:是多少|多少钱|多少|是什么|有多少|是|呢|吗|还有|还剩|还|"
+            piece = re.sub(r"^(?:(?:资金|经费|预算|支出)?(?:的|之|中|里|其中|里面)|[\s\W])+|(?:是多少|多少钱|多少|是什么|有多少|是|呢|吗|还有|还剩|还|"
                            r"剩下|剩余|[\s\W])+$", "", piece.strip())
             out.append(piece)
     return out
