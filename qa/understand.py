@@ -378,7 +378,7 @@ def _merge_qualifiers(q: str, matches: list) -> list[Metric]:
     return [m for m in out if not (m.function_code in fiscal and not m.fiscal)]
 
 
-def _qualified_people(q: str, mask: list[bool], orgs: re.Pattern | None = None) -> bool:
+def _qualified_people(q: str, mask: list[bool], orgs: tuple = (None, None)) -> bool:
     """The people a headcount word counts are named as someone else than the bureau's staff
     ("居民医疗保险参保人数", "有多少人参保", "离休干部人数", "how many people are insured")."""
     if re.search(PEOPLE_QUALIFIED_EN, q, re.I):
@@ -429,24 +429,30 @@ _EDGE_WORD_CHARS = re.compile(rf"^[{WORD_CHARS}]+|[{WORD_CHARS}]+$")
 ADMIN_PLACES = re.compile(r"^(?:[\u4e00-\u9fff]{1,8}?(?:自治区|自治州|自治县|自治旗|特别行政区|地区|省|市|州|盟|县|区|旗))+$")
 
 
-def _org_words(units: UnitIndex | None) -> re.Pattern | None:
-    """The units' own organisation names ("医疗保障局", "医保局", "教育局"…) as the unit index knows them."""
+def _org_words(units: UnitIndex | None) -> tuple[re.Pattern | None, re.Pattern | None]:
+    """The units' own organisation names ("医疗保障局", "医保局", "教育局"…) and a run made of nothing but
+    the place names they know ("新疆", "克州", "伊犁"…), as the unit index has them."""
     from qa.units import _org_forms
 
-    forms = {f for u in (units.units if units is not None else []) for f in _org_forms(u.org) if len(f) >= 3}
-    if not forms:
-        return None
-    return re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+    us = units.units if units is not None else []
+    forms = {f for u in us for f in _org_forms(u.org) if len(f) >= 3}
+    places = {p for p in (units.known_places if units is not None else set()) if len(p) >= 2}
+    orgs = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))) if forms else None
+    admin = ADMIN_PLACES.pattern[len("^(?:"):-len(")+$")]
+    only_places = re.compile("^(?:" + "|".join(re.escape(p) for p in sorted(places, key=len, reverse=True))
+                             + "|" + admin + ")+$") if places else None
+    return orgs, only_places
 
 
-def _left_words(text: str, orgs: re.Pattern | None) -> list[str]:
+def _left_words(text: str, names: tuple[re.Pattern | None, re.Pattern | None] = (None, None)) -> list[str]:
     """What is left of `text` once filler, organisation names and place names are taken out, as runs."""
+    orgs, only_places = names
     if orgs is not None:
         text = orgs.sub("|", text)
     out = []
     for run in FILLER.sub("|", text).split("|"):
         run = _EDGE_WORD_CHARS.sub("", run)
-        if run and not ADMIN_PLACES.match(run):
+        if run and not ADMIN_PLACES.match(run) and not (only_places is not None and only_places.match(run)):
             out.append(run)
     return out
 
@@ -486,7 +492,7 @@ ORDINALS = {"first": "一", "second": "二", "third": "三", "fourth": "四", "f
             "3rd": "三", "4th": "四", "5th": "五"}
 
 
-def _specific(masked: str, intent: Intent, orgs: re.Pattern | None = None) -> list[str]:
+def _specific(masked: str, intent: Intent, orgs: tuple = (None, None)) -> list[str]:
     """Chinese words a numeric question names beyond its unit and figure(s) (the figure found may be
     the total of what is asked: "上年结转的第二批能力提升补助资金")."""
     if intent.op in ("text", "per") or not intent.metrics or intent.text_kind:
