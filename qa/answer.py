@@ -393,11 +393,15 @@ def _cover(asked: str, name: str) -> float:
     return sum(1 for c in chars if c in name) / len(chars)
 
 
+# what a name may hold between the words of the question and still be the item asked ("工会费" is
+# "工会经费", "基金监管经费" is "基金监管专项经费项目"; "医疗费" is not "医疗保险缴费")
+_NAME_GAP = r"(?:经|专项|补助|资金|项目|部分|财政|中央|自治区|本级)?"
+
+
 def _in_order(asked: str, name: str) -> bool:
-    """Every character of what is asked in the name, in the same order ("工会费" in "工会经费")."""
+    """What is asked is in the name as one run, generic words allowed between its characters."""
     chars = [c for c in re.sub(r"[的之中里和及与、]", "", asked) if "\u4e00" <= c <= "\u9fff"]
-    it = iter(name)
-    return len(chars) >= 2 and all(c in it for c in chars)
+    return len(chars) >= 2 and re.search(_NAME_GAP.join(re.escape(c) for c in chars), name) is not None
 
 
 def _item_scores(asked: str, items: list[tuple[str, Decimal, list[dict]]],
