@@ -399,11 +399,27 @@ def _text(lib: Library, intent: Intent, records: list[dict]) -> Answer:
         if len(query_terms(CUE_WORDS.sub(" ", bare), [])) >= 2:
             query = text_q = bare
     # a question naming a project is answered from that project's own sections first
-    projects = named_projects(intent.question, docs, intent.residual)
+    named = intent.question  # the question without its unit names (some project names repeat them)
+    for alias in sorted({a for u in intent.units for a in [u.department, *u.aliases] if a}, key=len, reverse=True):
+        named = named.replace(alias, " ")
+    projects = named_projects(intent.question, docs, named)
     if projects and intent.text_kind not in ("reason", "duties", "structure"):
-        ans = _project_text(lib, intent, projects, query)
+        ans = _project_text(lib, intent, projects, query, named)
         if ans is not None:
             return ans
+    if not projects and intent.text_kind not in ("reason", "duties", "structure"):
+        from qa.passages import asked_project, near_projects
+
+        asked = asked_project(named, docs)
+        if asked:
+            # the question names a project the documents do not have: another project's sentences
+            # would answer for it
+            near = near_projects(asked, docs)
+            return decline(intent, "not_found",
+                           f"文件中没有名为“{asked}”的项目。" + (f"文件中的项目有：{'；'.join(near)}。" if near else ""),
+                           f"The documents have no project called “{asked}”."
+                           + (f" Their projects: {'; '.join(near)}." if near else ""),
+                           confidence=0.7, route="retrieval")
     if intent.text_kind == "allocation":
         # no project named: only a sentence that states the figure asked about and its split answers
         # ("X 数为 A 万元，其中：…"); a project's split or a glossary line would not
@@ -477,6 +493,9 @@ def _text(lib: Library, intent: Intent, records: list[dict]) -> Answer:
         num, unit = number_in(best.sentence, query)
         if num is not None:
             value = num
+        elif intent.text_kind is None:
+            # a how-much question is answered by a sentence that states the figure, never by a name line
+            return decline(intent, "not_found", *not_found, confidence=0.6, route="retrieval")
     if intent.english:
         text = f"According to the {dep} disclosure (line {cite.get('line')}): {sentence.text}"
     else:
@@ -512,7 +531,49 @@ def p_sentence(dt, project):
     return dt.sentences[project.start]
 
 
-def _project_text(lib: Library, intent: Intent, projects: list, query: str) -> Answer | None:
+def _project_amount(lib: Library, intent: Intent, projects: list, named: str) -> Answer | None:
+    """How much a named project has: the amount its own section states (预算安排规模：26.40 万元), or a
+    decline when another place prints a different amount under the name the question uses. None when
+    its section states no amount."""
+    from qa.passages import amounts_named, project_amount, project_fit
+
+    found = [(d, p, *a) for d, p in projects if (a := project_amount(d, p)) is not None]
+    if not found:
+        return None
+
+    def cite(d, s):
+        return d.document.span(s.first, s.last).citation()
+
+    d, p, s, amount, unit = found[0]
+    fit = project_fit(named, p.core)
+    said = (fit[2] if fit else "") or p.core
+    # only a question about the project's own amount ("X项目预算安排规模多少"), not about a figure
+    # inside it ("X每人每年的筹资标准是多少")
+    from qa.passages import CUE_WORDS, STOP
+
+    rest = CUE_WORDS.sub(" ", named.replace(said, " "))
+    rest = re.sub(r"项目|预算安排规模|安排规模|规模|预算|安排|金额|总额|一共|总共|共|有|年度|本年|今年|多大|几", " ", rest)
+    if len([c for c in rest if "\u4e00" <= c <= "\u9fff" and c not in STOP]) >= 2:
+        return None
+    others = [(od, os_, a) for od, os_, a in amounts_named(said, [d]) if a != amount]
+    others += [(od, os_, a) for od, _, os_, a, _ in found[1:] if a != amount]
+    if others:
+        listed = [f"{p.name}：{s.text}（第{cite(d, s).get('line')}行）"]
+        listed += [f"{os_.text}（第{cite(od, os_).get('line')}行）" for od, os_, _ in others]
+        out = decline(intent, "ambiguous", f"“{said}”在文件中对应不同的金额：" + "；".join(listed) + "。请说明是哪一项。",
+                      f"“{said}” matches different amounts in the document: " + "; ".join(listed)
+                      + ". Which one do you mean?", confidence=0.6, route="retrieval")
+        out.citations = [cite(d, s)] + [cite(od, os_) for od, os_, _ in others]
+        return out
+    rec = lib.record(d.doc)
+    dep = ((rec or {}).get("department") or {}).get("value") or ""
+    sents = [s] if not re.search(r"\d", p.name) else [p_sentence(d, p), s]
+    ans = _passage_answer(intent, d, dep, f"{p.name}：{s.text}", sents, float(amount), 0.8)
+    ans.unit = unit
+    return ans
+
+
+def _project_text(lib: Library, intent: Intent, projects: list, query: str, named: str = "") -> Answer | None:
     """A text question about a named project, from that project's own sections (its description —
     设立的政策依据, 资金分配情况… — and its performance-target table's 项目总体目标): the labelled field the
     question asks for, or the sentence of those sections that covers what it asks. None when they do
@@ -521,6 +582,11 @@ def _project_text(lib: Library, intent: Intent, projects: list, query: str) -> A
 
     from qa.passages import pick, project_passages, section_text, without_name
 
+    how_much = re.search(r"多少|几|多大|how\s+much|how\s+many", intent.question, re.I) and not intent.text_kind
+    if how_much:
+        ans = _project_amount(lib, intent, projects, named or intent.question)
+        if ans is not None:
+            return ans
     dt0 = projects[0][0]
     rec = lib.record(dt0.doc)
     dep = ((rec or {}).get("department") or {}).get("value") or ""
@@ -562,12 +628,13 @@ def _project_text(lib: Library, intent: Intent, projects: list, query: str) -> A
         dt = next(d for d, _ in sections.values() if d.doc == best.sentence.doc)
         ans = _passage_answer(intent, dt, dep, best.sentence.text, [best.sentence], best.clause,
                               min(0.85, 0.4 + best.coverage * 0.5))
-        if re.search(r"多少|几|多大|how\s+much|how\s+many", intent.question, re.I) and not intent.text_kind:
+        if how_much:
             from qa.passages import number_in
 
             num, unit = number_in(best.sentence, ask)
-            if num is not None:
-                ans.value, ans.unit = num, unit
+            if num is None:
+                return None  # a how-much question is not answered by a sentence without its figure
+            ans.value, ans.unit = num, unit
         return ans
     if intent.text_kind == "allocation":
         return decline(intent, "not_disclosed", f"文件没有写明{name}的资金分配情况。",
