@@ -453,8 +453,9 @@ def _specific_item(intent: Intent, records: list[dict]) -> Answer | None:
     if whole is not None and isinstance(whole.value, Decimal) and metric.unit == "万元":
         items = [it for it in items if it[1] <= whole.value]
     rows = [m.row for m in intent.metrics if m.row]
-    if asked and asked + "".join(r for r in rows if r not in asked) in intent.question:
-        asked += "".join(r for r in rows if r not in asked)  # "离休人员" + 医疗费, as the question says it
+    said = "".join(r for r in rows if r not in asked and asked + r in intent.question)
+    if asked and said:
+        asked += said  # "离休人员" + 医疗费, as the question says it
     if len(intent.metrics) == 1 and metric.row:
         grams = _bigrams(asked)
         if grams and len(grams & _bigrams(metric.row)) >= 0.5 * len(grams):
@@ -487,7 +488,8 @@ def _specific_item(intent: Intent, records: list[dict]) -> Answer | None:
         loose = [(1.0, k) for k in range(len(items))]  # a figure of few parts: name them all
     for sc, k in loose:
         n, v, _ = items[k]
-        if sc >= 0.2 and len(near) < 5 and not any(v == v2 and (n in n2 or n2 in n) for n2, v2, _ in near):
+        if sc >= 0.2 and len(near) < 5 and n != metric.row and not any(
+                v == v2 and (n in n2 or n2 in n) for n2, v2, _ in near):
             near.append(items[k])  # (a table row and the narrative's project of the same name: once)
     listing_zh = "；".join(f"{n} {_with_unit(_show(v, metric), '万元', False)}" for n, v, _ in near)
     listing_en = "; ".join(f"{n} {_with_unit(_show(v, metric), '万元', True)}" for n, v, _ in near)

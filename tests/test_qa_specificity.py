@@ -245,6 +245,7 @@ def test_goal_form_is_only_where_a_text_field_is_printed(ask):
     ("克州医保局三公经费中的办公费是多少", "9.50", "3.70"),              # 办公费 is no part of 三公
     ("伽师县医保局上年结转的基本工资是多少", None, "56.77"),
     ("克州医保局基本支出中的医疗费是多少", "439.64", "14.68"),    # 医疗费 is not 职工基本医疗保险缴费
+    ("克州医保局行政运行中的离休人员医疗费是多少", "239.08", "300.00"),  # larger than the row it is said to be in
 ])
 def test_item_outside_the_named_figure_declines(ask, q, total, wrong):
     res = ask(q)
