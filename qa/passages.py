@@ -55,7 +55,10 @@ _CONTINUES = re.compile(r"^(?:主要原因|原因是|主要用于|其中[:：])"
 # their own (they carry no full stop, so a whole project or table would otherwise read as one sentence)
 _FIELD_START = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)?(?:项目名称|设立的政策依据|预算安排规模|项目承担单位|"
                           r"资金分配情况|资金执行时间|资金来源|项目总体目|项目资金|预算单位|一级\s*(?:指标)?\s*$|一级指标|"
-                          r"项目支出绩效目标表|年度绩效目标|补贴人数|补贴标准|补贴范围|补贴方式|发放程序)")
+                          r"项目支出绩效目标表|年度绩效目标)")
+# inside a project's description any short label at a line's start ("补贴标准：", "受益人群和社会效益：")
+# is a field of its own: projects carry fields of their own kind beyond the common ones above
+_FIELD_LABEL = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)?[\u4e00-\u9fff]{2,8}[:：]")
 # a table's title ("项目支出绩效目标表(2023年)预算单位…") names a subject without saying anything about it
 _TABLE_TITLE = re.compile(r"^[^。；;，,]{0,30}表(?:[(（]\d{4}年?[)）])?(?:[^。；;，,]{0,30})$")
 
@@ -200,13 +203,19 @@ def split_sentences(doc: str, lines) -> list[Sentence]:
         buf += piece
         last = no
 
+    in_project = False  # between a 项目名称 line and the next section heading
     for line in lines:
         raw = (getattr(line, "norm", None) or line.text or "").strip()
         s = squeeze(raw.replace("\t", " "))
         s = re.sub(r"</?[a-zA-Z][^>]*>|\*\*", "", s)
         if not s:
             continue
-        if buf and (_ITEM_START.match(raw) or _FIELD_START.match(s) or len(buf) > 700):
+        if re.match(r"^(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)?项目名称", s):
+            in_project = True
+        elif re.match(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)", s):
+            in_project = False
+        if buf and (_ITEM_START.match(raw) or _FIELD_START.match(s) or (in_project and _FIELD_LABEL.match(s))
+                    or len(buf) > 700):
             flush()
         pos = 0
         for m in re.finditer(r"[。！？；;]", s):
@@ -591,8 +600,11 @@ def asked_project(question: str, docs: list[DocText]) -> str | None:
     distinctive word with a project's name ("医保业务培训经费" next to 医保业务经费); None when it names none."""
     for seg in _ASK_SPLIT.split(squeeze(question)):
         seg = re.sub(r"^(?:该|本|这个|此)", "", seg)
+        grams = set(_bigrams(_distinct(seg)))
         if len(_distinct(seg).replace("|", "")) < 2:
             continue
+        if any(grams <= set(_bigrams(_PUNCT.sub("", squeeze(p.core)))) for d in docs for p in projects_of(d)):
+            return None  # a project's name holds all its words: a short name for it, not another project
         if seg.endswith("项目") or (_FUNDS_END.search(seg) and near_projects(seg, docs, only_near=True)):
             return seg
     return None
@@ -715,7 +727,8 @@ def project_passages(kind: str, found: list[tuple[DocText, Project]]) -> list[tu
                 for jj in range(j + 1, min(p.end, j + 1 + follow)):
                     t = dt.sentences[jj]
                     size += len(t.text)
-                    if _FIELD_START.match(t.text) or _TABLE_ROWS.match(t.text) or size > FOCUS_MAX:
+                    if (_FIELD_START.match(t.text) or _FIELD_LABEL.match(t.text) or _TABLE_ROWS.match(t.text)
+                            or size > FOCUS_MAX):
                         break
                     got.append((dt, t, t.text.rstrip("。；;")))
                 break
