@@ -332,6 +332,8 @@ ITEM_SCOPES: dict[str, tuple[tuple[str, ...], bool]] = {
     "expenditure.public": (("表6",), False),
     "operating_expenses": (("表6",), False),
 }
+# the 表6 column that holds a part of the basic expenditure's halves (301/303 rows are 人员经费, 302 公用经费)
+ITEM_COLUMN = {"expenditure.personnel": "personnel", "expenditure.public": "public", "operating_expenses": "public"}
 NO_ITEMS = ("sangong.", "procurement.", "staffing.", "assets.", "contact.", "performance.fiscal_projects")
 
 
@@ -343,7 +345,8 @@ def _item_scope(metric: Metric) -> tuple[tuple[str, ...], bool] | None:
     return None
 
 
-def _items(rec: dict, scope: tuple[tuple[str, ...], bool] | None = None) -> list[tuple[str, Decimal, list[dict]]]:
+def _items(rec: dict, scope: tuple[tuple[str, ...], bool] | None = None,
+           column: str | None = None) -> list[tuple[str, Decimal, list[dict]]]:
     """The named items of a record with an amount: table rows (经济/功能分类, projects, carryover
     items) and the projects the narrative lists; only those of `scope` (tables, projects too) when given."""
     from qa.records import ROW_COLUMNS, ROW_TABLES
@@ -355,7 +358,7 @@ def _items(rec: dict, scope: tuple[tuple[str, ...], bool] | None = None) -> list
         for row in ((rec.get("tables") or {}).get(tid) or {}).get("rows", []):
             names = [n for n in (row.get("extra"), row.get("name")) if isinstance(n, str) and not n.isascii()
                      and n not in ("合计", "总计", "小计")]
-            for col in ROW_COLUMNS:
+            for col in ((column,) if column else ROW_COLUMNS):
                 raw, evidence = leaf(row.get("values") or {}, col)
                 value = to_decimal(raw)
                 if value is not None:
@@ -448,7 +451,8 @@ def _specific_item(intent: Intent, records: list[dict]) -> Answer | None:
     rec = records[0]
     # a previous-year view holds only the derived figures; its tables are this year's. An item inside a
     # figure is one of that figure's parts, never larger than it.
-    items = [] if rec.get(DERIVED_FIGURES) is not None else _items(rec, _item_scope(metric))
+    items = [] if rec.get(DERIVED_FIGURES) is not None else (
+        _items(rec, _item_scope(metric), ITEM_COLUMN.get(metric.key)) or _items(rec, _item_scope(metric)))
     whole = figure(rec, metric)
     if whole is not None and isinstance(whole.value, Decimal) and metric.unit == "万元":
         items = [it for it in items if it[1] <= whole.value]

@@ -246,6 +246,7 @@ def test_goal_form_is_only_where_a_text_field_is_printed(ask):
     ("伽师县医保局上年结转的基本工资是多少", None, "56.77"),
     ("克州医保局基本支出中的医疗费是多少", "439.64", "14.68"),    # 医疗费 is not 职工基本医疗保险缴费
     ("克州医保局行政运行中的离休人员医疗费是多少", "239.08", "300.00"),  # larger than the row it is said to be in
+    ("克州医保局人员经费中的办公费是多少", None, "3.70"),   # 表6 30201 办公费 is in the 公用经费 column only
 ])
 def test_item_outside_the_named_figure_declines(ask, q, total, wrong):
     res = ask(q)
@@ -271,6 +272,8 @@ def test_missing_operand_not_matched_on_a_generic_word(ask):
     ("克州医保局基本支出中的工会费是多少", 1.48),       # short for the 表6 row 工会经费
     ("克州医保局基本支出的工会经费是多少", 1.48),
     ("克州医保局基本支出中的基本工资是多少", 103.06),
+    ("克州医保局人员经费中的基本工资是多少", 103.06),
+    ("克州医保局公用经费中的办公费是多少", 3.70),
     ("伽师三公经费中的公务接待费是多少", 0.12),         # 001 line 474 a part of 三公: answered alone
 ])
 def test_item_inside_its_figure_answers(ask, q, value):
