@@ -248,10 +248,37 @@ def answer_intent(lib: Library, intent: Intent) -> Answer:
         # the question asks something of the figure's item that is no figure ("X项目的补贴标准/负责人"):
         # the text says it when a passage answers it; otherwise the decline naming the item stands
         text = _text(lib, intent, records)
-        if not text.declined:
+        if not text.declined and _states_item_figure(text, intent):
             result = text
     result = _ground(result, intent, records)
     return _maybe_llm(lib, intent, result)
+
+
+ITEM_BEFORE_FIGURE = 16  # characters before a number in which the item it belongs to must be named
+
+
+def _states_item_figure(ans: Answer, intent: Intent) -> bool:
+    """A text answer standing in for a `not_specific` decline: a text value is fine (补贴标准, 负责人);
+    a number only when a cited quote prints it right after the name of the item asked about — not a
+    figure of the whole that merely lists the item ("公用经费 19.29 万元，主要包括：办公费…")."""
+    value = ans.value
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return True
+    items = intent.metrics[1:] or intent.metrics
+    names = [t for m in items for t in (m.zh or ()) if t] + [m.label_zh for m in items if m.label_zh]
+    want = Decimal(str(value))
+    for c in ans.citations:
+        quote = re.sub(r"\s+", "", c.get("quote") or "")
+        for m in re.finditer(r"\d+(?:,\d{3})*(?:\.\d+)?", quote):
+            try:
+                if Decimal(m.group(0).replace(",", "")) != want:
+                    continue
+            except ArithmeticError:
+                continue
+            before = quote[max(0, m.start() - ITEM_BEFORE_FIGURE): m.start()]
+            if any(n in before for n in names):
+                return True
+    return False
 
 
 def _year(rec: dict | None) -> int:
