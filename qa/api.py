@@ -254,18 +254,21 @@ def answer_intent(lib: Library, intent: Intent) -> Answer:
     return _maybe_llm(lib, intent, result)
 
 
-ITEM_BEFORE_FIGURE = 16  # characters before a number in which the item it belongs to must be named
+_CLAUSE_END = re.compile(r"[。；;！!？?]")
+_ASK_WORDS = re.compile(r"是多少|多少|是什么|什么|有多|的|是|中|呢|吗|了|请问")
 
 
 def _states_item_figure(ans: Answer, intent: Intent) -> bool:
-    """A text answer standing in for a `not_specific` decline: a text value is fine (补贴标准, 负责人);
-    a number only when a cited quote prints it right after the name of the item asked about — not a
+    """A text answer standing in for a `not_specific` decline: a text value is fine (负责人, 执行时间);
+    a number only when a cited quote names the thing asked about (the item's name, or what the
+    question asks beyond the figure found: 补贴标准) in the number's own clause, before it — not a
     figure of the whole that merely lists the item ("公用经费 19.29 万元，主要包括：办公费…")."""
     value = ans.value
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         return True
     items = intent.metrics[1:] or intent.metrics
-    names = [t for m in items for t in (m.zh or ()) if t] + [m.label_zh for m in items if m.label_zh]
+    names = [t for m in items for t in (m.zh or ()) if t]
+    names += [w for w in re.findall(r"[\u4e00-\u9fff]{2,}", _ASK_WORDS.sub(" ", intent.residual or "")) if len(w) >= 2]
     want = Decimal(str(value))
     for c in ans.citations:
         quote = re.sub(r"\s+", "", c.get("quote") or "")
@@ -275,8 +278,9 @@ def _states_item_figure(ans: Answer, intent: Intent) -> bool:
                     continue
             except ArithmeticError:
                 continue
-            before = quote[max(0, m.start() - ITEM_BEFORE_FIGURE): m.start()]
-            if any(n in before for n in names):
+            starts = [x.end() for x in _CLAUSE_END.finditer(quote, 0, m.start())]
+            clause = quote[(starts[-1] if starts else 0): m.start()]
+            if any(n in clause for n in names):
                 return True
     return False
 
