@@ -269,14 +269,13 @@ def _states_item_figure(ans: Answer, intent: Intent) -> bool:
     items = intent.metrics[1:] or intent.metrics
     names = [t for m in items for t in (m.zh or ()) if t]
     names += [w for w in re.findall(r"[\u4e00-\u9fff]{2,}", _ASK_WORDS.sub(" ", intent.residual or "")) if len(w) >= 2]
+    from qa.text import NUMBER, squeeze, to_decimal
+
     want = Decimal(str(value))
     for c in ans.citations:
-        quote = re.sub(r"\s+", "", c.get("quote") or "")
-        for m in re.finditer(r"\d+(?:,\d{3})*(?:\.\d+)?", quote):
-            try:
-                if Decimal(m.group(0).replace(",", "")) != want:
-                    continue
-            except ArithmeticError:
+        quote = squeeze(c.get("quote") or "")
+        for m in NUMBER.finditer(quote):
+            if to_decimal(m.group(0)) != want:
                 continue
             starts = [x.end() for x in _CLAUSE_END.finditer(quote, 0, m.start())]
             clause = quote[(starts[-1] if starts else 0): m.start()]
