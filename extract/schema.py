@@ -3,7 +3,7 @@
 Every fact is a `Leaf`: ``{"value": number|string|null, "evidence": [{"doc","page","line","quote"}]}``.
 Amounts are `Decimal` in 万元 (converted from the table's stated unit) and serialise to JSON numbers.
 A leaf the document does not state keeps ``value: null`` and no evidence. `model_dump(mode="json")`
-is the export contract (see README, section extract).
+is the export contract (see docs/extract.md).
 """
 
 from __future__ import annotations
