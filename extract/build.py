@@ -59,12 +59,12 @@ def _projects(tables: dict[str, TableData], stated: list[str]) -> list:
     from extract.schema import Project
 
     subjects: dict[str, str] = {}
-    for tid in ("表5", "表3"):
+    for tid in ("general_budget_expenditure", "expenditure_overview"):
         for r in tables[tid].rows:
             if r.code and r.name:
                 subjects.setdefault(r.code, r.name)
     out = []
-    for r in tables["表7"].rows:
+    for r in tables["general_budget_project"].rows:
         if r.level != "项" or "total" not in r.values:
             continue
         ev = r.values["total"].evidence
@@ -84,7 +84,7 @@ def build_record(doc) -> BudgetRecord:
     rec.fiscal_year = _leaf_from_span(doc.fiscal_year, doc.fiscal_year_span)
     tables = parse_all(doc)
     rec.tables = tables
-    t1, t3, t4, t5, t6, t10 = (tables[k] for k in ("表1", "表3", "表4", "表5", "表6", "表10"))
+    t1, t3, t4, t5, t6, t10 = (tables[k] for k in ("income_expenditure_overview", "expenditure_overview", "fiscal_overview", "general_budget_expenditure", "general_budget_basic", "sangong"))
     inc = rec.income
     for key in ("current_year", "general_budget", "general_own", "upper_transfer", "gov_fund", "state_capital",
                 "special_account", "unit_funds", "carryover", "carryover_fiscal", "carryover_nonfiscal"):

@@ -212,8 +212,9 @@ class TableRow(BaseModel):
 
 
 class TableData(BaseModel):
-    id: str
-    title: str = ""
+    id: str  # the catalogue kind (ingest/catalog/tables.json), e.g. "sangong"
+    title: str = ""  # as printed
+    label: str | None = None  # the table's number as printed (表1, 表一, 公开01表…)
     kind: str = ""
     unit: str | None = None
     status: Literal["parsed", "empty", "missing", "unparsed"] = "missing"

@@ -38,7 +38,10 @@ def register(sub) -> None:
 
 
 def _tables(ids: list[str]) -> str:
-    return ",".join(i.replace("表", "") for i in ids)
+    """The tables found, by their catalogue names (收支总表, “三公”经费支出表…)."""
+    from ingest.catalog import zh_name
+
+    return f"{len(ids)} tables ({'、'.join(zh_name(i) for i in ids)})" if ids else "0 tables"
 
 
 def one_line(text) -> str:
@@ -51,9 +54,10 @@ def format_result(r) -> str:
         return f"FAILED     {one_line(r.path)}: {one_line(r.message)} [{r.reason}]"
     unit = r.department or "(unit not found)"
     year = r.fiscal_year or "year?"
-    tables = f"{len(r.tables)} tables (表{_tables(r.tables)})" if r.tables else "0 tables"
+    tables = _tables(r.tables)
+    kind = " · ".join(x for x in (r.doc_kind, r.level) if x)
     extra = f" · extraction {r.extraction}" if r.extraction and r.extraction not in ("ok", "skipped") else ""
-    return f"{r.status:<10} {r.doc}  {unit} · {year} · {tables} · {r.chunks} chunks{extra}"
+    return f"{r.status:<10} {r.doc}  {unit} · {year}{' · ' + kind if kind else ''} · {tables} · {r.chunks} chunks{extra}"
 
 
 def cmd_ingest(args) -> int:
@@ -94,7 +98,8 @@ def _print_stale_notice() -> None:
 def cmd_list(args) -> int:
     from ingest.store import Store, stale_parts
 
-    keys = ("doc", "path", "department", "region", "fiscal_year", "tables", "chunks", "sha256", "source_type", "pages")
+    keys = ("doc", "path", "department", "region", "level", "fiscal_year", "doc_kind", "tables", "chunks", "sha256",
+            "source_type", "pages")
     entries = Store().list()
     # "stale": what an older Gongkai made ("chunks", "record"); `gongkai reindex` re-makes it
     rows = [{**{k: e.get(k) for k in keys}, "stale": stale_parts(e)} for e in entries]
@@ -107,8 +112,9 @@ def cmd_list(args) -> int:
         return 0
     for r in rows:
         old = f" · STALE ({' and '.join(r['stale'])} from an older Gongkai)" if r["stale"] else ""
-        print(f"{r['doc']}  {r['department'] or '?'} · {r['region'] or '?'} · {r['fiscal_year'] or '?'} · "
-              f"表{_tables(r['tables'] or [])} · {r['chunks']} chunks · {r['path']}{old}")
+        print(f"{r['doc']}  {r['department'] or '?'} · {r['region'] or '?'} ({r['level'] or '?'}) · "
+              f"{r['fiscal_year'] or '?'} · {r['doc_kind'] or '?'} · {_tables(r['tables'] or [])} · "
+              f"{r['chunks']} chunks · {r['path']}{old}")
     _print_stale_notice()
     return 0
 

@@ -100,8 +100,9 @@ def load_document(path: str | Path, *, require_disclosure: bool = True) -> Docum
     _check_garbled(doc, p)
     recognise(doc)
     if require_disclosure and not doc.tables and not (doc.fiscal_year and doc.department):
-        raise NotADisclosure(f"{shown(p.name)}: does not look like a budget disclosure (预算公开): no standard table "
-                             "(表1–表11), no 编制单位 and no budget year found", path=str(p))
+        raise NotADisclosure(f"{shown(p.name)}: does not look like a budget disclosure (预算/决算公开): no standard "
+                             "table (收支总表, 三公经费表… by title), and no issuing body with a budget year found",
+                             path=str(p))
     return doc
 
 

@@ -35,14 +35,15 @@ SUMMARY = "pipeline.json"
 # -- pipeline version ---------------------------------------------------------------------------
 # BUMP ONE OF THESE when a code change alters the OUTPUT for an unchanged input file, so homes
 # built by the older code are re-processed instead of silently serving old chunks/records:
-#   STRUCTURE_VERSION: ingest/pipeline.py, loaders/, normalize.py, structure.py, chunk.py
+#   STRUCTURE_VERSION: ingest/pipeline.py, loaders/, normalize.py, structure.py, tables.py, identity.py,
+#                      catalog/, chunk.py
 #                      (the stored Document, its chunks and therefore the index entries);
 #                      a bump also re-extracts (the record is made from the Document);
 #   EXTRACT_VERSION:   extract/ (the record written to records/<doc>.json).
 # Not needed for changes that leave the output identical (speed-ups, refactors). A stale document
 # is re-processed by `gongkai ingest` of the same file (status "refreshed") or by `gongkai reindex`;
 # `gongkai list`, `gongkai ask` and `gongkai ui` say when a home holds stale documents.
-STRUCTURE_VERSION = 1
+STRUCTURE_VERSION = 2
 EXTRACT_VERSION = 2
 
 
@@ -252,6 +253,8 @@ def entry_for(doc: Document, n_chunks: int, source_rel: str | None) -> dict[str,
         "department": doc.department,
         "region": doc.region,
         "fiscal_year": doc.fiscal_year,
+        "doc_kind": doc.doc_kind,
+        "level": doc.level,
         "tables": [t.id for t in doc.tables],
         "empty_tables": [t.id for t in doc.tables if t.empty],
         "chunks": n_chunks,

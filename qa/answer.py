@@ -323,14 +323,14 @@ def _bigrams(s: str) -> set[str]:
 # expenditure's the 经济分类 rows of 表6; a figure whose parts are figures of their own (三公, 政府采购, staff,
 # assets) has no named items. (tables, projects too); None: any item of the document.
 ITEM_SCOPES: dict[str, tuple[tuple[str, ...], bool]] = {
-    "income.carryover": (("表11",), False),
-    "expenditure.project": (("表7",), True),
-    "fiscal.general_budget_project": (("表7",), True),
-    "expenditure.basic": (("表6",), False),
-    "fiscal.general_budget_basic": (("表6",), False),
-    "expenditure.personnel": (("表6",), False),
-    "expenditure.public": (("表6",), False),
-    "operating_expenses": (("表6",), False),
+    "income.carryover": (("carryover",), False),
+    "expenditure.project": (("general_budget_project",), True),
+    "fiscal.general_budget_project": (("general_budget_project",), True),
+    "expenditure.basic": (("general_budget_basic",), False),
+    "fiscal.general_budget_basic": (("general_budget_basic",), False),
+    "expenditure.personnel": (("general_budget_basic",), False),
+    "expenditure.public": (("general_budget_basic",), False),
+    "operating_expenses": (("general_budget_basic",), False),
 }
 # the 表6 column that holds a part of the basic expenditure's halves (301/303 rows are 人员经费, 302 公用经费)
 ITEM_COLUMN = {"expenditure.personnel": "personnel", "expenditure.public": "public", "operating_expenses": "public"}

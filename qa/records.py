@@ -20,7 +20,7 @@ from qa.text import to_decimal
 from qa.units import UnitIndex
 
 # tables whose rows are looked up by printed name (表1/表4/表10 are read through fixed paths)
-ROW_TABLES = ("表6", "表3", "表5", "表2", "表7", "表11")
+ROW_TABLES = ("general_budget_basic", "expenditure_overview", "general_budget_expenditure", "income_overview", "general_budget_project", "carryover")
 ROW_COLUMNS = ("total", "amount")
 
 

@@ -80,16 +80,16 @@ def test_identity_and_tables(doc):
     assert doc.department == UNIT
     assert doc.region == "安宁区"
     assert doc.fiscal_year == 2025
-    assert [t.id for t in doc.tables] == ["表1", "表3", "表8", "表10"]
+    assert [t.id for t in doc.tables] == ["income_expenditure_overview", "expenditure_overview", "government_fund", "sangong"]
     assert all(t.unit == "万元" for t in doc.tables)
-    assert [t.id for t in doc.tables if t.empty] == ["表8"]
-    assert "空表" in doc.table("表8").note
+    assert [t.id for t in doc.tables if t.empty] == ["government_fund"]
+    assert "空表" in doc.table("government_fund").note
     parts = [s.number for s in doc.sections if s.kind == "part"]
     assert parts == [1, 2, 3, 4]
 
 
 def test_table_rows_are_tab_joined_and_span_pages(doc):
-    t3 = doc.table("表3")
+    t3 = doc.table("expenditure_overview")
     lines = [doc.line(i) for i in range(t3.line_start, t3.line_end + 1)]
     pages = {l.page for l in lines}
     assert len(pages) >= 2  # the long table continues on the next page
@@ -152,7 +152,7 @@ def test_chunks_cite_the_page_that_prints_them(doc, pdf_path):
     with pdfplumber.open(pdf_path) as pdf:
         pages = [squash(p.extract_text()) for p in pdf.pages]
     chunks = chunk_document(doc)
-    assert {c.table_id for c in chunks if c.kind == "table"} == {"表1", "表3", "表8", "表10"}
+    assert {c.table_id for c in chunks if c.kind == "table"} == {"income_expenditure_overview", "expenditure_overview", "government_fund", "sangong"}
     for c in chunks:
         lines = [l for l in doc.lines if l.page == c.span.page and l.page_line == c.span.line]
         assert len(lines) == 1, c.id
@@ -162,7 +162,7 @@ def test_chunks_cite_the_page_that_prints_them(doc, pdf_path):
         assert c.span.quote == "\n".join(l.text.strip() for l in cited)
         for q in c.span.quote.split("\n"):
             assert squash(q) in pages[c.span.page - 1], (c.id, c.span.page, q)
-    t3 = [c for c in chunks if c.table_id == "表3"]
+    t3 = [c for c in chunks if c.table_id == "expenditure_overview"]
     assert len({c.span.page for c in t3}) == 2 and all(c.text.startswith("表3 部门支出总体情况表（单位：万元）") for c in t3)
     # the continued piece repeats the header row
     assert all("科目编码\t科目名称\t合计" in c.text for c in t3)
@@ -178,7 +178,7 @@ def test_a_chunk_ends_at_the_page_break(tmp_path):
               Table(header=[["科目编码", "科目名称", "合计", "基本支出", "项目支出"]], col_widths=W,
                     repeat_header=True, rows=class_rows(45))]
     doc = load_document(render_pdf(tmp_path / "break.pdf", blocks))
-    t3 = [c for c in chunk_document(doc) if c.table_id == "表3"]
+    t3 = [c for c in chunk_document(doc) if c.table_id == "expenditure_overview"]
     assert {c.span.page for c in t3} == {1, 2}
     for c in t3:
         lines = [l for l in doc.lines if l.page == c.span.page]

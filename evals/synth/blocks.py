@@ -28,7 +28,7 @@ class Row:
 
 @dataclass
 class Table:
-    id: str  # "表1"
+    id: str  # the catalogue kind, "income_expenditure_overview" (ingest/catalog/tables.json)
     title: str
     unit_name: str
     unit: str  # 万元 | 元
@@ -36,6 +36,14 @@ class Table:
     rows: list[Row]
     note: str | None = None
     widths: list[float] | None = None  # relative column widths for the PDF
+
+    @property
+    def label(self) -> str:
+        """The table's number as the generator prints it (表1 … 表11, the samples' numbering)."""
+        from ingest.catalog import kind_info
+
+        info = kind_info(self.id)
+        return (info.legacy if info else None) or self.id
 
 
 def _v(cents: int | None, unit: str = "万元", blank_zero: bool = True) -> str:
@@ -135,7 +143,7 @@ def tables(s: Synth) -> list[Table]:
             ("2. 非财政拨款结余", 0, None), ("其中：财政专户核拨", 0, None), ("单位资金", 0, None)]
     rows = []
     n = max(len(left), len(names.FUNCTION_CLASSES))
-    unit1 = "元" if "表1" in s.yuan_tables else "万元"
+    unit1 = "元" if "income_expenditure_overview" in s.yuan_tables else "万元"
     for i in range(n):
         l_name, l_val, l_path = left[i] if i < len(left) else ("", 0, None)
         code, cname = names.FUNCTION_CLASSES[i] if i < len(names.FUNCTION_CLASSES) else ("", "")
@@ -144,11 +152,11 @@ def tables(s: Synth) -> list[Table]:
         rows.append(Row(cells, marks))
     rows.append(Row(["收 入 总 计", _v(total, unit1), "支 出 总 计", _v(total, unit1)],
                     {"income.total": None, "expenditure.total": None}, bold=True))
-    out.append(_table(s, "表1", "部门收支总体情况表", [["收 入", "", "支 出", ""], ["项 目", "预算数", "功能分类", "预算数"]],
+    out.append(_table(s, "income_expenditure_overview", "部门收支总体情况表", [["收 入", "", "支 出", ""], ["项 目", "预算数", "功能分类", "预算数"]],
                       rows, widths=[3, 1.2, 3, 1.2]))
 
     # 表2 收入总体
-    unit2 = "元" if "表2" in s.yuan_tables else "万元"
+    unit2 = "元" if "income_overview" in s.yuan_tables else "万元"
     rows = []
     for lvl, code, r in s.tree():
         cells = _code_cells(code) + [s.name_of(code), _v(r["total"], unit2), _v(r["own"] + r["upper"], unit2),
@@ -156,7 +164,7 @@ def tables(s: Synth) -> list[Table]:
         rows.append(Row(cells))
     rows.append(Row(["", "", "", "合 计", _v(total, unit2), _v(s.general_budget, unit2), _v(s.general_own, unit2),
                      _v(s.upper, unit2), "", "", "", "", "", _v(s.carryover, unit2), ""], bold=True))
-    out.append(_table(s, "表2", "部门收入总体情况表", [
+    out.append(_table(s, "income_overview", "部门收入总体情况表", [
         ["功能分类科目编码", "", "", "功能分类科目名称", "总 计", "财政拨款（补助）", "", "", "", "", "", "财政专户（教育收费）", "单位资金",
          "财政拨款结转", "非财政拨款结转结余"],
         ["类", "款", "项", "", "", "小计", "一般公共预算", "上级一般公共预算安排的转移支付", "政府性基金预算",
@@ -164,7 +172,7 @@ def tables(s: Synth) -> list[Table]:
         widths=[0.95, 0.8, 0.8, 2.8, 1.1, 1.1, 1.1, 1.1, 0.9, 0.9, 0.9, 0.9, 0.9, 1.1, 0.9]))
 
     # 表3 支出总体
-    unit3 = "元" if "表3" in s.yuan_tables else "万元"
+    unit3 = "元" if "expenditure_overview" in s.yuan_tables else "万元"
     rows = []
     for lvl, code, r in s.tree():
         amount = s.shown(f"class.{code[0]}", r["total"]) if lvl == "类" else r["total"]
@@ -172,12 +180,12 @@ def tables(s: Synth) -> list[Table]:
         rows.append(Row(cells, {f"expenditure.by_function.{code[0]}": None} if lvl == "类" else {}))
     rows.append(Row(["", "", "", "合 计", _v(total, unit3), _v(s.basic, unit3), _v(s.project_total, unit3)],
                     {"expenditure.basic": None, "expenditure.project": None}, bold=True))
-    out.append(_table(s, "表3", "部门支出总体情况表", [["功能分类科目编码", "", "", "功能分类科目名称", "合 计", "基本支出", "项目支出"],
+    out.append(_table(s, "expenditure_overview", "部门支出总体情况表", [["功能分类科目编码", "", "", "功能分类科目名称", "合 计", "基本支出", "项目支出"],
                                                         ["类", "款", "项", "", "", "", ""]], rows,
                       widths=[0.5, 0.5, 0.5, 4, 1.2, 1.2, 1.2]))
 
     # 表4 财政拨款收支总体
-    unit4 = "元" if "表4" in s.yuan_tables else "万元"
+    unit4 = "元" if "fiscal_overview" in s.yuan_tables else "万元"
     fclasses = dict((c, a) for c, _, a in s.by_class(include_carryover=False))
     left4 = [("一、财政拨款（补助）", s.general_budget), ("一般公共预算", s.general_budget), ("政府性基金预算", 0), ("国有资本经营预算", 0)]
     rows = []
@@ -187,24 +195,24 @@ def tables(s: Synth) -> list[Table]:
         rows.append(Row([l_name, _v(l_val, unit4), f"{code} {cname}", _v(amt, unit4), _v(amt, unit4), "", ""]))
     rows.append(Row(["收 入 总 计", _v(s.general_budget, unit4), "支 出 总 计", _v(s.general_budget, unit4),
                      _v(s.general_budget, unit4), "", ""], bold=True))
-    out.append(_table(s, "表4", "财政拨款收支预算总体情况表", [
+    out.append(_table(s, "fiscal_overview", "财政拨款收支预算总体情况表", [
         ["财政拨款收入", "", "财政拨款支出", "", "", "", ""],
         ["项 目", "合 计", "功 能 分 类", "合 计", "一般公共预算", "政府性基金预算", "国有资本经营预算"]], rows,
         widths=[2.4, 1, 3, 1, 1, 1, 1]))
 
     # 表5 一般公共预算支出
-    unit5 = "元" if "表5" in s.yuan_tables else "万元"
+    unit5 = "元" if "general_budget_expenditure" in s.yuan_tables else "万元"
     rows = []
     for lvl, code, r in s.tree(include_carryover=False):
         rows.append(Row(_code_cells(code) + [s.name_of(code), _v(r["total"], unit5), _v(r["basic"], unit5), _v(r["project"], unit5)]))
     gb_project = s.project_total - s.carryover
     rows.append(Row(["", "", "", "合 计", _v(s.general_budget, unit5), _v(s.basic, unit5), _v(gb_project, unit5)], bold=True))
-    out.append(_table(s, "表5", "一般公共预算支出情况表", [["功能分类科目编码", "", "", "功能分类科目名称", "合 计", "基本支出", "项目支出"],
+    out.append(_table(s, "general_budget_expenditure", "一般公共预算支出情况表", [["功能分类科目编码", "", "", "功能分类科目名称", "合 计", "基本支出", "项目支出"],
                                                           ["类", "款", "项", "", "", "", ""]], rows,
                       widths=[0.5, 0.5, 0.5, 4, 1.2, 1.2, 1.2]))
 
     # 表6 一般公共预算基本支出 (经济分类)
-    unit6 = "元" if "表6" in s.yuan_tables else "万元"
+    unit6 = "元" if "general_budget_basic" in s.yuan_tables else "万元"
     rows = []
     items = {k[:2]: k[2] for k in PERSONNEL_ITEMS + PUBLIC_ITEMS}
     amounts = {**s.personnel, **s.public}
@@ -222,12 +230,12 @@ def tables(s: Synth) -> list[Table]:
     shown_pers = s.shown("expenditure.personnel", s.personnel_total)
     rows.append(Row(["", "", "合 计", _v(s.basic, unit6), _v(shown_pers, unit6), _v(s.public_total, unit6)],
                     {"expenditure.personnel": None, "expenditure.public": None}, bold=True))
-    out.append(_table(s, "表6", "一般公共预算基本支出情况表", [["经济分类科目编码", "", "经济分类科目名称", "合 计", "人员经费", "公用经费"],
+    out.append(_table(s, "general_budget_basic", "一般公共预算基本支出情况表", [["经济分类科目编码", "", "经济分类科目名称", "合 计", "人员经费", "公用经费"],
                                                              ["类", "款", "", "", "", ""]], rows,
                       widths=[0.6, 0.6, 4, 1.2, 1.2, 1.2]))
 
     # 表7 一般公共预算项目支出
-    unit7 = "元" if "表7" in s.yuan_tables else "万元"
+    unit7 = "元" if "general_budget_project" in s.yuan_tables else "万元"
     gb_projects = [p for p in s.projects if p.source != "carryover"]
     header7 = [["科目编码", "", "", "科目名称", "项目名称", "项目支出合计", "工资福利支出", "商品和服务支出", "对个人和家庭的补助", "资本性支出", "其他支出"],
                ["类", "款", "项", "", "", "", "", "", "", "", ""]]
@@ -253,17 +261,17 @@ def tables(s: Synth) -> list[Table]:
     else:
         rows.append(Row(["", "", "", "", "合计", "", "", "", "", "", ""]))
         note = f"备注：{u}{y}年没有使用一般公共预算拨款安排的项目支出，一般公共预算项目支出情况表为空表。"
-    out.append(_table(s, "表7", "一般公共预算项目支出情况表", header7, rows, note,
+    out.append(_table(s, "general_budget_project", "一般公共预算项目支出情况表", header7, rows, note,
                       widths=[0.5, 0.5, 0.5, 2.2, 3.6, 1.1, 0.9, 1.1, 1.1, 1, 0.8]))
 
     # 表8 / 表9 empty
-    for tid, title, what in (("表8", "政府性基金预算支出情况表", "政府性基金预算"), ("表9", "国有资本经营预算支出情况表", "国有资本经营预算")):
+    for tid, title, what in (("government_fund", "政府性基金预算支出情况表", "政府性基金预算"), ("state_capital", "国有资本经营预算支出情况表", "国有资本经营预算")):
         out.append(_table(s, tid, title, [["功能分类科目编码", "", "", "功能分类科目名称", "合 计", "基本支出", "项目支出"],
                                           ["类", "款", "项", "", "", "", ""]], [Row(["", "", "", "合计", "", "", ""])],
                           f"备注：{u}{y}年没有使用{what}拨款安排的支出，{title}为空表。", widths=[0.5, 0.5, 0.5, 4, 1.2, 1.2, 1.2]))
 
     # 表10 三公
-    unit10 = "元" if "表10" in s.yuan_tables else "万元"
+    unit10 = "元" if "sangong" in s.yuan_tables else "万元"
     sg = s.sangong
     true_total = sum(sg.values())
     shown_total = s.shown("sangong.total", true_total)
@@ -277,12 +285,12 @@ def tables(s: Synth) -> list[Table]:
                 {"sangong.vehicle_purchase": None}),
             Row(["公务用车运行费", _v(sg["vehicle_operation"], unit10), _v(sg["vehicle_operation"], unit10), "", ""],
                 {"sangong.vehicle_operation": None})]
-    out.append(_table(s, "表10", "财政拨款“三公”经费支出情况表", [["“三公”经费支出内容", "合计", "资金来源", "", ""],
+    out.append(_table(s, "sangong", "财政拨款“三公”经费支出情况表", [["“三公”经费支出内容", "合计", "资金来源", "", ""],
                                                                 ["", "", "一般公共预算", "政府性基金", "国有资本经营预算"]], rows,
                       widths=[3.4, 1.2, 1.4, 1.2, 1.4]))
 
     # 表11 上年结转结余
-    unit11 = "元" if "表11" in s.yuan_tables else "万元"
+    unit11 = "元" if "carryover" in s.yuan_tables else "万元"
     carried = [p for p in s.projects if p.source == "carryover"]
     header11 = [["项目名称", "总计", "财政拨款", "", "", "", "非财政拨款", "", "", ""],
                 ["", "", "合计", "人员经费", "公用经费", "项目支出", "合计", "人员经费", "公用经费", "项目支出"]]
@@ -293,7 +301,7 @@ def tables(s: Synth) -> list[Table]:
     else:
         rows = [Row(["合计", "", "", "", "", "", "", "", "", ""])]
         note = f"备注：{u}{y}年没有使用上年结转结余预算安排的支出，上年结转结余情况明细表为空表。"
-    out.append(_table(s, "表11", "上年结转结余情况明细表", header11, rows, note, widths=[4, 1, 1, 0.8, 0.8, 1, 0.8, 0.8, 0.8, 0.8]))
+    out.append(_table(s, "carryover", "上年结转结余情况明细表", header11, rows, note, widths=[4, 1, 1, 0.8, 0.8, 1, 0.8, 0.8, 0.8, 0.8]))
     return out
 
 

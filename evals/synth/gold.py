@@ -89,8 +89,8 @@ def build_gold(s: Synth, marks: dict[str, tuple[int, str]], *, path: str = "", p
             "department_kind": s.dept["name"],
             "unit_traps": list(s.yuan_tables),
             "injected": [dict(i, printed=_num(i["printed"]), expected=_num(i["expected"])) for i in s.injected],
-            "tables_empty": ["表8", "表9"] + ([] if any(p.source != "carryover" for p in s.projects) else ["表7"])
-                            + ([] if s.carryover else ["表11"]),
+            "tables_empty": ["government_fund", "state_capital"] + ([] if any(p.source != "carryover" for p in s.projects) else ["general_budget_project"])
+                            + ([] if s.carryover else ["carryover"]),
         },
     }
     return g

@@ -349,7 +349,7 @@ def build(index: int, seed: int, *, inject_rate: float = 0.0, yuan_rate: float =
                      "project": last(s.project_total)}
 
     if yuan_rate and rng.random() < yuan_rate:
-        s.yuan_tables = sorted(rng.sample(["表3", "表6", "表10"], rng.choice([1, 1, 2])))
+        s.yuan_tables = sorted(rng.sample(["expenditure_overview", "general_budget_basic", "sangong"], rng.choice([1, 1, 2])))
     if inject_rate and rng.random() < inject_rate:
         _inject(s, rng)
     return s
@@ -380,11 +380,11 @@ def _inject(s: Synth, rng: random.Random) -> None:
             if amount + delta <= 0:
                 delta = abs(delta)
             s.printed[f"class.{code}"] = amount + delta
-            s.injected.append({"kind": "sum_mismatch", "key": f"class.{code}", "table": "表3",
+            s.injected.append({"kind": "sum_mismatch", "key": f"class.{code}", "table": "expenditure_overview",
                                "paths": ["expenditure.by_function"], "printed": amount + delta, "expected": amount})
         elif kind == "personnel_total":
             s.printed["expenditure.personnel"] = s.personnel_total + delta
-            s.injected.append({"kind": "sum_mismatch", "key": "expenditure.personnel", "table": "表6",
+            s.injected.append({"kind": "sum_mismatch", "key": "expenditure.personnel", "table": "general_budget_basic",
                                "paths": ["expenditure.personnel", "expenditure.public", "expenditure.basic"],
                                "printed": s.personnel_total + delta, "expected": s.personnel_total})
         elif kind == "procurement_total":

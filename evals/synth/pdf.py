@@ -51,7 +51,7 @@ def to_pdfkit(blocks: list[Para | Table], width: float) -> list:
             in_tables = True
         rel = b.widths or [1] * len(b.header[0])
         widths = [width * w / sum(rel) for w in rel]
-        out.append(pdfkit.Para(b.id.replace("表", "表 "), size=9))
+        out.append(pdfkit.Para(b.label.replace("表", "表 "), size=9))
         out.append(pdfkit.Para(b.title, size=13, align="center"))
         out.append(pdfkit.Para(f"编制部门：{b.unit_name}　　　　单位：{b.unit}", size=9))
         out.append(pdfkit.Table(rows=[r.cells for r in b.rows], header=b.header, col_widths=widths,

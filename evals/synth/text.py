@@ -22,7 +22,7 @@ def render_text(blocks: list[Para | Table]) -> tuple[str, dict[str, tuple[int, s
                 marks.setdefault(path, (no, quote if quote else b.text.strip()))
             add()
             continue
-        add(b.id.replace("表", "表 "))
+        add(b.label.replace("表", "表 "))
         add(b.title)
         add(f"编制部门：{b.unit_name}")
         add(f"单位：{b.unit}")

@@ -18,17 +18,17 @@ def _coded(table_id: str):
 
 
 PARSERS = {
-    "表1": overview.parse,
-    "表2": _coded("表2"),
-    "表3": _coded("表3"),
-    "表4": fiscal.parse,
-    "表5": _coded("表5"),
-    "表6": _coded("表6"),
-    "表7": _coded("表7"),
-    "表8": _coded("表8"),
-    "表9": _coded("表9"),
-    "表10": sangong.parse,
-    "表11": carryover.parse,
+    "income_expenditure_overview": overview.parse,
+    "income_overview": _coded("income_overview"),
+    "expenditure_overview": _coded("expenditure_overview"),
+    "fiscal_overview": fiscal.parse,
+    "general_budget_expenditure": _coded("general_budget_expenditure"),
+    "general_budget_basic": _coded("general_budget_basic"),
+    "general_budget_project": _coded("general_budget_project"),
+    "government_fund": _coded("government_fund"),
+    "state_capital": _coded("state_capital"),
+    "sangong": sangong.parse,
+    "carryover": carryover.parse,
 }
 
 
@@ -52,8 +52,8 @@ def parse_all(doc) -> dict[str, TableData]:
     out: dict[str, TableData] = {}
     for table_id, parser in PARSERS.items():
         ctx = context(doc, table_id)
-        if table_id == "表7":  # the subject names the tables without a project column print
-            ctx.subjects = subject_names(out.get(t) for t in ("表2", "表3", "表5"))
+        if table_id == "general_budget_project":  # the subject names the tables without a project column print
+            ctx.subjects = subject_names(out.get(t) for t in ("income_overview", "expenditure_overview", "general_budget_expenditure"))
         try:
             data = parser(ctx)
             if ctx.info is not None and data.status != "parsed" and not ctx.info.note:
