@@ -81,7 +81,10 @@ def build_record(doc) -> BudgetRecord:
     rec = BudgetRecord(doc=doc.doc, path=doc.path, sha256=getattr(doc, "sha256", None))
     rec.department = _leaf_from_span(doc.department, doc.department_span)
     rec.region = _leaf_from_span(doc.region, doc.department_span if doc.region else None)
+    rec.level = _leaf_from_span(getattr(doc, "level", None), doc.department_span if getattr(doc, "level", None) else None)
     rec.fiscal_year = _leaf_from_span(doc.fiscal_year, doc.fiscal_year_span)
+    rec.doc_kind = _leaf_from_span(getattr(doc, "doc_kind", None), getattr(doc, "doc_kind_span", None))
+    rec.warnings.extend(w for w in getattr(doc, "warnings", []) if w.startswith(("issuing body", "fiscal year")))
     tables = parse_all(doc)
     rec.tables = tables
     t1, t3, t4, t5, t6, t10 = (tables[k] for k in ("income_expenditure_overview", "expenditure_overview", "fiscal_overview", "general_budget_expenditure", "general_budget_basic", "sangong"))

@@ -251,7 +251,9 @@ class BudgetRecord(BaseModel):
     engine: str = "deterministic"
     department: Leaf = _leaf()
     region: Leaf = _leaf()
+    level: Leaf = _leaf()  # 省 | 市 | 区 | 县 | 街道 | 乡镇
     fiscal_year: Leaf = _leaf()
+    doc_kind: Leaf = _leaf()  # 部门预算 | 单位预算 | 部门决算 | 单位决算
     staffing: Staffing = Field(default_factory=Staffing)
     income: Income = Field(default_factory=Income)
     expenditure: Expenditure = Field(default_factory=Expenditure)
@@ -284,7 +286,7 @@ def json_schema() -> dict[str, Any]:
 
 # Dot paths every record carries (the contract other tools rely on).
 CONTRACT_PATHS = [
-    "department", "region", "fiscal_year",
+    "department", "region", "level", "fiscal_year", "doc_kind",
     "staffing.authorized", "staffing.actual", "staffing.active", "staffing.retired",
     "income.total", "income.current_year", "income.general_budget", "income.upper_transfer", "income.carryover",
     "expenditure.total", "expenditure.basic", "expenditure.project", "expenditure.personnel", "expenditure.public",

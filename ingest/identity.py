@@ -22,6 +22,8 @@ from ingest.normalize import CJK
 ISSUER = re.compile(r"(?:编制部门|编制单位|部门名称|单位名称|预算单位|预算主管部门|主管部门|填报单位|(?<![编制主管])部门"
                     r"|^单位(?=[:：](?!万元|元|亿元|千元)))(?:\(盖章\))?[:：]")
 _YEAR_TITLE = re.compile(r"((?:19|20)\d\d)年度?(?:[" + CJK + r"]{0,6}?)(?:部门|单位)?(?:预算|决算)(?:公开|表|报表|情况)?")
+# a part heading, an ordinal or a numbered label before a title: 第二部分 / 一、 / 1. / (一)
+_STRUCTURAL = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|\d{1,2}[.、．](?!\d)|[(（][一二三四五六七八九十\d]+[)）])")
 _COMPARISON = re.compile(r"(?:比|较|与|同|截至|截止|对比|相比)$")
 _ADMIN_PREFIXES = re.compile(r"^(?:中国共产党|中共|中国人民政治协商会议|中国国民党革命委员会|中国民主同盟|九三学社|中国致公党)")
 _ADMIN_SUFFIX = r"(?:特别行政区|自治区|自治州|自治县|自治旗|地区|省|市|州|盟|县|旗|区)"
@@ -52,6 +54,18 @@ def body_name(text: str) -> str | None:
     if best and re.search(r"(?:的|和|是|为|在|对|将|从)$", best):
         return None
     return best
+
+
+def located(name: str | None) -> bool:
+    """Does a name start like a body's full name: with a place (江苏省…, 轮台县…) or a party / front
+    organisation's own name (中共…, 中国人民政治协商会议…)? A run such as "本表反映江苏省…" does not."""
+    if not name:
+        return False
+    rest = _ADMIN_PREFIXES.sub("", name)
+    if rest != name or rest.startswith(bodies().provinces):
+        return True
+    m = _ADMIN.match(rest) or _ADMIN_SHORT.match(rest)
+    return bool(m) and not any(ch in bodies().not_place_chars for ch in m.group(1)[:-1])
 
 
 class Identity:
@@ -93,20 +107,27 @@ class Identity:
                 rest = re.split(r"单位[:：]|金额单位|\t|联系|\d", c[m.end():])[0]
                 vote(body_name(rest), i, 3 if "编制" in m.group(0) or "主管" in m.group(0) else 2)
         cover = self._cover_lines()
-        for i in cover:
-            c = self.c[i]
-            if _YEAR_TITLE.search(c) or c == body_name(c):
-                vote(body_name(c), i, 3)
+        for i in cover:  # a cover line: the body's name alone, or with the year / kind before or after it
+            c = re.sub(r"^(?:19|20)\d\d年度?", "", _STRUCTURAL.sub("", self.c[i]))
+            head = re.sub(r"(?:(?:19|20)\d\d年度?|(?:部门|单位)?(?:预算|决算)).*$", "", c)
+            if head and body_name(head) == head:
+                vote(head, i, 3)
         for i in range(1, min(self.n, 80) + 1):  # a title line "X 2019年度部门预算(公开)"
-            m = re.match(r"^(.{4,40}?)(?:(?:19|20)\d\d年度?)(?:部门|单位)?(?:预算|决算)", self.c[i])
-            if m and i not in cover:
+            m = re.match(r"^(.{4,40}?)(?:(?:19|20)\d\d年度?)(?:部门|单位)?(?:预算|决算)",
+                         _STRUCTURAL.sub("", self.c[i]))
+            if m and i not in cover and located(body_name(m.group(1))):
                 vote(body_name(m.group(1)), i, 2)
+        for i in range(1, self.n + 1):  # a sentence that starts with the body and a year: "X 2019 年度收入…"
+            m = re.match(r"^(.{4,40}?)(?:19|20)\d\d年", _STRUCTURAL.sub("", self.c[i]))
+            if m and body_name(m.group(1)) == m.group(1) and located(m.group(1)):
+                vote(m.group(1), i, 1)
         if not votes:
             return None, None
-        # a truncated repetition ("…委员会办") votes for the full name it begins
+        # a truncated repetition ("…委员会办") votes for the full name it begins; the name without its
+        # region ("省委办公厅" beside "江苏省委办公厅") for the full name it ends
         for name in list(votes):
             for other in list(votes):
-                if other != name and other.startswith(name):
+                if other != name and (other.startswith(name) or other.endswith(name) and located(other)):
                     votes[other] += votes[name]
         name = max(votes, key=lambda k: (votes[k], len(k)))
         return name, first[name]
@@ -149,7 +170,8 @@ class Identity:
                 if rx.search(self.c[i]):
                     return kind, i
         final = sum("决算" in t for t in table_titles) > sum("预算" in t for t in table_titles)
-        level = "单位" if issuer_line and re.search(r"单位(?:名称)?[:：]|预算单位", self.c[issuer_line]) else "部门"
+        m = ISSUER.search(self.c[issuer_line]) if issuer_line else None
+        level = "单位" if m and "单位" in m.group(0) else "部门"  # the label before the colon, not 单位：万元
         return f"{level}{'决算' if final else '预算'}", None
 
 

@@ -121,6 +121,8 @@ class BodyCatalog:
     doc_kinds: tuple[tuple[str, re.Pattern], ...]  # (部门预算 …, pattern)
     levels: tuple[tuple[str, str], ...]  # (suffix of an administrative unit, level)
     not_body: tuple[str, ...]  # words that end fragments, never a body name
+    provinces: tuple[str, ...] = ()  # short names of the provincial-level units (江苏, 新疆…)
+    not_place_chars: str = ""  # characters never in a place name (they mark a sentence)
 
 
 @lru_cache(maxsize=1)
@@ -129,4 +131,5 @@ def bodies() -> BodyCatalog:
     return BodyCatalog(suffixes=tuple(sorted(data["body_suffixes"], key=len, reverse=True)),
                        doc_kinds=tuple((k, re.compile(p)) for k, p in data["doc_kinds"]),
                        levels=tuple((s, lv) for s, lv in data["levels"]),
-                       not_body=tuple(data.get("not_body", [])))
+                       not_body=tuple(data.get("not_body", [])), provinces=tuple(data.get("provinces", [])),
+                       not_place_chars=data.get("not_place_chars", ""))
