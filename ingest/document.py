@@ -47,6 +47,7 @@ class Line:
     norm: str  # normalised (half-width, spaces between CJK removed, thousands separators dropped…)
     page: int | None = None  # 1-based PDF page
     page_line: int | None = None  # 1-based line on that page
+    cells: list | None = None  # a ruled table row: [x0, x1] (points) or None per tab-separated cell
 
     @property
     def cite_line(self) -> int:

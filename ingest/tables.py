@@ -163,6 +163,9 @@ class TableFinder:
         for j in self.nonblank(i + step, step, 4):
             if self.prose_stop(j) or title_kind(self.c[j]):
                 break
+            if step > 0 and (AMOUNT.search(self.c[j]) or "\t" in self.doc.lines[j - 1].norm
+                             and not ISSUER.search(self.c[j]) and not UNIT.search(self.c[j])):
+                break  # the table itself begins: a later label belongs to the next table
             out.append(j)
         return out
 

@@ -137,7 +137,11 @@ def test_parse_pdf_lines_is_plain_data(pdf_path):
 
     lines, pages = parse_pdf_lines(str(pdf_path))
     assert pages == 6 and pickle.loads(pickle.dumps(lines)) == lines
-    assert all(isinstance(t, str) and p >= 1 and pl >= 1 for t, p, pl in lines)
+    assert all(isinstance(t, str) and p >= 1 and pl >= 1 for t, p, pl, *_ in lines)
+    # a ruled table row also gives each tab-separated cell's left and right edge on the page
+    rows = [r for r in lines if len(r) == 4]
+    assert rows and all(len(r[3]) == len(r[0].split("\t")) for r in rows)
+    assert all(b is None or (len(b) == 2 and b[0] < b[1]) for r in rows for b in r[3])
     assert pickle.dumps(parse_pdf_lines)  # top-level, picklable (child-process parsing)
 
 

@@ -1,15 +1,20 @@
-"""One small parser per standard table (表1–表11), on the shared row/column toolkit.
+"""One small parser per standard table kind (ingest/catalog/tables.json), on two toolkits:
 
-`PARSERS` maps a table id to ``parse(ctx) -> TableData``; `parse_all(doc)` runs every one.
+- a ruled PDF table carries cell positions: it is read as a grid (extract/grid.py,
+  extract/tables/gridded.py), each figure placed by the header above it;
+- a text source (or an unruled table) is read by the text parsers, one per kind (`PARSERS`), which
+  handle tab cells, space-separated cells, reversed and wrapped rows.
+
+`parse_all(doc)` runs every kind; a kind the document does not print is `missing`.
 """
 
 from __future__ import annotations
 
 
 from extract.schema import TableData
-from extract.tables import carryover, fiscal, overview, sangong
-from extract.tables.base import context
-from extract.tables.coded import parse_coded
+from extract.tables import carryover, fiscal, gridded, overview, sangong
+from extract.tables.base import context, shell
+from extract.tables.coded import SPECS, parse_coded
 from extract.tables.names import subject_names
 
 
@@ -29,7 +34,60 @@ PARSERS = {
     "state_capital": _coded("state_capital"),
     "sangong": sangong.parse,
     "carryover": carryover.parse,
+    "fiscal_expenditure": _coded("fiscal_expenditure"),
+    "fiscal_basic": _coded("fiscal_basic"),
+    "operating_expenses": _coded("operating_expenses"),
+    "procurement": lambda ctx: shell(ctx, "procurement", ["total"]),
+    "purchase_services": lambda ctx: shell(ctx, "purchase_services", ["total"]),
 }
+
+LABEL_KINDS = {"income_expenditure_overview": ("income", "expenditure"), "fiscal_overview": ("income", "expenditure"),
+               "income_overview": ("income",), "procurement": ("procurement",)}
+COLUMN_KINDS = {"sangong", "expenditure_overview"}
+
+
+def _sangong_totals(data: TableData) -> None:
+    """A 三公 table that also prints 会议费/培训费: its 合计 column is the grand total, the 三公 subtotal is
+    the 三公 total. Without a 三公 subtotal column, 合计 is the 三公 total only when no other item is printed."""
+    for row in [*data.rows, None]:
+        values = row.values if row is not None else data.totals
+        others = {"meeting", "training"} & set(values)
+        if "sangong_total" in values:
+            if "total" in values:
+                values["grand_total"] = values.pop("total")
+            values["total"] = values.pop("sangong_total")
+        elif others and "total" in values:
+            values["grand_total"] = values.pop("total")
+
+
+def parse_grid(ctx) -> TableData | None:
+    """The gridded parse of a ruled PDF table, or None when the table has no cell geometry (or the grid
+    yields nothing, so that the text parser is tried)."""
+    from extract.grid import grid_of
+
+    if ctx.info is None:
+        return None
+    grid = grid_of(ctx.lines())
+    if grid is None or not grid.body:
+        return None
+    kind = ctx.info.kind
+    spec = SPECS.get(kind)
+    data = shell(ctx, kind, list(spec.columns) if spec else ["total"])
+    if kind in COLUMN_KINDS and not gridded.has_codes(grid):
+        roles = gridded.header_roles(grid)
+        if kind == "sangong" and not roles & {"overseas_travel", "reception", "vehicle_total", "vehicle_operation"}:
+            return None  # its items are rows (因公出国… 1.00): the text parser reads those
+        data = gridded.by_column(ctx, grid, data)
+        if kind == "sangong":
+            _sangong_totals(data)
+    elif kind in LABEL_KINDS and not gridded.has_codes(grid):
+        data = gridded.labeled(ctx, grid, data, LABEL_KINDS[kind], classes=kind != "procurement",
+                               value_col="total" if kind in ("fiscal_overview", "procurement") else "amount")
+    elif spec is not None or gridded.has_codes(grid):
+        data = gridded.coded(ctx, grid, data)
+    else:
+        return None
+    return data if data.status == "parsed" else None
 
 
 def _widened(doc, ctx):
@@ -55,7 +113,8 @@ def parse_all(doc) -> dict[str, TableData]:
         if table_id == "general_budget_project":  # the subject names the tables without a project column print
             ctx.subjects = subject_names(out.get(t) for t in ("income_overview", "expenditure_overview", "general_budget_expenditure"))
         try:
-            data = parser(ctx)
+            data = (parse_grid(ctx) if table_id not in ("general_budget_project", "carryover") else None) \
+                or parser(ctx)
             if ctx.info is not None and data.status != "parsed" and not ctx.info.note:
                 wide = _widened(doc, ctx)
                 retry = parser(wide) if wide is not None else None

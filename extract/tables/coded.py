@@ -36,6 +36,9 @@ SPECS: dict[str, Spec] = {
     "general_budget_project": Spec(("total",), projects=True),
     "government_fund": Spec(("total",)),
     "state_capital": Spec(("total",)),
+    "fiscal_expenditure": Spec(("total", "basic", "project"), split=("basic", "project")),
+    "fiscal_basic": Spec(("total", "personnel", "public"), split=("personnel", "public"), economic=True),
+    "operating_expenses": Spec(("total",), economic=True),
 }
 
 _PERSONNEL_CLASSES = {"301", "303"}

@@ -2,7 +2,10 @@
 
 `parse_pdf_lines(path)` is a top-level, picklable function (it can run in a child process with
 time/memory limits, see ingest.sandbox). It returns `(lines, pages)` where `lines` is a list of
-`(text, page, page_line)` tuples (1-based page and line-on-page).
+`(text, page, page_line)` tuples (1-based page and line-on-page), or `(text, page, page_line, cells)`
+for a row of a ruled table: `cells` gives, for each tab-separated cell of `text`, its left and right
+edge on the page (points) — a merged cell spans the columns it covers, so the extraction can tell
+which header a figure sits under, whatever the column counts of the header and body rows.
 
 Pages whose content draws enough rules to hold a table go through pdfplumber: ruled tables come
 out row by row with their cells joined by a tab (wrapped cell text joined without spaces), the text
@@ -58,7 +61,7 @@ def parse_pdf_lines(path: str, max_pages: int | None = None) -> tuple[list[tuple
                            "(e.g. ocrmypdf) and ingest the result", path=str(p))
         raise EmptyFile(f"{p.name}: the PDF contains no text", path=str(p))
 
-    page_lines: dict[int, list[str]] = {}
+    page_lines: dict[int, list] = {}
     if table_pages:
         page_lines.update(_plumber_pages(p, table_pages, hidden_chars))
     out: list[tuple[str, int, int]] = []
@@ -66,12 +69,12 @@ def parse_pdf_lines(path: str, max_pages: int | None = None) -> tuple[list[tuple
         lines = page_lines.get(i)
         if lines is None:
             lines = [l for l in texts[i].replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-        lines = [l.rstrip() for l in lines]
-        while lines and not lines[-1].strip():
+        lines = [(l.rstrip(), None) if isinstance(l, str) else (l[0].rstrip(), l[1]) for l in lines]
+        while lines and not lines[-1][0].strip():
             lines.pop()
         lines = _drop_page_numbers(lines)
-        for j, text in enumerate(lines, 1):
-            out.append((text, i + 1, j))
+        for j, (text, cells) in enumerate(lines, 1):
+            out.append((text, i + 1, j) if cells is None else (text, i + 1, j, cells))
     if not out:
         raise EmptyFile(f"{p.name}: the PDF contains no text", path=str(p))
     return out, n_pages
@@ -80,11 +83,11 @@ def parse_pdf_lines(path: str, max_pages: int | None = None) -> tuple[list[tuple
 _PAGE_NO = re.compile(r"^\s*(?:[-—–]\s*)?(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?(?:\s*[-—–])?\s*$")
 
 
-def _drop_page_numbers(lines: list[str]) -> list[str]:
+def _drop_page_numbers(lines: list[tuple[str, list | None]]) -> list[tuple[str, list | None]]:
     """Drop a page-number line (`3`, `- 3 -`, `第3页`, `3/12`) at the top or bottom of a page."""
-    if lines and _PAGE_NO.match(lines[-1]):
+    if lines and _PAGE_NO.match(lines[-1][0]):
         lines = lines[:-1]
-    if lines and _PAGE_NO.match(lines[0]) and len(lines) > 1:
+    if lines and _PAGE_NO.match(lines[0][0]) and len(lines) > 1:
         lines = lines[1:]
     return lines
 
@@ -323,8 +326,9 @@ def _cell(text) -> str:
 
 
 def _plumber_pages(p: Path, indices: list[int], hidden_chars: dict[int, dict[str, list[tuple]]] | None = None
-                   ) -> dict[int, list[str]]:
-    """Lines of table pages, tables as tab-joined rows in reading order."""
+                   ) -> dict[int, list]:
+    """Lines of table pages, tables as tab-joined rows in reading order: a text line is a str, a
+    table row a (text, cells) pair, cells = [[x0, x1] or None per tab-separated cell]."""
     import pdfplumber
 
     out: dict[int, list[str]] = {}
@@ -349,7 +353,7 @@ def _plumber_pages(p: Path, indices: list[int], hidden_chars: dict[int, dict[str
                 tables = []
             if not tables:
                 continue
-            items: list[tuple[float, float, str]] = []  # (top, x0, text)
+            items: list[tuple[float, float, object]] = []  # (top, x0, text or (text, cells))
             bboxes = [t.bbox for t in tables]
 
             def outside(obj, bboxes=bboxes):
@@ -368,9 +372,10 @@ def _plumber_pages(p: Path, indices: list[int], hidden_chars: dict[int, dict[str
                     texts = [_cell(c) for c in cells]
                     if not any(texts):
                         continue
+                    boxes = [[round(b[0], 1), round(b[2], 1)] if b else None for b in row_obj.cells]
                     while texts and not texts[-1]:
                         texts.pop()
-                    items.append((row_obj.bbox[1], row_obj.bbox[0], "\t".join(texts)))
+                    items.append((row_obj.bbox[1], row_obj.bbox[0], ("\t".join(texts), boxes[: len(texts)])))
             items.sort(key=lambda it: (round(it[0] / _Y_TOL), it[1]))
             out[i] = [text for _, _, text in items]
     return out
