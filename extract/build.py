@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from extract.amounts import squeeze
 from extract.narrative import extract_narrative
+from extract.statements import fill_from_statements
 from extract.schema import BudgetRecord, Citation, FunctionItem, Leaf, TableData
 from extract.tables import parse_all
 from extract.validate import validate
@@ -77,6 +78,51 @@ def _projects(tables: dict[str, TableData], stated: list[str]) -> list:
     return out
 
 
+def _first(*leaves) -> Leaf:
+    return next((x for x in leaves if x is not None and x.value is not None), Leaf())
+
+
+def _from_tables(rec: BudgetRecord, tables: dict) -> None:
+    """The record's standard paths from the tables, whatever combination of the template's tables the
+    document prints (a 支出总表, or the 支出用途 side of the 收支总表; a 一般公共预算支出表 with a 基本支出
+    column, or a 一般公共预算基本支出表; a 机关运行经费表; a 政府采购表…)."""
+    t1, t2, t3, t4, t5, t6, t10 = (tables[k] for k in (
+        "income_expenditure_overview", "income_overview", "expenditure_overview", "fiscal_overview",
+        "general_budget_expenditure", "general_budget_basic", "sangong"))
+    inc = rec.income
+    for key in ("current_year", "general_budget", "general_own", "upper_transfer", "gov_fund", "state_capital",
+                "special_account", "unit_funds", "other_funds", "fiscal", "carryover", "carryover_fiscal",
+                "carryover_nonfiscal"):
+        setattr(inc, key, _item(t1, key))
+    inc.total = _first(_item(t1, "income_total"), t2.totals.get("total") if t2.status == "parsed" and not any(
+        r.code for r in t2.rows) else None)
+    exp = rec.expenditure
+    exp.total = _item(t1, "expenditure_total")
+    exp.basic = _first(t3.totals.get("basic"), _item(t1, "basic"))
+    exp.project = _first(t3.totals.get("project"), _item(t1, "project"))
+    exp.reserve = _first(t3.totals.get("reserve"), _item(t1, "reserve"))
+    exp.personnel = t6.totals.get("personnel") or Leaf()
+    exp.public = t6.totals.get("public") or Leaf()
+    exp.by_function = _classes(t3, "total") or _classes(t1, "amount")
+    f = rec.fiscal
+    f.income_total = t4.totals.get("income_total") or Leaf()
+    row = next((r for r in t4.rows if r.name == "expenditure_total"), None)
+    f.expenditure_total = (row.values.get("total") if row else None) or Leaf()
+    f.basic = _first(_item(t4, "basic", "total"), tables["fiscal_basic"].totals.get("total"))
+    f.general_budget = t5.totals.get("total") or Leaf()
+    f.general_budget_basic = _first(t5.totals.get("basic"), t6.totals.get("total"))
+    f.general_budget_project = t5.totals.get("project") or Leaf()
+    f.by_function = _classes(t5, "total")
+    for key in ("total", "overseas_travel", "reception", "vehicle_total", "vehicle_purchase", "vehicle_operation"):
+        setattr(rec.sangong, key, t10.totals.get(key) or Leaf())
+    rec.meeting_fee = t10.totals.get("meeting") or Leaf()
+    rec.training_fee = t10.totals.get("training") or Leaf()
+    rec.operating_expenses = tables["operating_expenses"].totals.get("total") or Leaf()
+    pt = tables["procurement"].totals
+    for key in ("total", "goods", "works", "services"):
+        setattr(rec.procurement, key, pt.get(key) or Leaf())
+
+
 def build_record(doc) -> BudgetRecord:
     rec = BudgetRecord(doc=doc.doc, path=doc.path, sha256=getattr(doc, "sha256", None))
     rec.department = _leaf_from_span(doc.department, doc.department_span)
@@ -87,32 +133,13 @@ def build_record(doc) -> BudgetRecord:
     rec.warnings.extend(w for w in getattr(doc, "warnings", []) if w.startswith(("issuing body", "fiscal year")))
     tables = parse_all(doc)
     rec.tables = tables
-    t1, t3, t4, t5, t6, t10 = (tables[k] for k in ("income_expenditure_overview", "expenditure_overview", "fiscal_overview", "general_budget_expenditure", "general_budget_basic", "sangong"))
-    inc = rec.income
-    for key in ("current_year", "general_budget", "general_own", "upper_transfer", "gov_fund", "state_capital",
-                "special_account", "unit_funds", "carryover", "carryover_fiscal", "carryover_nonfiscal"):
-        setattr(inc, key, _item(t1, key))
-    inc.total = _item(t1, "income_total")
-    exp = rec.expenditure
-    exp.total = _item(t1, "expenditure_total")
-    exp.basic = t3.totals.get("basic") or Leaf()
-    exp.project = t3.totals.get("project") or Leaf()
-    exp.personnel = t6.totals.get("personnel") or Leaf()
-    exp.public = t6.totals.get("public") or Leaf()
-    exp.by_function = _classes(t3, "total") or _classes(t1, "amount")
-    f = rec.fiscal
-    f.income_total = t4.totals.get("income_total") or Leaf()
-    row = next((r for r in t4.rows if r.name == "expenditure_total"), None)
-    f.expenditure_total = (row.values.get("total") if row else None) or Leaf()
-    f.general_budget = t5.totals.get("total") or Leaf()
-    f.general_budget_basic = t5.totals.get("basic") or Leaf()
-    f.general_budget_project = t5.totals.get("project") or Leaf()
-    f.by_function = _classes(t5, "total")
-    for key in ("total", "overseas_travel", "reception", "vehicle_total", "vehicle_purchase", "vehicle_operation"):
-        setattr(rec.sangong, key, t10.totals.get(key) or Leaf())
+    _from_tables(rec, tables)
     # the whole text is searched: the narrative patterns are specific (they need 万元/人/辆 after the figure),
     # and a table range that runs on too far must not hide a sentence
-    extract_narrative(doc, rec)
+    text = extract_narrative(doc, rec)
+    filled = fill_from_statements(text, rec)  # what the tables do not print, as the text states it
+    if filled:
+        rec.warnings.append("read from the text (no table prints them): " + ", ".join(sorted(filled)))
     rec.projects = _projects(tables, [str(p.name.value) for p in rec.narrative_projects if p.name.value])
     for tid, table in tables.items():
         if table.status == "unparsed" and doc.table(tid) is not None:

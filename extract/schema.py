@@ -71,6 +71,8 @@ class Income(Section):
     state_capital: Leaf = _leaf()  # 3. 国有资本经营预算拨款
     special_account: Leaf = _leaf()  # 4. 财政专户核拨
     unit_funds: Leaf = _leaf()  # 5. 单位资金
+    other_funds: Leaf = _leaf()  # 其他资金 (事业收入, 经营收入, 其他收入 — older template wording)
+    fiscal: Leaf = _leaf()  # 财政拨款 (一般公共预算 + 政府性基金 + …) as 收支总表 prints it
     carryover: Leaf = _leaf()  # 二、上年结转结余
     carryover_fiscal: Leaf = _leaf()  # 1. 财政拨款结转
     carryover_nonfiscal: Leaf = _leaf()  # 2. 非财政拨款结转结余
@@ -86,6 +88,7 @@ class Expenditure(Section):
     total: Leaf = _leaf()  # 支出总计 (表1)
     basic: Leaf = _leaf()  # 基本支出 (表3 合计)
     project: Leaf = _leaf()  # 项目支出 (表3 合计)
+    reserve: Leaf = _leaf()  # 单位预留机动经费 (printed beside 基本/项目支出 by some provinces)
     personnel: Leaf = _leaf()  # 人员经费 (表6 合计)
     public: Leaf = _leaf()  # 公用经费 (表6 合计)
     by_function: list[FunctionItem] = Field(default_factory=list)  # per 类, all funds (表3, else 表1)
@@ -95,6 +98,7 @@ class FiscalAppropriation(Section):
     """表4/表5: 财政拨款 and the general public budget."""
 
     income_total: Leaf = _leaf()  # 表4 收入总计
+    basic: Leaf = _leaf()  # 财政拨款基本支出 (财政拨款收支总表 / 财政拨款基本支出表)
     expenditure_total: Leaf = _leaf()  # 表4 支出总计
     general_budget: Leaf = _leaf()  # 表5 合计
     general_budget_basic: Leaf = _leaf()
@@ -262,6 +266,8 @@ class BudgetRecord(BaseModel):
     sangong_narrative: Sangong = Field(default_factory=Sangong)  # 情况说明 十
     sangong_change: SangongChange = Field(default_factory=SangongChange)
     operating_expenses: Leaf = _leaf()  # 机关运行经费
+    meeting_fee: Leaf = _leaf()  # 会议费 (printed beside 三公 by some provinces)
+    training_fee: Leaf = _leaf()  # 培训费
     operating_expenses_change: Change = Field(default_factory=Change)
     procurement: Procurement = Field(default_factory=Procurement)
     assets: Assets = Field(default_factory=Assets)

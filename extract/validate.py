@@ -67,7 +67,9 @@ class Checker:
         tv = [_num(t[1]) for t in terms]
         if blank_is_zero:
             tv = [Decimal(0) if v is None else v for v in tv]
-        if lv is None or any(v is None for v in tv) or not terms:
+        # both sides read from one printed figure ("收、支预算总计 X 万元" fills both totals): nothing to check
+        same_print = len(terms) == 1 and lhs[1] is not None and lhs[1] is terms[0][1]
+        if lv is None or any(v is None for v in tv) or not terms or same_print:
             check = Check(id=cid, description=description, status="insufficient_data", paths=paths,
                           lhs=float(lv) if lv is not None else None, evidence=_evidence(present))
             self.checks.append(check)

@@ -94,11 +94,19 @@ class TableFinder:
             c = self.c[i]
             hit = title_kind(c)
             title_text = c
-            if hit is None and c and len(c) <= 30 and not c.endswith("。") and not _FULL_LABEL.match(c):
-                j = next(self.nonblank(i + 1, 1, 1), None)  # a title wrapped over two lines
-                if j and j - i <= 2 and len(self.c[j]) <= 40 and not title_kind(self.c[j]):
-                    hit = title_kind(c + self.c[j])
-                    title_text = c + self.c[j] if hit else c
+            if hit is None and c and len(c) <= 40 and not c.endswith("。") and not _FULL_LABEL.match(c):
+                # a title wrapped over two or three lines (a line of stray quote marks between: “ ”)
+                joined, last = c, i
+                for j in self.nonblank(i + 1, 1, 2):
+                    cj = self.c[j]
+                    if j - last > 2 or len(cj) > 40 or title_kind(cj) or AMOUNT.search(cj) or ISSUER.search(cj):
+                        break
+                    joined += "" if re.fullmatch(r"[“”\"'‘’]+", cj) else cj
+                    last = j
+                    hit = title_kind(joined)
+                    if hit:
+                        title_text = joined
+                        break
             if hit is None:
                 continue
             kind, label = hit
@@ -129,7 +137,7 @@ class TableFinder:
             near = sorted(set(blk.extra + [i]))
             blk.start, blk.end = near[0], near[-1]
             if title_text != c:
-                blk.end = max(blk.end, next(self.nonblank(i + 1, 1, 1)))
+                blk.end = max(blk.end, last)
             nxt = next(self.nonblank(blk.end + 1, 1, 1), None)
             if nxt is not None and nxt - blk.end <= 3 and self.c[nxt].startswith("备注"):
                 blk.note_lines = self.note_lines(nxt)
@@ -163,9 +171,9 @@ class TableFinder:
         for j in self.nonblank(i + step, step, 4):
             if self.prose_stop(j) or title_kind(self.c[j]):
                 break
-            if step > 0 and (AMOUNT.search(self.c[j]) or "\t" in self.doc.lines[j - 1].norm
-                             and not ISSUER.search(self.c[j]) and not UNIT.search(self.c[j])):
-                break  # the table itself begins: a later label belongs to the next table
+            if AMOUNT.search(self.c[j]) or "\t" in self.doc.lines[j - 1].norm \
+                    and not ISSUER.search(self.c[j]) and not UNIT.search(self.c[j]):
+                break  # a table's rows: lines past them belong to the next (or previous) table
             out.append(j)
         return out
 

@@ -122,7 +122,7 @@ def pairs(grid: Grid) -> list[tuple[Cell, list[tuple[Cell, str | None]]]]:
             if cell.is_amount:
                 if cur is not None:
                     cur[1].append((cell, _role(grid, cell)))
-            else:
+            elif len(cell.compact) >= 2:  # one character is the tail of a wrapped header cell, no label
                 cur = (cell, [])
                 out.append(cur)
     return out

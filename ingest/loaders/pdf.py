@@ -368,7 +368,10 @@ def _plumber_pages(p: Path, indices: list[int], hidden_chars: dict[int, dict[str
                     items.append((line["top"], line["x0"], line["text"]))
             for t in tables:
                 rows = t.extract()
+                frames = _frame_cells(t)
                 for row_obj, cells in zip(t.rows, rows):
+                    if frames:  # a cell framing other cells: its text is only what no inner cell holds
+                        cells = [None if c is not None and b in frames else c for c, b in zip(cells, row_obj.cells)]
                     texts = [_cell(c) for c in cells]
                     if not any(texts):
                         continue
@@ -376,6 +379,33 @@ def _plumber_pages(p: Path, indices: list[int], hidden_chars: dict[int, dict[str
                     while texts and not texts[-1]:
                         texts.pop()
                     items.append((row_obj.bbox[1], row_obj.bbox[0], ("\t".join(texts), boxes[: len(texts)])))
+                for frame in frames:
+                    inner = [b for r in t.rows for b in r.cells if b and b != frame and _inside(b, frame)]
+                    own = page.crop(frame, strict=False).filter(
+                        lambda obj, inner=inner: obj.get("object_type") != "char" or not any(
+                            _inside((obj["x0"], obj["top"], obj["x1"], obj["bottom"]), b, centre=True) for b in inner))
+                    for line in own.extract_text_lines(layout=False, strip=True, return_chars=False):
+                        if line["text"].strip():
+                            items.append((line["top"], line["x0"], line["text"]))
             items.sort(key=lambda it: (round(it[0] / _Y_TOL), it[1]))
             out[i] = [text for _, _, text in items]
+    return out
+
+
+def _inside(box, frame, centre: bool = False) -> bool:
+    """Is `box` (x0, top, x1, bottom) inside `frame` (by its centre when `centre`)?"""
+    if centre:
+        cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        return frame[0] <= cx <= frame[2] and frame[1] <= cy <= frame[3]
+    return frame[0] - 0.5 <= box[0] and box[2] <= frame[2] + 0.5 and frame[1] - 0.5 <= box[1] and box[3] <= frame[3] + 0.5
+
+
+def _frame_cells(table) -> set:
+    """Cells of a table that frame two or more cells of other rows (a border drawn around the whole
+    table read as one cell): pdfplumber gives such a cell the text of everything inside it."""
+    boxes = [(k, b) for k, r in enumerate(table.rows) for b in r.cells if b]
+    out = set()
+    for k, b in boxes:
+        if sum(1 for k2, b2 in boxes if k2 != k and b2 != b and _inside(b2, b)) >= 2:
+            out.add(b)
     return out

@@ -1,0 +1,94 @@
+"""Figures stated in the narrative by name (extract/statements.json): `NAME [filler] NUMBER 万元`.
+
+One rule for every figure: the name, then only filler words (预算, 支出, 为, 总计…), then the number and
+its unit. A change (比上年增加 X 万元), a share (占 X%) or a number after another figure's name is never
+read, because nothing but filler may stand between a name and its number. At one position the longest
+name wins (财政拨款基本支出 is not 基本支出). The first statement of a figure in the text is kept.
+
+`stated_figures(text)` returns {path: Leaf}; `fill_from_statements` puts them into the record where
+the tables left a path empty — tables come first, the narrative fills what they do not print.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from extract.schema import BudgetRecord, Leaf
+
+_NUM = r"(-?\d+(?:\.\d+)?)"
+_CHANGE_BEFORE = re.compile(r"(?:增加|减少|增长|下降|上升|增|减|降低|提高|压缩|节约)$")
+
+
+@lru_cache(maxsize=1)
+def _catalog() -> tuple[re.Pattern, dict[str, tuple[list[str], str]]]:
+    data = json.loads(Path(__file__).with_name("statements.json").read_text(encoding="utf-8"))
+    names: list[tuple[str, str, str]] = []  # (regex, paths, kind)
+    for paths, regexes, kind in data["figures"]:
+        for rx in regexes:
+            names.append((rx, paths, kind))
+    names.sort(key=lambda n: len(re.sub(r"\\.", "", n[0])), reverse=True)
+    filler = "|".join(sorted((re.escape(w) for w in data["filler"]), key=len, reverse=True))
+    groups = {}
+    alts = []
+    for i, (rx, paths, kind) in enumerate(names):
+        alts.append(f"(?P<n{i}>{rx})")
+        groups[f"n{i}"] = (paths.split("|"), kind)
+    pattern = re.compile(r"(?:" + "|".join(alts) + r")(?:" + filler + r")*" + _NUM + r"(万元|亿元|元|辆)(?!/)")
+    return pattern, groups
+
+
+def stated_figures(t) -> dict[str, Leaf]:
+    """{record path: Leaf} of the figures a document's text (`extract.narrative.Text`) states by name."""
+    from extract.amounts import to_decimal, to_wan
+
+    pattern, groups = _catalog()
+    out: dict[str, Leaf] = {}
+    pos = 0
+    text = t.text
+    while True:
+        m = pattern.search(text, pos)
+        if not m:
+            break
+        pos = m.start() + 1
+        name = next(g for g, v in m.groupdict().items() if v is not None and g in groups)
+        paths, kind = groups[name]
+        raw, unit = m.group(m.lastindex - 1), m.group(m.lastindex)
+        if (kind == "count") != (unit == "辆"):
+            continue
+        if text[m.end(): m.end() + 1] == "%" or _CHANGE_BEFORE.search(text[max(0, m.start() - 4): m.start()]):
+            continue  # a share, or a change ("增加人员经费 1408.29 万元" is the increase, not the figure)
+        value = int(raw) if kind == "count" and raw.isdigit() else to_wan(to_decimal(raw), unit)
+        if value is None:
+            continue
+        leaf = Leaf(value=value, evidence=[t.cite(m.start(), m.end())])
+        for path in paths:
+            out.setdefault(path, leaf)
+        pos = m.end()
+    return out
+
+
+def _get(rec: BudgetRecord, path: str):
+    node = rec
+    parts = path.split(".")
+    for p in parts[:-1]:
+        node = getattr(node, p, None)
+        if node is None:
+            return None, None
+    return node, parts[-1]
+
+
+def fill_from_statements(t, rec: BudgetRecord) -> list[str]:
+    """Put each stated figure where the record has no value yet; returns the paths filled."""
+    filled = []
+    for path, leaf in stated_figures(t).items():
+        node, key = _get(rec, path)
+        if node is None or not hasattr(node, key):
+            continue
+        current = getattr(node, key)
+        if isinstance(current, Leaf) and current.value is None:
+            setattr(node, key, leaf)
+            filled.append(path)
+    return filled
