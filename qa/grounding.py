@@ -80,7 +80,7 @@ _UNIT_AFTER = re.compile(r"\s*[(（]?\s*(" + "|".join(re.escape(u) for u in _UNI
 _DIGITS = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 _CN_DIGIT = "零〇一二两三四五六七八九"
 _CN_RUN = rf"[{_CN_DIGIT}十百千万亿]+(?:点[{_CN_DIGIT}]+)?"
-_CN_NUM = re.compile(rf"(百分之)({_CN_RUN})|({_CN_RUN})(?=\s*(?:亿元|万元|千元|元|人|名|辆|台|个|家|倍))")
+_CN_NUM = re.compile(rf"(百分之)({_CN_RUN})|({_CN_RUN})(?=\s*(?:亿元|万元|千元|元|人|名|辆|台|个|家|倍))|({_CN_RUN})")
 _TEN_THOUSAND = re.compile(r"(?:10,000|10000|10k)\s*(?=yuan|rmb|cny)", re.I)
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 _YEAR = re.compile(r"^(19|20)\d\d$")
@@ -135,9 +135,12 @@ def tokens(text: str) -> list[Token]:
         u = _UNIT_AFTER.match(text, m.end())
         out.append(Token(d, u.group(1).lower() if u else None, m.start(), u.end() if u else m.end()))
     for m in _CN_NUM.finditer(text):
-        run = m.group(2) or m.group(3)
-        if not re.search(rf"[{_CN_DIGIT}十百千]", run):
-            continue  # 万/亿 alone is a unit, not a number
+        run = m.group(2) or m.group(3) or m.group(4)
+        digits = len(re.findall(rf"[{_CN_DIGIT}]", run))
+        if not digits or (m.group(4) and digits < 2 and not re.search("[十百千点]", run)):
+            continue  # 万/亿 alone is a unit; 三公, 一般, 第一 are words
+        if run == "一" and text[m.end():m.end() + 1] in ("个", "家"):
+            continue  # 一个/一家: an article, not a count
         u = None if m.group(1) else _UNIT_AFTER.match(text, m.end())
         unit = "%" if m.group(1) else (u.group(1).lower() if u else None)
         out.append(Token(_cn_value(run), unit, m.start(), u.end() if u else m.end()))
@@ -217,15 +220,16 @@ def check_llm(text: str, quotes: list[str], computed: list[str], value=None, uni
     found = tokens(text)
     unsupported = [_shown(t, text) for t in found if not allowed.has(t)]
     if unsupported:
-        return LLMCheck(False, "numbers not in the cited passages or computed values: " + ", ".join(unsupported),
-                        unsupported)
+        n = len(unsupported)
+        return LLMCheck(False, f"it states {n} number{'s' if n > 1 else ''} that {'are' if n > 1 else 'is'} neither "
+                               "in the cited passages nor computed by the code", unsupported)
     want = _value_token(value, unit)
     if want is None:
         return LLMCheck(True)
     wanted = Figures()
     wanted.add(want)
     if not any(wanted.has(t) for t in found):
-        return LLMCheck(False, f"the answer's figure {value} {unit or ''} is not stated".replace("  ", " ").strip())
+        return LLMCheck(False, "it does not state the answer's figure")
     if labels:
         lowered = text.lower()
         hits = [lowered.find(lab.lower()) for lab in labels if lab and lab.lower() in lowered]
@@ -234,8 +238,7 @@ def check_llm(text: str, quotes: list[str], computed: list[str], value=None, uni
             after = [t for t in found if t.start >= at and not (abs(t.value) in year_set or
                                                                  _YEAR.match(str(t.value)) and t.unit is None)]
             if after and not wanted.has(after[0]):
-                return LLMCheck(False, f"the figure given for it ({_shown(after[0], text)}) is not the answer's "
-                                       f"figure {value}")
+                return LLMCheck(False, "the number it gives right after the figure's name is not the answer's figure")
     return LLMCheck(True)
 
 
