@@ -87,7 +87,8 @@ def _models_step(report: Report, cfg, base: str, key: str, timeout: float) -> bo
                 return False
             except Exception:  # noqa: BLE001
                 pass
-        report.add("GET /models", "note", f"the server gave no model list (HTTP {exc.status_code}); going on")
+        hint = f" (the base URL has no /v1: most servers want {with_v1(base)})" if not has_v1(base) else ""
+        report.add("GET /models", "note", f"the server gave no model list (HTTP {exc.status_code}){hint}; going on")
         return True
     except (TimeoutError, OSError) as exc:
         text = str(getattr(exc, "reason", exc))
@@ -126,8 +127,7 @@ def run(cfg, save: bool = True) -> Report:
     if not base.startswith(("http://", "https://")):
         report.add("base URL", "fail", f"{base!r} is not an http(s) URL (e.g. http://127.0.0.1:8000/v1)")
         return report
-    report.add("base URL", "ok" if has_v1(base) else "note",
-               base if has_v1(base) else f"{base} has no /v1 — most servers want {with_v1(base)}")
+    report.add("base URL", "ok", base)
     report.add("API key", "ok" if key else "note", "set (not shown)" if key else "none set (fine for a local server)")
     for problem in gsettings.file_problems():
         report.add("settings file", "note", problem)

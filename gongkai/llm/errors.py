@@ -105,6 +105,9 @@ def classify(exc: BaseException, base_url: str, model: str, key: str = "", secon
         return LLMError("refused", f"the host of {base_url} cannot be found (DNS): check the base URL")
     if "APIConnectionError" in names or "ConnectError" in names or "RemoteProtocolError" in names:
         return LLMError("dropped", f"the connection to {base_url} failed: {scrub(str(exc), key)[:200]}")
+    if "JSONDecodeError" in names or "APIResponseValidationError" in names:
+        return LLMError("bad_reply", f"the server at {base_url} sent a reply that is not valid JSON — is it an "
+                                     "OpenAI-compatible API (…/v1)?")
     if "OpenAIError" in names and "credentials" in text:
         return LLMError("no_key", "no API key is set")
     return LLMError("bad_reply", f"{type(exc).__name__}: {scrub(str(exc), key)[:200]}")
