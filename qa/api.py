@@ -195,9 +195,9 @@ class Conversation:
         # answering may note what it inferred (a year before a document's budget year read as "the
         # previous year"); the next follow-up continues from what was asked, not from that inference
         asked = copy.copy(intent)
-        with _llm_session(self.breaker):
+        with _llm_session(self.breaker) as llm_on:
             result = answer_intent(lib, intent)
-            if result.declined:
+            if result.declined and llm_on is not None:
                 from qa import llm_intent
 
                 result, understood = llm_intent.resolve(lib, intent, result, answer_intent)

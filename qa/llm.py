@@ -46,12 +46,12 @@ def _chat(cfg) -> Any:
 def generate(cfg, question: str, passages: list[dict], draft: str | None, computed: list[str], *, session=None) -> str | None:
     """The model's answer text (<think> removed), None when it says NOT_FOUND; LLMError on failure."""
     from gongkai.llm import client
-    from gongkai.llm.budget import Breaker, Deadline
+    from gongkai.llm.budget import Deadline
 
     deadline = session.deadline if session else Deadline(cfg.llm_timeout_s)
     breaker = session.breaker if session else None
     reply = client.invoke(cfg, build_messages(question, passages, draft, computed), deadline=deadline,
-                          breaker=breaker if isinstance(breaker, Breaker) else None, model=_chat(cfg))
+                          breaker=breaker, model=_chat(cfg))
     text = client.text_of(reply)
     if not text or "NOT_FOUND" in text:
         return None

@@ -13,7 +13,8 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass, field
-from typing import Any
+
+from pydantic import BaseModel
 
 from gongkai.llm.errors import LLMError, classify, has_v1, scrub, with_v1
 
@@ -171,13 +172,10 @@ def run(cfg, save: bool = True) -> Report:
     return report
 
 
-class _Probe:
-    from pydantic import BaseModel
+class Probe(BaseModel):
+    """A test of structured answers."""
 
-    class Probe(BaseModel):
-        """A test of structured answers."""
-
-        answer: int
+    answer: int
 
 
 def _detect(cfg, timeout: float) -> tuple[str | None, str]:
@@ -187,7 +185,7 @@ def _detect(cfg, timeout: float) -> tuple[str | None, str]:
     from gongkai.llm import client, structured
     from gongkai.llm.budget import Deadline
 
-    model_cls = _Probe.Probe
+    model_cls = Probe
     ask = [HumanMessage(content="What is 2 + 3? Give the result as `answer`.")]
     notes = []
     for mode in structured.MODES:
