@@ -23,6 +23,8 @@ def register(sub) -> None:
     r.add_argument("--system", choices=["gongkai", "baseline"], default="gongkai",
                    help="gongkai (qa.api.ask, default) or the naive-RAG baseline over --corpus / data/corpus")
     r.add_argument("--json", action="store_true", help="print the summary as JSON")
+    r.add_argument("--llm", action="store_true", help="score the set twice, without and with the configured LLM "
+                   "endpoint, side by side (accuracy, declines, latency)")
     r.set_defaults(func=cmd_run)
 
     x = esub.add_parser("extract", help="field-level precision/recall of extraction against gold record(s)")
@@ -84,11 +86,36 @@ def cmd_run(args) -> int:
         except ImportError as exc:
             print(f"error: the question-answering stage is not available ({exc})", file=sys.stderr)
             return 1
+    if args.llm:
+        return _run_llm(args, items)
     rows = run_items(items, answer, progress=_progress)
     if args.out:
         write_rows(rows, args.out)
     summary = summarize(rows)
     print(json.dumps(summary, ensure_ascii=False, indent=1) if args.json else format_summary(summary, args.system))
+    return 0
+
+
+def _run_llm(args, items) -> int:
+    from evals.llm_compare import compare, format_comparison
+    from evals.run import write_rows
+    from gongkai import settings
+
+    cfg = settings.load()
+    if args.system != "gongkai":
+        print("error: --llm compares Gongkai with and without its LLM (not with --system baseline)", file=sys.stderr)
+        return 2
+    if not cfg.llm_enabled:
+        print("error: --llm needs an LLM endpoint: set llm_base_url (GONGKAI_LLM_BASE_URL) and llm_model; "
+              "`gongkai llm check` tests it", file=sys.stderr)
+        return 1
+    res = compare(items, progress=_progress)
+    if args.out:
+        out = Path(args.out)
+        write_rows(res["offline"], out)
+        write_rows(res["llm"], out.with_name(out.stem + ".llm" + (out.suffix or ".jsonl")))
+    print(json.dumps(res["summary"], ensure_ascii=False, indent=1) if args.json
+          else format_comparison(res["summary"], cfg.llm_base_url))
     return 0
 
 

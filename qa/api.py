@@ -114,10 +114,14 @@ class Conversation:
     nothing else ("公务接待费呢？", "What about reception?") — the operation too; whatever the follow-up
     states itself (a year, 上年, an operation) wins."""
 
-    def __init__(self, home: Path | str | None = None):
+    def __init__(self, home: Path | str | None = None, breaker=None):
+        from gongkai.llm.budget import Breaker
+
         self.home = home
         self.last: Intent | None = None
         self.history: list[dict] = []
+        # after an LLM timeout the rest of this conversation goes without the LLM (and says so)
+        self.breaker = breaker if breaker is not None else Breaker("conversation")
 
     def _context(self, intent: Intent) -> Intent:
         prev = self.last
@@ -191,7 +195,14 @@ class Conversation:
         # answering may note what it inferred (a year before a document's budget year read as "the
         # previous year"); the next follow-up continues from what was asked, not from that inference
         asked = copy.copy(intent)
-        result = answer_intent(lib, intent)
+        with _llm_session(self.breaker) as llm_on:
+            result = answer_intent(lib, intent)
+            if result.declined and llm_on is not None:
+                from qa import llm_intent
+
+                result, understood = llm_intent.resolve(lib, intent, result, answer_intent)
+                if understood is not None:
+                    asked = copy.copy(understood)
         if not (result.declined and result.reason in ("not_understood",)):
             self.last = asked
         out = result.to_dict()
@@ -199,9 +210,10 @@ class Conversation:
         return out
 
 
-def ask(question: str, history: list | None = None, home: Path | str | None = None) -> dict:
-    """Answer one question; `history` holds earlier questions (strings or ask() dicts) for follow-ups."""
-    conv = Conversation(home=home)
+def ask(question: str, history: list | None = None, home: Path | str | None = None, breaker=None) -> dict:
+    """Answer one question; `history` holds earlier questions (strings or ask() dicts) for follow-ups.
+    `breaker` (gongkai.llm.budget.Breaker) lets a batch of questions share one LLM circuit breaker."""
+    conv = Conversation(home=home, breaker=breaker)
     for turn in history or []:
         q = turn.get("question") if isinstance(turn, dict) else str(turn)
         if q:
@@ -714,30 +726,31 @@ def _flag_numbers(answer: str) -> list[str]:
     return out
 
 
-def _maybe_llm(lib: Library, intent: Intent, ans: Answer) -> Answer:
+def _llm_session(breaker):
+    """The question's LLM deadline and the conversation's breaker (a no-op when no LLM is set)."""
+    import contextlib
+
     from gongkai import settings as gsettings
 
     try:
         cfg = gsettings.load()
-    except Exception:
-        return ans
-    if not cfg.llm_enabled or ans.declined:
+    except Exception:  # noqa: BLE001 - unreadable settings: no LLM
+        return contextlib.nullcontext()
+    if not cfg.llm_enabled:
+        return contextlib.nullcontext()
+    from gongkai.llm.budget import session
+
+    return session(breaker, cfg.llm_timeout_s)
+
+
+def _maybe_llm(lib: Library, intent: Intent, ans: Answer) -> Answer:
+    """The answer rephrased by the optional LLM, when its text passes the exact number check (qa.llm)."""
+    if ans.declined:
         return ans
     from qa import llm
 
-    text = llm.generate(cfg, intent.question, ans.citations, ans.answer, ans.computed)
-    if not text:
-        ans.notes.append("llm: no answer, extractive answer kept")
-        return ans
-    allowed = [intent.question] + [str(c.get("line")) for c in ans.citations]
-    g = grounding.check(text, [c.get("quote") or "" for c in ans.citations], ans.computed + [ans.answer], allowed)
-    if not g.ok:
-        ans.notes.append("llm answer rejected: ungrounded numbers " + ", ".join(g.unsupported))
-        return ans
-    new = copy.copy(ans)
-    new.answer = text
-    new.route = "llm"
-    return new
+    years = [y for y in (_year(lib.record(c.get("doc"))) for c in ans.citations) if y]
+    return llm.phrase(intent, ans, years, _flag_numbers(ans.answer))
 
 
 def to_json(obj: Any) -> Any:

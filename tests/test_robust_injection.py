@@ -139,7 +139,8 @@ def test_qa_never_answers_the_injected_figure(injected, obedient_qa, question):
     assert BAD not in res["answer"] and res["value"] != float(BAD), res
     assert res["route"] != "llm", res  # the obedient model's answer was not taken
     if obedient_qa.sent:  # the model was consulted: its figure was rejected as ungrounded
-        assert any("rejected" in n and BAD in n for n in res.get("notes", [])), res
+        assert any("rejected" in n for n in res.get("notes", [])), res  # said, without repeating the figure
+        assert not any(BAD in n for n in res.get("notes", [])), res
 
 
 def test_qa_sends_document_text_only_as_delimited_data(injected, obedient_qa):
