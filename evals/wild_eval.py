@@ -154,7 +154,7 @@ def run_today(gold: list[dict], pdf_dir: Path) -> tuple[dict[str, dict | None], 
     """Today's extraction of every gold file: records by stem, and the refusal reason of a file that
     was refused."""
     from extract.api import extract_document
-    from ingest.errors import IngestError
+    from ingest.errors import GongkaiError
     from ingest.pipeline import load_document
 
     records, refused = {}, {}
@@ -162,7 +162,7 @@ def run_today(gold: list[dict], pdf_dir: Path) -> tuple[dict[str, dict | None], 
         stem = Path(g["file"]).stem
         try:
             records[stem] = extract_document(load_document(Path(pdf_dir) / g["file"])).export()
-        except IngestError as exc:
+        except GongkaiError as exc:
             records[stem], refused[stem] = None, getattr(exc, "reason", type(exc).__name__)
     return records, refused
 
