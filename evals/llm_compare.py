@@ -48,7 +48,7 @@ def compare(items: list[dict[str, Any]], home: Path | None = None,
             progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """{"offline": rows, "llm": rows, "summary": {...}} for the same items."""
     from evals.run import run_items
-    from gongkai.llm.budget import Breaker
+    from extract.endpoint.budget import Breaker
     from qa.api import ask
 
     with llm_off():

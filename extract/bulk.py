@@ -71,7 +71,7 @@ def _work(path: str, out_file: str, engine: str | None, breaker_file: str | None
     from extract.api import extract_path
     from extract.store import atomic_write
     from extract.validate import summary
-    from gongkai.llm import budget
+    from extract.endpoint import budget
     from ingest.pipeline import shown
 
     if breaker_file:

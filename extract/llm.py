@@ -1,4 +1,4 @@
-"""Optional LLM engine (off by default): structured output (gongkai.llm.structured: tools,
+"""Optional LLM engine (off by default): structured output (extract.endpoint.structured: tools,
 JSON-schema or plain JSON) fills schema sections from the relevant passages; the deterministic engine
 stays the reference.
 
@@ -16,7 +16,7 @@ stays the reference.
   `settings.llm_max_retries` times), the model's previous answer kept in between (roles alternate).
 * All calls of one document share one deadline (`llm_doc_timeout_s`, retries and re-asks included).
   Any failure ends the LLM pass for that document; a timeout also opens the batch breaker
-  (`gongkai.llm.budget.BATCH`), so the rest of the batch goes without the LLM. `warnings` say so.
+  (`extract.endpoint.budget.BATCH`), so the rest of the batch goes without the LLM. `warnings` say so.
 """
 
 from __future__ import annotations
@@ -195,8 +195,8 @@ def refine_with_llm(doc, record: BudgetRecord, llm=None, max_retries: int | None
 
     from extract.validate import validate
     from gongkai import settings as gs
-    from gongkai.llm import budget, client, structured
-    from gongkai.llm.errors import LLMError
+    from extract.endpoint import budget, client, structured
+    from extract.endpoint.errors import LLMError
 
     cfg = gs.load()
     if max_retries is None:

@@ -115,7 +115,7 @@ class Conversation:
     states itself (a year, 上年, an operation) wins."""
 
     def __init__(self, home: Path | str | None = None, breaker=None):
-        from gongkai.llm.budget import Breaker
+        from extract.endpoint.budget import Breaker
 
         self.home = home
         self.last: Intent | None = None
@@ -212,7 +212,7 @@ class Conversation:
 
 def ask(question: str, history: list | None = None, home: Path | str | None = None, breaker=None) -> dict:
     """Answer one question; `history` holds earlier questions (strings or ask() dicts) for follow-ups.
-    `breaker` (gongkai.llm.budget.Breaker) lets a batch of questions share one LLM circuit breaker."""
+    `breaker` (extract.endpoint.budget.Breaker) lets a batch of questions share one LLM circuit breaker."""
     conv = Conversation(home=home, breaker=breaker)
     for turn in history or []:
         q = turn.get("question") if isinstance(turn, dict) else str(turn)
@@ -738,7 +738,7 @@ def _llm_session(breaker):
         return contextlib.nullcontext()
     if not cfg.llm_enabled:
         return contextlib.nullcontext()
-    from gongkai.llm.budget import session
+    from extract.endpoint.budget import session
 
     return session(breaker, cfg.llm_timeout_s)
 

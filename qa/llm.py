@@ -4,7 +4,7 @@ The model sees the cited passages as DATA between delimiters and rephrases the e
 Its text is shown only if `qa.grounding.check_llm` accepts it: every number equals a figure of the
 cited quotes or a value the code computed (never a line number or document id), and it states the
 answer's own figure. Every call runs inside the question's deadline and its conversation's breaker
-(`gongkai.llm.budget`); whenever the LLM is skipped, fails or is overruled, the answer's `notes` say
+(`extract.endpoint.budget`); whenever the LLM is skipped, fails or is overruled, the answer's `notes` say
 why and the extractive answer stands.
 """
 
@@ -45,8 +45,8 @@ def _chat(cfg) -> Any:
 
 def generate(cfg, question: str, passages: list[dict], draft: str | None, computed: list[str], *, session=None) -> str | None:
     """The model's answer text (<think> removed), None when it says NOT_FOUND; LLMError on failure."""
-    from gongkai.llm import client
-    from gongkai.llm.budget import Deadline
+    from extract.endpoint import client
+    from extract.endpoint.budget import Deadline
 
     deadline = session.deadline if session else Deadline(cfg.llm_timeout_s)
     breaker = session.breaker if session else None
@@ -67,7 +67,7 @@ def note_for(err) -> str:
 
 def session_for(cfg):
     """The current question's (deadline, breaker), or a fresh one for a call outside a conversation."""
-    from gongkai.llm import budget
+    from extract.endpoint import budget
 
     return budget.current() or budget.Session(budget.Deadline(cfg.llm_timeout_s), budget.Breaker("question"))
 
@@ -75,7 +75,7 @@ def session_for(cfg):
 def phrase(intent, ans, years: list[int], flags: list[str]):
     """`ans` rephrased by the LLM when its text passes the number check; else `ans` with a note."""
     from gongkai import settings as gsettings
-    from gongkai.llm.errors import LLMError
+    from extract.endpoint.errors import LLMError
     from qa import grounding
 
     try:

@@ -125,8 +125,8 @@ def resolve(lib, intent, declined, answer: Callable[[Any, Any], Any]) -> tuple[A
     """(answer, the intent used) — the LLM's reading of a declined question answered by `answer(lib,
     intent)`, or the decline with a note saying why the LLM did not help."""
     from gongkai import settings as gsettings
-    from gongkai.llm import structured
-    from gongkai.llm.errors import LLMError
+    from extract.endpoint import structured
+    from extract.endpoint.errors import LLMError
     from qa import llm as qa_llm
 
     cfg = gsettings.load()

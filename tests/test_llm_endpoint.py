@@ -55,7 +55,7 @@ def server():
 
 @pytest.fixture(autouse=True)
 def _fresh_batch_breaker():
-    from gongkai.llm import budget
+    from extract.endpoint import budget
 
     budget.BATCH.reset()
     budget.BATCH.path = None
@@ -370,7 +370,7 @@ def _check(env: dict) -> tuple[subprocess.CompletedProcess, dict]:
 
 def test_llm_check_says_what_is_wrong(llm_env, server):
     from gongkai import settings
-    from gongkai.llm import check
+    from extract.endpoint import check
 
     def run(**env) -> check.Report:
         cfg = settings.load()
@@ -408,7 +408,7 @@ def test_llm_check_detects_a_server_that_ignores_tool_choice_and_remembers_it(ll
     assert probe == {"base_url": server.url, "model": "test-model", "structured": "json_schema"}
     # auto now asks the way the check found: response_format, no tools
     from gongkai import settings
-    from gongkai.llm import structured
+    from extract.endpoint import structured
 
     assert structured.mode_for(settings.load()) == "json_schema"
 

@@ -223,7 +223,7 @@ def build(home: Path | None = None):
 
     home = Path(home or gsettings.home())
     convs = Conversations()
-    from gongkai.llm import budget
+    from extract.endpoint import budget
 
     budget.BATCH.cooldown_s = 300  # uploads try the LLM again 5 min after it timed out
 

@@ -147,7 +147,7 @@ def save_settings(url: str, model: str, key: str, drop_key: bool, top_k: int, ti
 def test_connection(url: str, model: str, key: str = "", timeout_s: float | None = None):
     """`gongkai llm check` on the values in the form (the stored key when none is typed); the report."""
     from gongkai import settings as gsettings
-    from gongkai.llm import check
+    from extract.endpoint import check
 
     cfg = gsettings.load()
     cfg.llm_base_url = (url or "").strip()

@@ -17,7 +17,7 @@ def register(sub) -> None:
 
 def cmd_check(args) -> int:
     from gongkai import settings
-    from gongkai.llm import check
+    from extract.endpoint import check
 
     cfg = settings.load()
     src = settings.sources()

@@ -13,8 +13,8 @@ import threading
 import time
 from typing import Any, Callable
 
-from gongkai.llm.budget import Breaker, Deadline
-from gongkai.llm.errors import LLMError, classify
+from extract.endpoint.budget import Breaker, Deadline
+from extract.endpoint.errors import LLMError, classify
 
 MIN_CALL_S = 0.05  # less than this left: the deadline is spent
 BACKOFF_S = 0.4

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 
 from pydantic import BaseModel
 
-from gongkai.llm.errors import LLMError, classify, has_v1, scrub, with_v1
+from extract.endpoint.errors import LLMError, classify, has_v1, scrub, with_v1
 
 
 @dataclass
@@ -115,8 +115,8 @@ def _status_exc(status: int, body: str) -> Exception:
 def run(cfg, save: bool = True) -> Report:
     """Check the endpoint of `cfg` (a gongkai.settings.Settings)."""
     from gongkai import settings as gsettings
-    from gongkai.llm import client, structured
-    from gongkai.llm.budget import Deadline
+    from extract.endpoint import client, structured
+    from extract.endpoint.budget import Deadline
 
     report = Report()
     base, model, key = (cfg.llm_base_url or "").strip(), (cfg.llm_model or "").strip(), cfg.llm_api_key or ""
@@ -182,8 +182,8 @@ def _detect(cfg, timeout: float) -> tuple[str | None, str]:
     """Which structured-output method this server and model honour."""
     from langchain_core.messages import HumanMessage
 
-    from gongkai.llm import client, structured
-    from gongkai.llm.budget import Deadline
+    from extract.endpoint import client, structured
+    from extract.endpoint.budget import Deadline
 
     model_cls = Probe
     ask = [HumanMessage(content="What is 2 + 3? Give the result as `answer`.")]

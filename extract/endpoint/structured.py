@@ -20,9 +20,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from gongkai.llm.budget import Breaker, Deadline
-from gongkai.llm.client import invoke, text_of
-from gongkai.llm.errors import LLMError
+from extract.endpoint.budget import Breaker, Deadline
+from extract.endpoint.client import invoke, text_of
+from extract.endpoint.errors import LLMError
 
 MODES = ("tools", "json_schema", "json")
 PROBE_FILE = "llm-probe.json"
