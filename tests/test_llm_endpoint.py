@@ -326,7 +326,7 @@ def test_cli_extract_keeps_an_unchecked_llm_number_out_of_the_record(llm_env, se
     assert out.returncode == 0, out.stderr
     rec = json.loads(out.stdout)
     rec = rec[0] if isinstance(rec, list) else rec
-    assert rec["assets"]["vehicles"]["value"] is None
+    assert rec["assets"]["vehicles"]["value"] == 1  # the count the document prints, never the LLM's 14
     assert rec["staffing"]["authorized"]["value"] == 15 and rec["staffing"]["actual"]["value"] == 19
     kept_out = {c["path"]: c for c in rec["conflicts"] if c["kept"] == "deterministic"}
     assert kept_out["assets.vehicles"]["llm"] == 14 and "not as vehicles" in kept_out["assets.vehicles"]["reason"]
@@ -338,9 +338,12 @@ def test_llm_finds_a_field_the_parser_missed_when_its_quote_states_it(llm_env, s
     from extract.api import extract_document
     from extract.testing import document
 
-    server.script(default=lambda body: {"tool": {"vehicles": {"value": 1, "quote": "共有车辆1辆"}}}
+    # a wording the offline catalogue does not read (保有量): the LLM's value is kept, its quote states it
+    text = SMALL_DOC.replace("截至上年末，某局共有车辆1辆（价值 14.00 万元）。", "截至上年末，某局车辆保有量1辆。")
+    server.script(default=lambda body: {"tool": {"vehicles": {"value": 1, "quote": "某局车辆保有量1辆"}}}
                   if body["tools"][0]["function"]["name"] == "Vehicles" else {"tool": {}})
-    rec = extract_document(document(SMALL_DOC))
+    assert extract_document(document(text), engine="deterministic").assets.vehicles.value is None
+    rec = extract_document(document(text))
     assert rec.assets.vehicles.value == 1 and rec.assets.vehicles.evidence[0].line == 10
     assert any(c.path == "assets.vehicles" and c.kept == "llm" for c in rec.conflicts)
 
