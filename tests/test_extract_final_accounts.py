@@ -124,3 +124,18 @@ def test_stated_figures_of_a_final_account(final_record):
     _, rec = final_record
     assert _v(rec.operating_expenses) == Decimal("160.40")  # not the change 3.20
     assert _v(rec.procurement.total) == Decimal("56.00") and _v(rec.procurement.goods) == Decimal("36.00")
+
+
+def test_a_final_account_stated_in_words_only():
+    """No table: the narrative's 决算数 fills the standard path, its 预算数 the budget side; a completion
+    rate (完成预算的 85.33%) is no figure."""
+    from extract.build import build_record
+    from extract.testing import document
+
+    doc = document("示例县文化局2023年度部门决算\n"
+                   "2023年度“三公”经费支出决算数为25.60万元，完成预算的85.33%。“三公”经费预算数为30.00万元。\n"
+                   "一般公共预算财政拨款支出决算数为1,260.50万元。", doc="f")
+    doc.doc_kind = "部门决算"
+    rec = build_record(doc)
+    assert _v(rec.sangong.total) == Decimal("25.60") and _v(rec.budget.sangong.total) == Decimal("30.00")
+    assert _v(rec.fiscal.general_budget) == Decimal("1260.50")
