@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from extract.amounts import squeeze
 from extract.narrative import extract_narrative
+from ingest.identity import document_part
 from extract.statements import fill_from_statements
 from extract.schema import BudgetRecord, Citation, FunctionItem, Leaf, TableData
 from extract.tables import parse_all
@@ -191,6 +192,7 @@ def build_record(doc) -> BudgetRecord:
     rec.fiscal_year = _leaf_from_span(doc.fiscal_year, doc.fiscal_year_span)
     rec.doc_kind = _leaf_from_span(getattr(doc, "doc_kind", None), getattr(doc, "doc_kind_span", None))
     rec.warnings.extend(w for w in getattr(doc, "warnings", []) if w.startswith(("issuing body", "fiscal year")))
+    rec.document_part = document_part(doc)  # text | tables | whole
     tables = parse_all(doc)
     rec.tables = tables
     _from_tables(rec, tables)
@@ -211,4 +213,8 @@ def build_record(doc) -> BudgetRecord:
         for cls in sorted({c[:3] for c in codes if len(c) > 3} - codes):
             rec.warnings.append(f"{tid}: class {cls} has no row of its own (only its sub-rows are printed)")
     rec.validation = validate(rec)
+    from extract.merge import disclosure_key
+
+    key = disclosure_key(rec.export())
+    rec.disclosure = "|".join(str(x) for x in key) if key else None
     return rec

@@ -267,6 +267,10 @@ class BudgetRecord(BaseModel):
     path: str
     sha256: str | None = None
     engine: str = "deterministic"
+    # which part of a disclosure the file is: "text" (narrative only), "tables" (tables only), "whole"
+    document_part: str | None = None
+    parts: list[str] = Field(default_factory=list)  # a merged disclosure: the documents it was read from
+    disclosure: str | None = None  # "<canonical body>|<year>|<kind>" (extract.merge.disclosure_key)
     department: Leaf = _leaf()
     region: Leaf = _leaf()
     level: Leaf = _leaf()  # 省 | 市 | 区 | 县 | 街道 | 乡镇
