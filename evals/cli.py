@@ -45,12 +45,47 @@ def register(sub) -> None:
     rep.add_argument("--results", default=None, help="also write per-item results (JSONL per system) into this directory")
     rep.set_defaults(func=cmd_report)
 
+    w = esub.add_parser("wild", help="score extraction of real PDFs against hand-read PDF gold (evals/wild/<set>)")
+    w.add_argument("--gold", default=str(HERE / "wild" / "jiangsu"), help="directory of PDF gold files")
+    w.add_argument("--pdfs", default="data/wild/jiangsu", help="directory holding the PDFs")
+    w.add_argument("--records", default=None, help="score records written earlier (<stem>.json per PDF) instead of "
+                   "extracting now — e.g. a first run of older code")
+    w.add_argument("-v", "--verbose", action="store_true", help="every wrong field and missed table")
+    w.add_argument("--json", action="store_true")
+    w.set_defaults(func=cmd_wild)
+
     v = esub.add_parser("verify", help="check that every evidence quote of a set/gold is printed where it says")
     v.add_argument("files", nargs="*")
     v.add_argument("--corpus", default=None)
     v.set_defaults(func=cmd_verify)
 
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
+
+
+def cmd_wild(args) -> int:
+    from evals.wild_eval import load_gold, records_from_dir, report_lines, run_today, score_all, summary
+
+    gold = load_gold(Path(args.gold))
+    if not gold:
+        print(f"error: no gold files in {args.gold}", file=sys.stderr)
+        return 1
+    if args.records:
+        records = records_from_dir(Path(args.records))
+        refused = {k: "no record" for k, v in records.items() if v is None}
+    else:
+        records, refused = run_today(gold, Path(args.pdfs))
+    scores = score_all(gold, records, refused)
+    if args.json:
+        print(json.dumps(summary(scores), ensure_ascii=False, indent=1))
+        return 0
+    s = summary(scores)
+    print(f"{s['files']} files ({s['refused']} refused): identity body {s['identity']['department']}, year "
+          f"{s['identity']['fiscal_year']}, kind {s['identity']['doc_kind']}, level {s['identity']['level']}; tables "
+          f"found {s['tables_found']}, table totals {s['table_totals']}; core fields {s['core_fields']} "
+          f"({s['core_fields_pct']} %)")
+    if args.verbose:
+        print("\n".join(report_lines(scores, verbose=True)))
+    return 0
 
 
 def _progress(i: int, n: int) -> None:

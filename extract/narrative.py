@@ -123,8 +123,8 @@ def _staffing(t: Text, r: BudgetRecord) -> None:
 
 def _totals(t: Text, r: BudgetRecord) -> None:
     n = r.narrative
-    n.total = t.leaf(t.search(r"(?<!拨款)收支总预算" + NUM + "万元"), 1)
-    n.income_total = t.leaf(t.search(r"收入预算(?:总额)?(?:为)?" + NUM + "万元"), 1)
+    # the totals themselves (收支总预算, 收入预算, 支出预算) are stated figures: extract/statements.py reads them
+    # by name, longest name first (政府采购支出预算总额 is no 支出预算), into narrative.* as well
     m = t.search(r"(?<!上级)(?<!拨款)一般公共预算(?:拨款)?(?:收入)?" + NUM + r"万元,?占" + NUM + "%")
     n.general_own, n.general_own_share = t.leaf(m, 1), t.leaf(m, 2)
     m = t.search(r"上级一般公共预算安排的?转移支付(?:资金)?" + NUM + r"万元,?占" + NUM + "%")
@@ -133,7 +133,6 @@ def _totals(t: Text, r: BudgetRecord) -> None:
     n.carryover, n.carryover_share = t.leaf(m, 1), t.leaf(m, 2)
     m = t.search(r"单位资金" + NUM + r"万元,?占" + NUM + "%")
     n.unit_funds, n.unit_funds_share = t.leaf(m, 1), t.leaf(m, 2)
-    n.expenditure_total = t.leaf(t.search(r"(?<!财政拨款)(?<!公共预算)支出预算(?:总额)?(?:为)?" + NUM + "万元"), 1)
     m = t.search(r"基本支出" + NUM + r"万元,?占" + NUM + "%")
     n.basic, n.basic_share = t.leaf(m, 1), t.leaf(m, 2)
     m = t.search(r"项目支出" + NUM + r"万元,?占" + NUM + "%")

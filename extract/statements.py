@@ -83,16 +83,29 @@ def _get(rec: BudgetRecord, path: str):
     return node, parts[-1]
 
 
+@lru_cache(maxsize=1)
+def _mirrors() -> dict[str, str]:
+    data = json.loads(Path(__file__).with_name("statements.json").read_text(encoding="utf-8"))
+    return data.get("narrative_mirror", {})
+
+
 def fill_from_statements(t, rec: BudgetRecord) -> list[str]:
-    """Put each stated figure where the record has no value yet; returns the paths filled."""
+    """Put each stated figure where the record has no value yet (and into its narrative mirror path,
+    sangong.total → sangong_narrative.total, for the text-vs-table checks); returns the paths filled
+    on the standard side."""
     filled = []
     final = "决算" in str(getattr(rec.doc_kind, "value", None) or "")
+    mirrors = _mirrors()
     for path, leaf in stated_figures(t, final=final).items():
-        node, key = _get(rec, path)
-        if node is None or not hasattr(node, key):
-            continue
-        current = getattr(node, key)
-        if isinstance(current, Leaf) and current.value is None:
-            setattr(node, key, leaf)
-            filled.append(path)
+        for target in (path, mirrors.get(path)):
+            if not target:
+                continue
+            node, key = _get(rec, target)
+            if node is None or not hasattr(node, key):
+                continue
+            current = getattr(node, key)
+            if isinstance(current, Leaf) and current.value is None:
+                setattr(node, key, leaf.model_copy() if target != path else leaf)
+                if target == path:
+                    filled.append(path)
     return filled

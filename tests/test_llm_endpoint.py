@@ -23,7 +23,8 @@ import pytest
 from llm_server import ScriptedLLM
 
 ROOT = Path(__file__).resolve().parent.parent
-DEADLINE = 2.0
+DEADLINE = 2.0  # per question
+DOC_DEADLINE = 6.0  # per document: several sections are asked in turn, which a loaded CI box must fit in
 SLACK = 1.5  # thread start-up, the HTTP round trip, a loaded 2-core machine
 KEY = "sk-test-KEEP-OFF-DISK-8899"
 
@@ -70,7 +71,7 @@ def llm_env(server, tmp_path, monkeypatch):
     home = tmp_path / "home"
     monkeypatch.setenv("GONGKAI_HOME", str(home))
     env = {"GONGKAI_LLM_BASE_URL": server.url, "GONGKAI_LLM_MODEL": "test-model", "GONGKAI_LLM_TIMEOUT_S": str(DEADLINE),
-           "GONGKAI_LLM_DOC_TIMEOUT_S": str(DEADLINE), "GONGKAI_LLM_MAX_RETRIES": "2"}
+           "GONGKAI_LLM_DOC_TIMEOUT_S": str(DOC_DEADLINE), "GONGKAI_LLM_MAX_RETRIES": "2"}
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     monkeypatch.delenv("GONGKAI_LLM_API_KEY", raising=False)
@@ -361,7 +362,7 @@ def test_cli_extract_batch_against_a_hung_server_waits_once(llm_env, server, cor
     assert sum("did not answer within" in w and "llm skipped" not in w for w in warned) == 1
     assert sum("llm skipped" in w and "timed out on an earlier document" in w for w in warned) == 3
     assert all(r["engine"] == "deterministic" for r in records)
-    assert elapsed < DEADLINE + 12, elapsed
+    assert elapsed < DOC_DEADLINE + 12, elapsed
 
 
 # -- gongkai llm check ----------------------------------------------------------------------------
