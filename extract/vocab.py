@@ -65,6 +65,12 @@ def column_role(path: list[str]) -> tuple[str | None, str | None]:
         else:
             role = GROUPS.get(r, r) if r == "sangong" else r
         break
+    if role is None and len(path) > 1:
+        # a header cell wrapped over two header rows ("单位预留机动经" / "费"): its pieces joined
+        for i in range(len(path) - 1):
+            r = role_of_cell(path[i] + path[i + 1])
+            if r is not None and r != "total":
+                role = GROUPS.get(r, r) if r == "sangong" else r
     qualifier = None
     for p in path:
         t = _norm(p)

@@ -94,7 +94,8 @@ class TableFinder:
             c = self.c[i]
             hit = title_kind(c)
             title_text = c
-            if hit is None and c and len(c) <= 40 and not c.endswith("。") and not _FULL_LABEL.match(c):
+            if hit is None and c and len(c) <= 40 and not c.endswith("。") and not _FULL_LABEL.match(c) \
+                    and not AMOUNT.search(c):  # a table row ("30309 奖励金 1.04") is no title's first line
                 # a title wrapped over two or three lines (a line of stray quote marks between: “ ”)
                 joined, last = c, i
                 for j in self.nonblank(i + 1, 1, 2):

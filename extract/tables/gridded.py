@@ -91,7 +91,16 @@ def coded(ctx: TableContext, grid: Grid, data: TableData, default: str = "total"
     column: 机关运行经费支出 in a 机关运行经费表 is its total)."""
     single = len(header_roles(grid) - {"code", "name", "row_no"}) <= 1
     last: TableRow | None = None
-    for row in grid.body:
+    loose = {no: _loose_row(ctx, no) for no in grid.loose}
+    body = sorted([(r.line, r) for r in grid.body] + [(no, cells) for no, cells in loose.items() if cells],
+                  key=lambda x: x[0])
+    for i, (no, row) in enumerate(body):
+        if isinstance(row, list):
+            # a line that lost its cell geometry (the first line of a page, often): its figures take the
+            # columns of the nearest row printing as many figures
+            row = _placed_like(row, [r for _, r in body[i + 1:] + body[:i][::-1] if not isinstance(r, list)], no)
+            if row is None:
+                continue
         for cells in _sub_rows(row):
             last = _coded_row(ctx, grid, data, cells, last, default, single)
     totals: dict = {}
@@ -102,6 +111,34 @@ def coded(ctx: TableContext, grid: Grid, data: TableData, default: str = "total"
     data.totals = totals
     data.status = "parsed" if data.rows else data.status
     return data
+
+
+_LOOSE = re.compile(r"^\s*(\d{3,7})\s+(\S+?)\s+((?:-?[\d,]+\.\d+\s*)+)$")
+
+
+def _loose_row(ctx: TableContext, no: int) -> list[str] | None:
+    """A coded row printed without cell geometry: [code, name, amount…], or None."""
+    line = ctx.doc.lines[no - 1]
+    m = _LOOSE.match(clean(line.norm or line.text))
+    if not m:
+        return None
+    return [m.group(1), m.group(2)] + m.group(3).split()
+
+
+def _placed_like(parts: list[str], others: list, no: int):
+    """A grid row made of a loose line's parts, its figures at the x of the figures of the nearest row
+    (after it, else before it) that prints as many figures."""
+    from extract.grid import Row
+
+    amounts = parts[2:]
+    like = next((r for r in others if len(r.amounts) == len(amounts) and any(not c.is_amount for c in r.cells)), None)
+    if like is None:
+        return None
+    texts = [c for c in like.cells if not c.is_amount]
+    cells = [Cell(text=parts[0], x0=texts[0].x0, x1=texts[0].x0 + 1, line=no),
+             Cell(text=parts[1], x0=texts[-1].x0 + 1, x1=texts[-1].x1, line=no)]
+    cells += [Cell(text=a, x0=c.x0, x1=c.x1, line=no) for a, c in zip(amounts, like.amounts)]
+    return Row(line=no, cells=cells)
 
 
 def _coded_row(ctx, grid, data, cells, last, default, single):
@@ -117,6 +154,16 @@ def _coded_row(ctx, grid, data, cells, last, default, single):
         last.name += "".join(c.compact for c in texts)  # a name wrapped onto the next row
         return last
     if not amounts and not code:
+        return last
+    if amounts and not code and not texts and last is not None and last.code and not last.values:
+        # a coded row whose figures wrapped onto the next line ("204 公共安全支出" / "16,444.36"): its figures,
+        # not a 合计 row
+        for cell, col in _roles(grid, amounts):
+            if col == SKIP:
+                continue
+            col = default if col is None or (single and not col.startswith("budget")) else col
+            if col not in last.values:
+                last.values[col] = _amount(ctx, cell)
         return last
     if not code and name and class_code(strip_ordinal(name)):
         code = class_code(strip_ordinal(name)) or ""
@@ -147,19 +194,78 @@ def pairs(grid: Grid) -> list[tuple[Cell, list[tuple[Cell, str | None]]]]:
     """(label cell, [(amount cell, column)…]) for each label in each body row: a figure belongs to the
     nearest label on its left in the same row. Cells under a 行次 (row number) column are neither."""
     out = []
-    for row in grid.body:
+    entries: dict[int, tuple[Cell, list]] = {}
+    body = grid.body
+    for r, row in enumerate(body):
         cur: tuple[Cell, list] | None = None
         for cell in sorted(row.cells, key=lambda c: c.x0):
             if column_role(grid.path(cell))[0] == "row_no":
                 continue
             if cell.is_amount or (cur is not None and AMOUNT_LIKE.match(cell.compact)):
                 role = _role(grid, cell)
-                if cur is not None and role != SKIP:
-                    cur[1].append((cell, role))
+                if role == SKIP:
+                    continue
+                target = cur
+                if cur is None or not _same_group(grid, cur[0], cell):
+                    # the label of this figure's column group wraps over the rows around it (三、单位预留机动 /
+                    # 三、国防支出 2,388.04 / 经费): the figure is not the label on its left's
+                    target = _wrapped_label(grid, body, r, cell, entries, out)
+                if target is not None:
+                    target[1].append((cell, role))
             elif len(cell.compact) >= 2:  # one character is the tail of a wrapped header cell, no label
                 cur = (cell, [])
+                entries[id(cell)] = cur
                 out.append(cur)
     return out
+
+
+def _group(grid: Grid, cell: Cell) -> tuple[str, ...]:
+    """The header cells above a cell but its own column's (["支出", "支出用途"] for 项目名称 and 金额)."""
+    return tuple(grid.path(cell)[:-1])
+
+
+def _same_group(grid: Grid, label: Cell, figure: Cell) -> bool:
+    a, b = _group(grid, label), _group(grid, figure)
+    return len(a) < 2 or len(b) < 2 or a == b
+
+
+def _wrapped_label(grid: Grid, body, r: int, figure: Cell, entries: dict, out: list):
+    """The label of `figure`'s column group on a neighbouring row (a label cell wrapped over two or three
+    lines), its pieces joined; None when there is none."""
+    group = _group(grid, figure)
+    best = None
+    for dr in (-1, 1, -2, 2):
+        if not 0 <= r + dr < len(body):
+            continue
+        for c in body[r + dr].cells:
+            if c.is_amount or c.x1 > figure.x0 or _group(grid, c) != group or len(c.compact) < 2:
+                continue
+            own = entries.get(id(c))
+            if own is not None and own[1]:
+                continue  # a label with its own figure
+            best = (r + dr, c)
+            break
+        if best:
+            break
+    if best is None:
+        return None
+    row_i, label = best
+    text = label.text
+    for k in range(row_i + 1, min(len(body), row_i + 3)):
+        piece = next((c for c in body[k].cells if abs(c.x0 - label.x0) < 3 and not c.is_amount
+                      and _group(grid, c) == group and not (entries.get(id(c)) or (None, []))[1]), None)
+        if piece is None or piece is label:
+            continue
+        if k != r and not any(c.is_amount and _group(grid, c) == group for c in body[k].cells):
+            text += piece.text
+    joined = Cell(text=text, x0=label.x0, x1=label.x1, line=label.line)
+    entry = entries.get(id(label))
+    if entry is not None:
+        out.remove(entry)
+    entry = (joined, [])
+    entries[id(label)] = entry
+    out.append(entry)
+    return entry
 
 
 def labeled(ctx: TableContext, grid: Grid, data: TableData, families: tuple[str, ...],
@@ -168,9 +274,12 @@ def labeled(ctx: TableContext, grid: Grid, data: TableData, families: tuple[str,
     classes printed by name (一、一般公共服务支出). Values: `amount`, or `budget` for a 决算's budget
     column; a label's further figures under other roles keep their role."""
     seen: set[str] = set()
-    for label, figures in pairs(grid):
+    found = pairs(grid)
+    with_figures = {id(lbl) for lbl, figs in found if figs}
+    for label, figures in found:
         if not figures:
             continue
+        label = _joined_label(grid, label, with_figures, classes)
         text = strip_ordinal(label.text)
         order = _families_by_header(grid, label, figures, families)
         coded_name = re.match(r"^([2][0-3]\d)\s*(\S.*)$", text)  # "201 一般公共服务支出"
@@ -198,6 +307,24 @@ def labeled(ctx: TableContext, grid: Grid, data: TableData, families: tuple[str,
         data.totals["total"] = data.totals["income_total"]  # a 收入总表 printed by label: its 收入总计
     data.status = "parsed" if data.rows else data.status
     return data
+
+
+def _joined_label(grid: Grid, label: Cell, with_figures: set[int], classes: bool) -> Cell:
+    """A label wrapped onto the next row of its column ("八、社会保障和就" / "业支出"): its pieces joined,
+    when the label alone names nothing and the piece below carries no figure of its own."""
+    text = strip_ordinal(label.text)
+    if _CLASS_NAME.match(text) or not classes:
+        return label
+    rows = grid.body
+    at = next((i for i, r in enumerate(rows) if any(c is label for c in r.cells)), None)
+    if at is None or at + 1 >= len(rows):
+        return label
+    piece = next((c for c in rows[at + 1].cells if abs(c.x0 - label.x0) < 3 and not c.is_amount
+                  and id(c) not in with_figures), None)
+    if piece is None:
+        return label
+    joined = Cell(text=label.text + piece.text, x0=label.x0, x1=label.x1, line=label.line)
+    return joined if _CLASS_NAME.match(strip_ordinal(joined.text)) else label
 
 
 def _families_by_header(grid: Grid, label: Cell, figures, families: tuple[str, ...]) -> tuple[str, ...]:
