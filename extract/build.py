@@ -184,6 +184,27 @@ def _budget_sides(rec: BudgetRecord, tables: dict) -> None:
             _set_path(rec.budget_initial, path, initial)
 
 
+def _titles(doc) -> list[Leaf]:
+    """The lines that name the document, its parts and its tables (for the document checks: a
+    placeholder title, a year that differs from the document's)."""
+    nos: list[int] = []
+    for line in doc.lines:
+        if (line.norm or line.text).strip():
+            nos.append(line.no)
+        if len(nos) >= 4:
+            break
+    nos += [s.line_start for s in getattr(doc, "sections", []) if s.kind == "part" and s.line_start]
+    nos += [t.title_line for t in getattr(doc, "tables", []) if t.title_line]
+    out, seen = [], set()
+    for no in sorted(set(nos)):
+        line = doc.lines[no - 1] if 0 < no <= len(doc.lines) else None
+        text = (line.norm or line.text).strip() if line else ""
+        if text and no not in seen:
+            seen.add(no)
+            out.append(Leaf(value=text[:200], evidence=[Citation(**doc.span(no, no).citation())]))
+    return out
+
+
 def build_record(doc) -> BudgetRecord:
     rec = BudgetRecord(doc=doc.doc, path=doc.path, sha256=getattr(doc, "sha256", None))
     rec.department = _leaf_from_span(doc.department, doc.department_span)
@@ -193,6 +214,7 @@ def build_record(doc) -> BudgetRecord:
     rec.doc_kind = _leaf_from_span(getattr(doc, "doc_kind", None), getattr(doc, "doc_kind_span", None))
     rec.warnings.extend(w for w in getattr(doc, "warnings", []) if w.startswith(("issuing body", "fiscal year")))
     rec.document_part = document_part(doc)  # text | tables | whole
+    rec.titles = _titles(doc)
     tables = parse_all(doc)
     rec.tables = tables
     _from_tables(rec, tables)
@@ -203,6 +225,9 @@ def build_record(doc) -> BudgetRecord:
     filled = fill_from_statements(text, rec)  # what the tables do not print, as the text states it
     if filled:
         rec.warnings.append("read from the text (no table prints them): " + ", ".join(sorted(filled)))
+    from extract.changes import extract_changes
+
+    extract_changes(text, rec)  # every stated change, comparison and rate, for the validator
     rec.projects = _projects(tables, [str(p.name.value) for p in rec.narrative_projects if p.name.value])
     for tid, table in tables.items():
         if table.status == "unparsed" and doc.table(tid) is not None:

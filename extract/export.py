@@ -30,7 +30,8 @@ def flatten(record: dict[str, Any]) -> dict[str, Any]:
                 walk(v, f"{prefix}.{k}" if prefix else k)
 
     walk({k: v for k, v in record.items() if k not in ("doc", "path", "sha256", "engine", "schema_version")}, "")
-    counts = {"pass": 0, "rounding": 0, "mismatch": 0, "insufficient_data": 0}
+    counts = {"pass": 0, "rounding": 0, "irreproducible_rounding": 0, "mismatch": 0, "insufficient_data": 0,
+              "not_applicable": 0}
     for c in record.get("validation", []):
         counts[c["status"]] = counts.get(c["status"], 0) + 1
     for k, v in counts.items():
@@ -66,10 +67,22 @@ def items(record: dict[str, Any]) -> list[dict[str, Any]]:
 def checks(record: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for c in record.get("validation", []):
-        out.append({"doc": record.get("doc"), "id": c["id"], "description": c["description"], "status": c["status"],
-                    "lhs": c.get("lhs"), "rhs": c.get("rhs"), "difference": c.get("difference"),
-                    "paths": ";".join(c.get("paths", []))})
+        ev = (c.get("evidence") or [{}])[0]
+        out.append({"doc": record.get("doc"), "id": c["id"], "rule": c.get("rule"), "description": c["description"],
+                    "status": c["status"], "severity": c.get("severity"), "lhs": _number(c.get("lhs")),
+                    "rhs": _number(c.get("rhs")), "lhs_text": _text(c.get("lhs")), "rhs_text": _text(c.get("rhs")),
+                    "difference": c.get("difference"), "paths": ";".join(c.get("paths", [])),
+                    "page": ev.get("page"), "line": ev.get("line"), "quote": ev.get("quote")})
     return out
+
+
+def _number(x: Any) -> float | None:
+    return float(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else None
+
+
+def _text(x: Any) -> str | None:
+    """A side that is no number (a title, a year range, a comparison in words), as printed."""
+    return x if isinstance(x, str) else None
 
 
 def side_paths(path: Path) -> tuple[Path, Path]:

@@ -133,6 +133,10 @@ def _totals(t: Text, r: BudgetRecord) -> None:
     n.carryover, n.carryover_share = t.leaf(m, 1), t.leaf(m, 2)
     m = t.search(r"单位资金" + NUM + r"万元,?占" + NUM + "%")
     n.unit_funds, n.unit_funds_share = t.leaf(m, 1), t.leaf(m, 2)
+    m = t.search(r"其他资金" + NUM + r"万元,?占" + NUM + "%")
+    n.other_funds, n.other_funds_share = t.leaf(m, 1), t.leaf(m, 2)
+    m = t.search(r"单位预留机动经费" + NUM + r"万元,?占" + NUM + "%")
+    n.reserve, n.reserve_share = t.leaf(m, 1), t.leaf(m, 2)
     m = t.search(r"基本支出" + NUM + r"万元,?占" + NUM + "%")
     n.basic, n.basic_share = t.leaf(m, 1), t.leaf(m, 2)
     m = t.search(r"项目支出" + NUM + r"万元,?占" + NUM + "%")
@@ -146,11 +150,22 @@ def _totals(t: Text, r: BudgetRecord) -> None:
         n.general_budget_project = t.leaf(t.search(r"项目支出" + NUM + "万元", a, b), 1)
     m = t.search(r"一般公共预算基本支出" + NUM + "万元")
     a = m.end() if m else 0
-    n.personnel = t.leaf(t.search(r"人员经费" + NUM + "万元", a), 1)
-    n.public = t.leaf(t.search(r"公用经费" + NUM + "万元", a), 1)
+    n.personnel = t.leaf(_not_a_change(t, r"人员经费" + NUM + "万元", a), 1)
+    n.public = t.leaf(_not_a_change(t, r"公用经费" + NUM + "万元", a), 1)
     for m in re.finditer(r"\d+[、.]?([^\d,.;:()、。]{2,20}?支出)\(类\)" + NUM + r"万元,?占" + NUM + "%", t.text):
         n.structure.append({"name": t.leaf(m, 1, kind="text"), "amount": t.leaf(m, 2), "share": t.leaf(m, 3)})
     n.carryover_total = t.leaf(t.search(r"上年结转结余(?:资金)?(?:共计)?" + NUM + "万元"), 1)
+
+
+def _not_a_change(t: Text, pattern: str, start: int = 0):
+    """The first match of `pattern` from `start` that is not the amount of a change ("基本支出增加人员经费
+    1408.29 万元" states an increase, not the 人员经费 figure)."""
+    from extract.statements import _CHANGE_BEFORE
+
+    for m in re.compile(pattern).finditer(t.text, start):
+        if not _CHANGE_BEFORE.search(t.text[max(0, m.start() - 4): m.start()]):
+            return m
+    return None
 
 
 _SANGONG_ITEMS = {

@@ -183,11 +183,15 @@ class Narrative(Section):
     carryover_share: Leaf = _leaf()
     unit_funds: Leaf = _leaf()
     unit_funds_share: Leaf = _leaf()
+    other_funds: Leaf = _leaf()  # 其他资金 X 万元，占 …
+    other_funds_share: Leaf = _leaf()
     expenditure_total: Leaf = _leaf()  # 支出预算 X 万元
     basic: Leaf = _leaf()
     basic_share: Leaf = _leaf()
     project: Leaf = _leaf()
     project_share: Leaf = _leaf()
+    reserve: Leaf = _leaf()  # 单位预留机动经费 X 万元，占 …
+    reserve_share: Leaf = _leaf()
     fiscal_total: Leaf = _leaf()  # 财政拨款收支总预算
     general_budget: Leaf = _leaf()  # 一般公共预算拨款合计
     general_budget_basic: Leaf = _leaf()
@@ -210,6 +214,43 @@ class BudgetSide(Section):
     meeting_fee: Leaf = _leaf()
     training_fee: Leaf = _leaf()
     procurement: Procurement = Field(default_factory=Procurement)
+
+
+class StatedChange(BaseModel):
+    """A change the text states: "<subject> X 万元，比上年增加 Y 万元，增长 Z%" (or 比预算/较年初预算 in a
+    决算: `against` = "budget"). `amount` and `percent` are signed (减少/下降 negative); `last` is the
+    previous figure when the text prints it too ("上年…为 W 万元"); `path` the record path the subject
+    names, when the stated-figure catalogue knows it."""
+
+    subject: Leaf = _leaf()
+    path: str | None = None
+    against: Literal["previous_year", "budget"] = "previous_year"
+    current: Leaf = _leaf()
+    amount: Leaf = _leaf()
+    percent: Leaf = _leaf()
+    last: Leaf = _leaf()
+    words: str = ""  # the change words as printed ("增加…增长"), for the direction check
+    group: str | None = None  # 项 statements printed as one list (一般公共预算当年拨款具体使用情况): "items.<n>"
+    parent: int | None = None  # index (in `changes`) of the figure this one is listed under ("…合计 X，其中：")
+
+
+class StatedComparison(BaseModel):
+    """A comparison the text states in words: "<subject> 决算数小于预算数" / "支出大于收入"; `left`/`right`
+    are the record paths compared, `word` the relation as printed (大于/小于/高于/低于/等于/持平)."""
+
+    subject: Leaf = _leaf()
+    left: str = ""
+    right: str = ""
+    word: Leaf = _leaf()
+
+
+class StatedRate(BaseModel):
+    """"<subject> 决算数为 X 万元，完成(年初)预算的 R%": the rate of X to the budget at `budget_path`."""
+
+    subject: Leaf = _leaf()
+    path: str | None = None
+    final: Leaf = _leaf()
+    rate: Leaf = _leaf()
 
 
 class Project(BaseModel):
@@ -242,15 +283,38 @@ class TableData(BaseModel):
     totals: dict[str, Leaf] = Field(default_factory=dict)
 
 
+CheckStatus = Literal["pass", "rounding", "irreproducible_rounding", "mismatch", "insufficient_data", "not_applicable"]
+
+
+class CheckTerm(BaseModel):
+    """One side, or one term of a side, of a check: the figure, its record path and where it is printed."""
+
+    role: Literal["lhs", "rhs"] = "rhs"
+    path: str = ""
+    value: float | str | None = None
+    evidence: list[Citation] = Field(default_factory=list)
+
+
 class Check(BaseModel):
+    """One identity of the catalogue (extract/identities.json, `rule`) applied to one place of a document
+    (`id`, e.g. ``income_overview.210.total=sum(款)``). Statuses: pass; rounding (the difference is
+    reproducible by rounding the printed inputs); irreproducible_rounding (small, but no rounding of the
+    printed inputs explains it); mismatch; insufficient_data (a figure is not printed or not read);
+    not_applicable (the identity does not apply to this document)."""
+
     id: str
     description: str
-    status: Literal["pass", "rounding", "mismatch", "insufficient_data"]
-    lhs: float | None = None
-    rhs: float | None = None
+    status: CheckStatus
+    rule: str = ""  # the catalogue identity this check applies (extract/identities.json)
+    severity: Literal["error", "warning", "info", "none"] = "none"
+    lhs: float | str | None = None
+    rhs: float | str | None = None
     difference: float | None = None
+    tolerance: float | None = None  # the rounding envelope the difference was measured against
+    note: str = ""  # why: the rounding that explains a difference, the figure that is missing…
     paths: list[str] = Field(default_factory=list)
     evidence: list[Citation] = Field(default_factory=list)
+    terms: list[CheckTerm] = Field(default_factory=list)
 
 
 class Conflict(BaseModel):
@@ -296,6 +360,13 @@ class BudgetRecord(BaseModel):
     # (全年/调整预算数; budget_initial: 年初预算数 when both are printed)
     budget: BudgetSide = Field(default_factory=BudgetSide)
     budget_initial: BudgetSide = Field(default_factory=BudgetSide)
+    # every figure the text states by name (extract/statements.json), whether or not a table prints it too
+    stated: dict[str, Leaf] = Field(default_factory=dict)
+    # the document's title lines (cover, part headings, table titles), for the document checks
+    titles: list[Leaf] = Field(default_factory=list)
+    changes: list[StatedChange] = Field(default_factory=list)  # every "比上年增加 X 万元，增长 Y%" of the text
+    comparisons: list[StatedComparison] = Field(default_factory=list)  # "决算数小于预算数"
+    rates: list[StatedRate] = Field(default_factory=list)  # "完成预算的 R%"
     projects: list[Project] = Field(default_factory=list)  # 表7 project lines
     narrative_projects: list[Project] = Field(default_factory=list)  # 七、项目支出情况说明: 项目名称 + 预算安排规模
     tables: dict[str, TableData] = Field(default_factory=dict)

@@ -20,6 +20,9 @@ from extract.schema import BudgetRecord, Leaf
 
 _NUM = r"(-?\d+(?:\.\d+)?)"
 _CHANGE_BEFORE = re.compile(r"(?:增加|减少|增长|下降|上升|增|减|降低|提高|压缩|节约)$")
+# a previous year's figure ("（上年部门支出预算安排为 8,648.07 万元）", "比上年…") is not this year's
+_PREVIOUS_BEFORE = re.compile(r"(?:上年|上一年|去年|上年度)[^,，。;；:：()（）\d]{0,6}$")
+_YEAR_BEFORE = re.compile(r"((?:19|20)\d{2})年度?[^,，。;；:：()（）\d]{0,6}$")
 
 
 @lru_cache(maxsize=1)
@@ -40,9 +43,10 @@ def _catalog() -> tuple[re.Pattern, dict[str, tuple[list[str], str]]]:
     return pattern, groups
 
 
-def stated_figures(t, final: bool = False) -> dict[str, Leaf]:
+def stated_figures(t, final: bool = False, year: int | None = None) -> dict[str, Leaf]:
     """{record path: Leaf} of the figures a document's text (`extract.narrative.Text`) states by name.
-    `final` (a 决算): a figure stated as a budget (预算数, 年初预算) goes to `budget.<path>`."""
+    `final` (a 决算): a figure stated as a budget (预算数, 年初预算) goes to `budget.<path>`. A figure of
+    the previous year (上年…, or named after a year other than `year`) is not read."""
     from extract.amounts import to_decimal, to_wan
 
     pattern, groups = _catalog()
@@ -61,6 +65,11 @@ def stated_figures(t, final: bool = False) -> dict[str, Leaf]:
             continue
         if text[m.end(): m.end() + 1] == "%" or _CHANGE_BEFORE.search(text[max(0, m.start() - 4): m.start()]):
             continue  # a share, or a change ("增加人员经费 1408.29 万元" is the increase, not the figure)
+        if _PREVIOUS_BEFORE.search(text[max(0, m.start() - 8): m.start()]):
+            continue
+        other_year = _YEAR_BEFORE.search(text[max(0, m.start() - 12): m.start()])
+        if other_year and year and int(other_year.group(1)) != year:
+            continue
         value = int(raw) if kind == "count" and raw.isdigit() else to_wan(to_decimal(raw), unit)
         if value is None:
             continue
@@ -96,7 +105,10 @@ def fill_from_statements(t, rec: BudgetRecord) -> list[str]:
     filled = []
     final = "决算" in str(getattr(rec.doc_kind, "value", None) or "")
     mirrors = _mirrors()
-    for path, leaf in stated_figures(t, final=final).items():
+    year = rec.fiscal_year.value if isinstance(rec.fiscal_year.value, int) else None
+    stated = stated_figures(t, final=final, year=year)
+    rec.stated = {path: leaf.model_copy() for path, leaf in stated.items()}
+    for path, leaf in stated.items():
         for target in (path, mirrors.get(path)):
             if not target:
                 continue

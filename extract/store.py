@@ -62,11 +62,21 @@ def node(record: dict, path: str) -> Any:
     """The node at a dot path (``sangong.total``; list items as ``projects[0].amount`` or
     ``projects.0.amount``), or None when any step is missing."""
     cur: Any = record
-    for part in path.split("."):
+    parts = path.split(".")
+    k = 0
+    while k < len(parts):
+        part = parts[k]
+        k += 1
         m = re.fullmatch(r"([^\[\]]*)((?:\[\d+\])*)", part)
         if m is None:
             return None
         key, indexes = m.group(1), [int(i) for i in re.findall(r"\d+", m.group(2))]
+        if key and isinstance(cur, dict) and key not in cur:
+            # a key that holds dots itself (``stated`` is keyed by record paths: stated.sangong.total)
+            for j in range(len(parts), k, -1):
+                if ".".join(parts[k - 1: j]) in cur:
+                    key, k = ".".join(parts[k - 1: j]), j
+                    break
         if key:
             if isinstance(cur, dict) and key in cur:
                 cur = cur[key]
