@@ -144,34 +144,41 @@ def pick_records(lib: Library, intent: Intent) -> tuple[list[dict], Answer | Non
     units = intent.units or (lib.units.units if intent.all_units else [])
     if not units:
         return [], None
-    chosen: dict[str, dict] = {}
-    missing_year: list[Unit] = []
+    # one body may have documents of several years (and its name printed differently across them): group
+    # by the canonical body, then take the year(s) asked — the exact year when it is ingested
+    from ingest.identity import canonical_body
+
+    bodies: dict[str, list[tuple[Unit, dict]]] = {}
     for u in units:
         rec = lib.record(u.doc)
-        if rec is None:
+        if rec is not None:
+            bodies.setdefault(canonical_body(u.department) or u.department, []).append((u, rec))
+    wanted = intent.years or ([intent.year] if intent.year is not None else [])
+    chosen: list[dict] = []
+    missing: list[tuple[str, list[int]]] = []
+    for body, docs in bodies.items():
+        have = {(u.fiscal_year or 0): rec for u, rec in docs}
+        if not wanted:
+            chosen.append(have[max(have)])
             continue
-        key = u.department
-        if intent.year is not None and u.fiscal_year is not None and u.fiscal_year != intent.year:
-            if u.fiscal_year == intent.year + 1 and intent.op == "lookup" and not intent.all_units:
+        for y in wanted:
+            if y in have:
+                chosen.append(have[y])
+            elif y + 1 in have and len(wanted) == 1 and intent.op == "lookup" and not intent.all_units:
                 intent.previous_year = True  # the budget before: derivable from the stated change
+                chosen.append(have[y + 1])
             else:
-                missing_year.append(u)
-                continue
-        prev = chosen.get(key)
-        prev_year = _year(prev) if prev else None
-        if prev is None or (u.fiscal_year or 0) > (prev_year or 0):
-            chosen[key] = rec
-    if missing_year and intent.year is not None:
-        missing_year = [u for u in missing_year if u.department not in chosen]
-    if missing_year and (not chosen or not intent.all_units):
-        u = missing_year[0]
-        years = sorted({x.fiscal_year for x in lib.units.units if x.department == u.department and x.fiscal_year})
+                missing.append((docs[0][0].department, sorted(k for k in have if k)))
+    seen_docs: set[str] = set()
+    chosen = [r for r in chosen if not (r.get("doc") in seen_docs or seen_docs.add(r.get("doc")))]
+    if missing and (not chosen or not intent.all_units):
+        dep, years = missing[0]
         ys = "、".join(str(y) for y in years)
+        asked = "、".join(str(y) for y in wanted if y not in years) or str(intent.year)
         return [], decline(intent, "other_year",
-                           f"{u.department}只有 {ys} 年的预算公开文件，没有 {intent.year} 年的，无法回答。",
-                           f"Only the {ys} budget of {u.department} is ingested, not {intent.year}; "
-                           f"I cannot answer for {intent.year}.")
-    return list(chosen.values()), None
+                           f"{dep}只有 {ys} 年的预算公开文件，没有 {asked} 年的，无法回答。",
+                           f"Only the {ys} budget of {dep} is ingested, not {asked}; I cannot answer for {asked}.")
+    return chosen, None
 
 
 def _year(rec: dict | None) -> int | None:

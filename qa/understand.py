@@ -89,6 +89,7 @@ PEOPLE_QUALIFIED_EN = (r"\b(?:people|persons?)\s+(?:are\s+|were\s+|is\s+)?(?:ins
                        r"\b(?:insured|covered|enrolled|benefit(?:ed|ing)?|served|assisted|treated|poor|rural|urban|"
                        r"resident|retired\s+cadres?)\s+(?:people|persons?)\b|\bresidents?\b|\bbeneficiar|\bpatients?\b|"
                        r"\binsured\b|\benrol")
+SHORT_YEAR = re.compile(r"(?<![\d第.])([1-3]\d)\s*(?:年度|年)(?![\d月])")
 YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)\s*(年度|年|fy)?(?!底|末|\d)", re.I)
 PREV_YEAR = r"去年|上年|上一年|上年度|前一年|last\s+year|previous\s+year|prior\s+year|(?:the\s+)?year\s+before"
 # a budget not yet published: the documents cannot say
@@ -106,6 +107,7 @@ class Intent:
     unknown_units: list[str] = field(default_factory=list)
     ancestor_only: list[str] = field(default_factory=list)
     year: int | None = None
+    years: list[int] = field(default_factory=list)  # every year named (a range expanded: 2017到2019)
     previous_year: bool = False
     next_year: bool = False
     metrics: list[Metric] = field(default_factory=list)
@@ -122,7 +124,7 @@ class Intent:
 
     def describe(self) -> dict:
         return {"units": [u.department for u in self.units], "unknown_units": self.unknown_units,
-                "year": self.year, "metrics": [m.key for m in self.metrics], "op": self.op,
+                "year": self.year, **({"years": self.years} if len(self.years) > 1 else {}), "metrics": [m.key for m in self.metrics], "op": self.op,
                 "change_kind": self.change_kind, "text_kind": self.text_kind, "all_units": self.all_units,
                 **({"per": self.per} if self.per else {}),
                 **({"previous_year": True} if self.previous_year else {})}
@@ -241,10 +243,18 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
         years.append(int(ym.group(1)))
         for k in range(ym.start(), ym.end()):
             mask[k] = True
+    for ym in SHORT_YEAR.finditer(q):  # "19年" as people write it: 2019
+        if not any(mask[ym.start():ym.end()]):
+            years.append(2000 + int(ym.group(1)))
+            for k in range(ym.start(), ym.end()):
+                mask[k] = True
     if years:
         # two consecutive years ("2024年比2023年", "2024 vs 2023"): the later one is the budget asked about
         intent.year = max(years)
         compares_years = len(set(years)) == 2 and max(years) - min(years) == 1
+        intent.years = sorted(set(years))
+        if len(intent.years) == 2 and re.search(r"\d\s*(?:年度?)?\s*(?:到|至|-|—|–|~|to)\s*(?:20)?\d", q):
+            intent.years = list(range(intent.years[0], intent.years[1] + 1))  # 2017到2019: every year of it
     else:
         compares_years = False
     matches = vocab.match(q, mask)
@@ -321,6 +331,7 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
     _part_of(q, matches, intent)
     if compares_years and intent.metrics and intent.op in ("lookup", "difference"):
         intent.op, intent.previous_year = "change", False
+        intent.years = [intent.year]  # the later budget states its change from the year before
         intent.change_kind = "percent" if re.search(CHANGE_PCT, lowm, re.I) else "amount"
     if intent.op in ("max", "min", "rank", "average") or (
             intent.op in ("sum",) and not intent.units and not intent.has_unit_mention):
