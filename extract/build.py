@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from extract.amounts import squeeze
 from extract.narrative import extract_narrative
+from ingest.identity import document_part
 from extract.statements import fill_from_statements
 from extract.schema import BudgetRecord, Citation, FunctionItem, Leaf, TableData
 from extract.tables import parse_all
@@ -123,6 +124,66 @@ def _from_tables(rec: BudgetRecord, tables: dict) -> None:
         setattr(rec.procurement, key, pt.get(key) or Leaf())
 
 
+# Where a 决算 prints a budget figure beside a final one: record path → (table kind, how, key). "totals":
+# the table's total row (column `<q>_<key>`, or `<q>` for the total column); "item": the row named
+# `key` (column `<q>`).
+BUDGET_SOURCES: list[tuple[str, list[tuple[str, str, str]]]] = [
+    ("income.total", [("income_expenditure_overview", "item", "income_total")]),
+    ("income.current_year", [("income_expenditure_overview", "item", "current_year")]),
+    ("income.general_budget", [("income_expenditure_overview", "item", "general_budget")]),
+    ("expenditure.total", [("income_expenditure_overview", "item", "expenditure_total")]),
+    ("expenditure.basic", [("expenditure_overview", "totals", "basic"), ("income_expenditure_overview", "item", "basic")]),
+    ("expenditure.project", [("expenditure_overview", "totals", "project"),
+                             ("income_expenditure_overview", "item", "project")]),
+    ("expenditure.personnel", [("general_budget_basic", "totals", "personnel")]),
+    ("expenditure.public", [("general_budget_basic", "totals", "public")]),
+    ("fiscal.income_total", [("fiscal_overview", "item", "income_total")]),
+    ("fiscal.expenditure_total", [("fiscal_overview", "item", "expenditure_total")]),
+    ("fiscal.general_budget", [("general_budget_expenditure", "totals", "total")]),
+    ("fiscal.general_budget_basic", [("general_budget_expenditure", "totals", "basic"),
+                                     ("general_budget_basic", "totals", "total")]),
+    ("fiscal.general_budget_project", [("general_budget_expenditure", "totals", "project")]),
+    ("operating_expenses", [("operating_expenses", "totals", "total")]),
+    ("meeting_fee", [("sangong", "totals", "meeting"), ("sangong", "item", "meeting")]),
+    ("training_fee", [("sangong", "totals", "training"), ("sangong", "item", "training")]),
+] + [(f"sangong.{k}", [("sangong", "totals", k), ("sangong", "item", k)])
+     for k in ("total", "overseas_travel", "reception", "vehicle_total", "vehicle_purchase", "vehicle_operation")]
+
+
+def _budget_value(tables: dict, sources, q: str) -> Leaf | None:
+    for kind, how, key in sources:
+        t = tables.get(kind)
+        if t is None or t.status != "parsed":
+            continue
+        if how == "totals":
+            leaf = t.totals.get(q if key == "total" else f"{q}_{key}")
+        else:
+            row = next((r for r in t.rows if r.level == "item" and r.name == key), None)
+            leaf = row.values.get(q) if row else None
+        if leaf is not None and leaf.value is not None:
+            return leaf
+    return None
+
+
+def _set_path(node, path: str, leaf: Leaf) -> None:
+    parts = path.split(".")
+    for p in parts[:-1]:
+        node = getattr(node, p)
+    setattr(node, parts[-1], leaf)
+
+
+def _budget_sides(rec: BudgetRecord, tables: dict) -> None:
+    """A 决算's budget columns: budget.<path> = 全年/调整预算数 (or 年初预算数 when it is the only one
+    printed); budget_initial.<path> = 年初预算数 when both are printed."""
+    for path, sources in BUDGET_SOURCES:
+        full = _budget_value(tables, sources, "budget")
+        initial = _budget_value(tables, sources, "budget_initial")
+        if full is not None or initial is not None:
+            _set_path(rec.budget, path, full or initial)
+        if full is not None and initial is not None:
+            _set_path(rec.budget_initial, path, initial)
+
+
 def build_record(doc) -> BudgetRecord:
     rec = BudgetRecord(doc=doc.doc, path=doc.path, sha256=getattr(doc, "sha256", None))
     rec.department = _leaf_from_span(doc.department, doc.department_span)
@@ -131,9 +192,11 @@ def build_record(doc) -> BudgetRecord:
     rec.fiscal_year = _leaf_from_span(doc.fiscal_year, doc.fiscal_year_span)
     rec.doc_kind = _leaf_from_span(getattr(doc, "doc_kind", None), getattr(doc, "doc_kind_span", None))
     rec.warnings.extend(w for w in getattr(doc, "warnings", []) if w.startswith(("issuing body", "fiscal year")))
+    rec.document_part = document_part(doc)  # text | tables | whole
     tables = parse_all(doc)
     rec.tables = tables
     _from_tables(rec, tables)
+    _budget_sides(rec, tables)
     # the whole text is searched: the narrative patterns are specific (they need 万元/人/辆 after the figure),
     # and a table range that runs on too far must not hide a sentence
     text = extract_narrative(doc, rec)
@@ -150,4 +213,8 @@ def build_record(doc) -> BudgetRecord:
         for cls in sorted({c[:3] for c in codes if len(c) > 3} - codes):
             rec.warnings.append(f"{tid}: class {cls} has no row of its own (only its sub-rows are printed)")
     rec.validation = validate(rec)
+    from extract.merge import disclosure_key
+
+    key = disclosure_key(rec.export())
+    rec.disclosure = "|".join(str(x) for x in key) if key else None
     return rec

@@ -198,6 +198,20 @@ class Narrative(Section):
     carryover_total: Leaf = _leaf()  # 十一、上年结转结余 X 万元
 
 
+class BudgetSide(Section):
+    """The budget figures a 决算 prints beside its final figures, under the same paths
+    (`budget.sangong.total` is the 三公 预算数 of the 三公 决算表)."""
+
+    income: Income = Field(default_factory=Income)
+    expenditure: Expenditure = Field(default_factory=Expenditure)
+    fiscal: FiscalAppropriation = Field(default_factory=FiscalAppropriation)
+    sangong: Sangong = Field(default_factory=Sangong)
+    operating_expenses: Leaf = _leaf()
+    meeting_fee: Leaf = _leaf()
+    training_fee: Leaf = _leaf()
+    procurement: Procurement = Field(default_factory=Procurement)
+
+
 class Project(BaseModel):
     """A project (项目) with its budget: from 表7 (code, subject, amount) or from 情况说明 七 (name, amount)."""
 
@@ -253,6 +267,10 @@ class BudgetRecord(BaseModel):
     path: str
     sha256: str | None = None
     engine: str = "deterministic"
+    # which part of a disclosure the file is: "text" (narrative only), "tables" (tables only), "whole"
+    document_part: str | None = None
+    parts: list[str] = Field(default_factory=list)  # a merged disclosure: the documents it was read from
+    disclosure: str | None = None  # "<canonical body>|<year>|<kind>" (extract.merge.disclosure_key)
     department: Leaf = _leaf()
     region: Leaf = _leaf()
     level: Leaf = _leaf()  # 省 | 市 | 区 | 县 | 街道 | 乡镇
@@ -274,6 +292,10 @@ class BudgetRecord(BaseModel):
     performance: Performance = Field(default_factory=Performance)
     contact: Contact = Field(default_factory=Contact)
     narrative: Narrative = Field(default_factory=Narrative)
+    # a 决算: the standard paths above hold the final (决算数) figures; the budget printed beside them is here
+    # (全年/调整预算数; budget_initial: 年初预算数 when both are printed)
+    budget: BudgetSide = Field(default_factory=BudgetSide)
+    budget_initial: BudgetSide = Field(default_factory=BudgetSide)
     projects: list[Project] = Field(default_factory=list)  # 表7 project lines
     narrative_projects: list[Project] = Field(default_factory=list)  # 七、项目支出情况说明: 项目名称 + 预算安排规模
     tables: dict[str, TableData] = Field(default_factory=dict)

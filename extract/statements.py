@@ -40,8 +40,9 @@ def _catalog() -> tuple[re.Pattern, dict[str, tuple[list[str], str]]]:
     return pattern, groups
 
 
-def stated_figures(t) -> dict[str, Leaf]:
-    """{record path: Leaf} of the figures a document's text (`extract.narrative.Text`) states by name."""
+def stated_figures(t, final: bool = False) -> dict[str, Leaf]:
+    """{record path: Leaf} of the figures a document's text (`extract.narrative.Text`) states by name.
+    `final` (a 决算): a figure stated as a budget (预算数, 年初预算) goes to `budget.<path>`."""
     from extract.amounts import to_decimal, to_wan
 
     pattern, groups = _catalog()
@@ -64,8 +65,10 @@ def stated_figures(t) -> dict[str, Leaf]:
         if value is None:
             continue
         leaf = Leaf(value=value, evidence=[t.cite(m.start(), m.end())])
+        said = text[m.start(): m.end()]
+        budget_side = final and "预算" in said.replace("一般公共预算", "") and "决算" not in said
         for path in paths:
-            out.setdefault(path, leaf)
+            out.setdefault(f"budget.{path}" if budget_side else path, leaf)
         pos = m.end()
     return out
 
@@ -83,7 +86,8 @@ def _get(rec: BudgetRecord, path: str):
 def fill_from_statements(t, rec: BudgetRecord) -> list[str]:
     """Put each stated figure where the record has no value yet; returns the paths filled."""
     filled = []
-    for path, leaf in stated_figures(t).items():
+    final = "决算" in str(getattr(rec.doc_kind, "value", None) or "")
+    for path, leaf in stated_figures(t, final=final).items():
         node, key = _get(rec, path)
         if node is None or not hasattr(node, key):
             continue

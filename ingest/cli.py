@@ -37,11 +37,13 @@ def register(sub) -> None:
     ri.set_defaults(func=cmd_reindex)
 
 
-def _tables(ids: list[str]) -> str:
-    """The tables found, by their catalogue names (收支总表, “三公”经费支出表…)."""
+def _tables(ids: list[str], names: bool = False) -> str:
+    """How many standard tables were found (with `names`, which ones: 收支总表, “三公”经费支出表…)."""
     from ingest.catalog import zh_name
 
-    return f"{len(ids)} tables ({'、'.join(zh_name(i) for i in ids)})" if ids else "0 tables"
+    if not ids:
+        return "0 tables"
+    return f"{len(ids)} tables ({'、'.join(zh_name(i) for i in ids)})" if names else f"{len(ids)} tables"
 
 
 def one_line(text) -> str:
@@ -95,14 +97,30 @@ def _print_stale_notice() -> None:
         print(note, file=sys.stderr)
 
 
+def halves(entries: list[dict]) -> dict[str, str]:
+    """doc → the other file of the same disclosure, for each text half + tables half pair."""
+    by: dict[str, list[dict]] = {}
+    for e in entries:
+        if e.get("disclosure"):
+            by.setdefault(e["disclosure"], []).append(e)
+    out: dict[str, str] = {}
+    for group in by.values():
+        texts = [e for e in group if e.get("part") == "text"]
+        tabs = [e for e in group if e.get("part") == "tables"]
+        if len(texts) == 1 and len(tabs) == 1:
+            out[texts[0]["doc"]], out[tabs[0]["doc"]] = tabs[0]["doc"], texts[0]["doc"]
+    return out
+
+
 def cmd_list(args) -> int:
     from ingest.store import Store, stale_parts
 
-    keys = ("doc", "path", "department", "region", "level", "fiscal_year", "doc_kind", "tables", "chunks", "sha256",
-            "source_type", "pages")
+    keys = ("doc", "path", "department", "region", "level", "fiscal_year", "doc_kind", "part", "disclosure",
+            "tables", "chunks", "sha256", "source_type", "pages")
     entries = Store().list()
+    pair = halves(entries)
     # "stale": what an older Gongkai made ("chunks", "record"); `gongkai reindex` re-makes it
-    rows = [{**{k: e.get(k) for k in keys}, "stale": stale_parts(e)} for e in entries]
+    rows = [{**{k: e.get(k) for k in keys}, "with": pair.get(e["doc"]), "stale": stale_parts(e)} for e in entries]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         _print_stale_notice()
@@ -110,11 +128,28 @@ def cmd_list(args) -> int:
     if not rows:
         print("no documents ingested yet (gongkai ingest PATH…)")
         return 0
-    for r in rows:
+    done: set[str] = set()
+
+    def line(r: dict, indent: str = "") -> str:
         old = f" · STALE ({' and '.join(r['stale'])} from an older Gongkai)" if r["stale"] else ""
-        print(f"{r['doc']}  {r['department'] or '?'} · {r['region'] or '?'} ({r['level'] or '?'}) · "
-              f"{r['fiscal_year'] or '?'} · {r['doc_kind'] or '?'} · {_tables(r['tables'] or [])} · "
-              f"{r['chunks']} chunks · {r['path']}{old}")
+        part = f" · {r['part']} part" if r.get("with") else ""
+        return (f"{indent}{r['doc']}  {r['department'] or '?'} · {r['region'] or '?'} ({r['level'] or '?'}) · "
+                f"{r['fiscal_year'] or '?'} · {r['doc_kind'] or '?'}{part} · {_tables(r['tables'] or [])} · "
+                f"{r['chunks']} chunks · {r['path']}{old}")
+
+    by_doc = {r["doc"]: r for r in rows}
+    for r in rows:
+        if r["doc"] in done:
+            continue
+        other = by_doc.get(r.get("with") or "")
+        if other is not None:
+            body, year, kind = (r.get("disclosure") or "||").split("|")
+            print(f"{r['department'] or body} · {year} · {kind} — one disclosure in two files (text + tables):")
+            for x in sorted((r, other), key=lambda x: x.get("part") != "text"):
+                print(line(x, "  "))
+                done.add(x["doc"])
+            continue
+        print(line(r))
     _print_stale_notice()
     return 0
 

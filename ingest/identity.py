@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from ingest.catalog import bodies, title_core
 from ingest.normalize import CJK
@@ -173,6 +174,36 @@ class Identity:
         m = ISSUER.search(self.c[issuer_line]) if issuer_line else None
         level = "单位" if m and "单位" in m.group(0) else "部门"  # the label before the colon, not 单位：万元
         return f"{level}{'决算' if final else '预算'}", None
+
+
+@lru_cache(maxsize=1)
+def _abbreviation_rules() -> list[tuple[re.Pattern, str]]:
+    import json
+
+    from ingest.catalog import HERE
+
+    data = json.loads((HERE / "bodies.json").read_text(encoding="utf-8"))
+    return [(re.compile(p), r) for p, r in data.get("abbreviations", [])]
+
+
+def canonical_body(name: str | None) -> str | None:
+    """A body's name with the abbreviation rules of bodies.json applied: one key for its full and short
+    forms (中共江苏省委办公厅 and 江苏省委办公厅 → 江苏省委办), under which its two files meet."""
+    if not name:
+        return None
+    s = re.sub(r"\s+", "", str(name))
+    for rx, rep in _abbreviation_rules():
+        s = rx.sub(rep, s)
+    return s
+
+
+def document_part(doc) -> str:
+    """Which part of a disclosure a file is: "text" (no standard table), "tables" (tables and no
+    narrative section) or "whole"."""
+    narrative = any(s.kind == "narrative" for s in (getattr(doc, "sections", None) or []))
+    if not doc.tables:
+        return "text"
+    return "whole" if narrative else "tables"
 
 
 def region_and_level(department: str | None) -> tuple[str | None, str | None]:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.document import Chunk, Document
+from ingest.identity import canonical_body, document_part
 
 CATALOG = "catalog.json"
 SUMMARY = "pipeline.json"
@@ -244,6 +245,14 @@ class Store:
         return cat
 
 
+def disclosure_of(doc: Document) -> str | None:
+    """"<canonical body>|<year>|<kind>": the files of one disclosure share it."""
+    body = canonical_body(doc.department)
+    if not body or not doc.fiscal_year:
+        return None
+    return f"{body}|{doc.fiscal_year}|{doc.doc_kind or '部门预算'}"
+
+
 def entry_for(doc: Document, n_chunks: int, source_rel: str | None) -> dict[str, Any]:
     return {
         "doc": doc.doc,
@@ -255,6 +264,8 @@ def entry_for(doc: Document, n_chunks: int, source_rel: str | None) -> dict[str,
         "fiscal_year": doc.fiscal_year,
         "doc_kind": doc.doc_kind,
         "level": doc.level,
+        "part": document_part(doc),  # text | tables | whole: two parts of one disclosure are shown together
+        "disclosure": disclosure_of(doc),
         "tables": [t.id for t in doc.tables],
         "empty_tables": [t.id for t in doc.tables if t.empty],
         "chunks": n_chunks,

@@ -310,7 +310,7 @@ def _stated(lib: Library, intent: Intent, rec: dict, metric, kind: str):
     value, evidence = stated_change(rec, metric, kind)
     if value is not None:
         return value, evidence, "structured"
-    dt = doc_text(rec.get("doc"), lib.home, rec)
+    dt = _narrative_text(lib, rec)
     if dt is not None:
         value, sentence = stated_change_in_text(dt, list(metric.zh), kind)
         if value is not None and sentence is not None:
@@ -394,7 +394,7 @@ def _change(lib: Library, intent: Intent, records: list[dict]) -> Answer:
     value, evidence = stated_change(rec, metric, intent.change_kind)
     if value is not None:
         return change_answer(intent, rec, metric, value, evidence, intent.change_kind)
-    dt = doc_text(rec.get("doc"), lib.home, rec)
+    dt = _narrative_text(lib, rec)
     if dt is not None:
         value, sentence = stated_change_in_text(dt, list(metric.zh), intent.change_kind)
         if value is not None and sentence is not None:
@@ -409,6 +409,15 @@ def _change(lib: Library, intent: Intent, records: list[dict]) -> Answer:
                    confidence=0.7)
 
 
+def _narrative_text(lib: Library, rec: dict):
+    """The DocText of the file that holds a record's narrative (the text half of a split disclosure)."""
+    from qa.passages import doc_text
+
+    files = lib.files_of(rec)
+    best = max(files, key=lambda f: (f[1].get("document_part") != "tables", 0))
+    return doc_text(best[0], lib.home, best[1])
+
+
 def _text(lib: Library, intent: Intent, records: list[dict]) -> Answer:
     import re
 
@@ -418,7 +427,7 @@ def _text(lib: Library, intent: Intent, records: list[dict]) -> Answer:
 
     not_found = ("文件中没有找到相关内容，无法回答。", "The documents do not say; I cannot answer that.")
     recs = records or lib.records
-    docs = [doc_text(r.get("doc"), lib.home, r) for r in recs]
+    docs = [doc_text(d, lib.home, own) for r in recs for d, own in lib.files_of(r)]
     docs = [d for d in docs if d is not None]
     if not docs:
         return decline(intent, "not_found", *not_found, confidence=0.5, route="retrieval")

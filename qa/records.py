@@ -46,13 +46,24 @@ DERIVED_FIGURES = "_derived_figures"
 @dataclass
 class Library:
     home: Path
-    records: list[dict]
+    records: list[dict]  # one per disclosure: the two files of a split disclosure are merged (extract.merge)
     units: UnitIndex
     row_names: set[str]
     function_names: dict[str, str]  # code → name as printed by the records
+    part_records: dict[str, dict] = field(default_factory=dict)  # each file's own record, by its doc id
+    merged_into: dict[str, str] = field(default_factory=dict)  # file doc id → merged record doc id
 
     def record(self, doc: str) -> dict | None:
+        """The record answering for a document: its own, or the merged disclosure it is part of."""
+        doc = self.merged_into.get(doc, doc)
         return next((r for r in self.records if r.get("doc") == doc), None)
+
+    def files_of(self, rec: dict) -> list[tuple[str, dict]]:
+        """(doc id, the file's own record) of each file a record was read from (one, or the two halves)."""
+        parts = rec.get("parts") or []
+        if parts:
+            return [(p, self.part_records.get(p) or rec) for p in parts]
+        return [(rec.get("doc"), rec)]
 
 
 _LOCK = threading.Lock()
@@ -87,9 +98,12 @@ def load_library(home: Path | str | None = None) -> Library:
             return hit[1]
     from extract.store import load_records
 
-    records = load_records(h)
+    from extract.merge import merge_halves
+
+    files = load_records(h)
+    records, merged_into = merge_halves(files)
     lib = Library(home=h, records=records, units=UnitIndex.from_records(records), row_names=set(),
-                  function_names={})
+                  function_names={}, part_records={r.get("doc"): r for r in files}, merged_into=merged_into)
     for r in records:
         for tid in ROW_TABLES:
             for row in ((r.get("tables") or {}).get(tid) or {}).get("rows", []):

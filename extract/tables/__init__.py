@@ -48,16 +48,19 @@ COLUMN_KINDS = {"sangong", "expenditure_overview"}
 
 def _sangong_totals(data: TableData) -> None:
     """A 三公 table that also prints 会议费/培训费: its 合计 column is the grand total, the 三公 subtotal is
-    the 三公 total. Without a 三公 subtotal column, 合计 is the 三公 total only when no other item is printed."""
+    the 三公 total. Without a 三公 subtotal column, 合计 is the 三公 total only when no other item is printed.
+    The same for a 决算's budget columns (budget_…)."""
     for row in [*data.rows, None]:
         values = row.values if row is not None else data.totals
-        others = {"meeting", "training"} & set(values)
-        if "sangong_total" in values:
-            if "total" in values:
-                values["grand_total"] = values.pop("total")
-            values["total"] = values.pop("sangong_total")
-        elif others and "total" in values:
-            values["grand_total"] = values.pop("total")
+        for q in ("", "budget_", "budget_initial_"):
+            total = q[:-1] if q else "total"
+            others = {f"{q}meeting", f"{q}training"} & set(values)
+            if f"{q}sangong_total" in values:
+                if total in values:
+                    values[f"{q}grand_total"] = values.pop(total)
+                values[total] = values.pop(f"{q}sangong_total")
+            elif others and total in values:
+                values[f"{q}grand_total"] = values.pop(total)
 
 
 def parse_grid(ctx) -> TableData | None:
@@ -76,7 +79,9 @@ def parse_grid(ctx) -> TableData | None:
     if kind in COLUMN_KINDS and not gridded.has_codes(grid):
         roles = gridded.header_roles(grid)
         if kind == "sangong" and not roles & {"overseas_travel", "reception", "vehicle_total", "vehicle_operation"}:
-            return None  # its items are rows (因公出国… 1.00): the text parser reads those
+            # its items are rows (因公出国（境）费 | 预算数 | 决算数): read by label
+            data = gridded.labeled(ctx, grid, data, ("sangong",), classes=False, value_col="total")
+            return data if data.status == "parsed" else None
         data = gridded.by_column(ctx, grid, data)
         if kind == "sangong":
             _sangong_totals(data)

@@ -20,6 +20,8 @@ import re
 from extract.amounts import clean
 from extract.catalog import class_code
 from extract.grid import CODE_CELL, Cell, Grid
+
+AMOUNT_LIKE = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")
 from extract.schema import Leaf, TableData, TableRow
 from extract.tables.base import TableContext
 from extract.vocab import column_role, row_key, strip_ordinal
@@ -28,13 +30,18 @@ _TOTAL = re.compile(r"^(?:合计|总计|合\s*计|总\s*计)$")
 _CLASS_NAME = re.compile(r"^[\u4e00-\u9fff、]{2,20}?(?:支出|预备费)$")
 
 
+SKIP = "_skip"  # a number that is no figure of the table (行次 row numbers, a code, a comparison)
+
+
 def _col(role: str | None, qualifier: str | None) -> str | None:
-    if role in (None, "code", "name", "procurement_method"):
-        return None
+    if role in ("code", "name", "procurement_method", "row_no"):
+        return SKIP
     if qualifier in ("previous", "change"):
-        return None  # a comparison, not this document's figure
-    if qualifier == "budget":
-        return "budget" if role == "total" else f"budget_{role}"
+        return SKIP  # a comparison, not this document's figure
+    if role is None:
+        return None
+    if qualifier in ("budget", "budget_initial"):
+        return qualifier if role == "total" else f"{qualifier}_{role}"
     return role
 
 
@@ -53,7 +60,7 @@ def _final_printed(grid: Grid) -> bool:
 
 def _role(grid: Grid, cell: Cell) -> str | None:
     role, qualifier = column_role(grid.path(cell))
-    if qualifier in ("budget", "final") and not _final_printed(grid):
+    if qualifier in ("budget", "budget_initial", "final") and not _final_printed(grid):
         qualifier = None
     return _col(role, qualifier)
 
@@ -65,43 +72,67 @@ def _roles(grid: Grid, cells: list[Cell]) -> list[tuple[Cell, str | None]]:
 # -- coded rows ----------------------------------------------------------------------------------
 
 
+def _sub_rows(row) -> list[list[Cell]]:
+    """A row's cells, split where a code starts a new entry (a 决算's 基本支出表 prints 人员经费 and 公用经费
+    side by side: 30101 基本工资 x | 30201 办公费 y), or where a 合计 label repeats."""
+    groups: list[list[Cell]] = [[]]
+    for cell in sorted(row.cells, key=lambda c: c.x0):
+        starts = (CODE_CELL.match(cell.compact) and len(cell.compact) >= 3 and not cell.is_amount) or \
+            (not cell.is_amount and "合计" in cell.compact and any(c.is_amount for c in groups[-1]))
+        if starts and any(c.is_amount for c in groups[-1]):
+            groups.append([])
+        groups[-1].append(cell)
+    return [g for g in groups if g]
+
+
 def coded(ctx: TableContext, grid: Grid, data: TableData, default: str = "total") -> TableData:
     """Rows with a 功能/经济分类 code (split 类/款/项 cells are joined) or a 合计 row; each amount under
     its column's role (`default` where the header names none, or where the table has a single amount
     column: 机关运行经费支出 in a 机关运行经费表 is its total)."""
-    single = len(header_roles(grid) - {"code", "name"}) <= 1
+    single = len(header_roles(grid) - {"code", "name", "row_no"}) <= 1
     last: TableRow | None = None
     for row in grid.body:
-        codes = [c for c in row.cells if CODE_CELL.match(c.compact) and not c.is_amount]
-        if not codes:
-            codes = [c for c in row.cells if re.fullmatch(r"[1-9]\d{2}(?:\d{2}){0,2}", c.compact)]
-        texts = [c for c in row.texts if c not in codes]
-        amounts = [c for c in row.cells if c.is_amount and c not in codes]
-        code = "".join(c.compact for c in codes)
-        name = "".join(c.text for c in texts[:1]).strip()
-        extra = " ".join(c.text for c in texts[1:]).strip() or None
-        if not amounts and not code and last is not None and texts and not _TOTAL.match(name):
-            last.name += "".join(c.compact for c in texts)  # a name wrapped onto the next row
-            continue
-        if not amounts and not code:
-            continue
-        if not code and name and class_code(strip_ordinal(name)):
-            code = class_code(strip_ordinal(name)) or ""
-        level = "total" if (not code and (_TOTAL.match(re.sub(r"\s", "", name)) or not name)) else \
-            {3: "类", 5: "款", 7: "项"}.get(len(code), "other")
-        tr = TableRow(code=code or None, level=level, name=re.sub(r"\s+", "", name) or ("合计" if level == "total" else ""),
-                      extra=extra, resolution="positional")
-        for cell, col in _roles(grid, amounts):
-            col = default if col is None or (single and not col.startswith("budget")) else col
-            if col not in tr.values:
-                tr.values[col] = _amount(ctx, cell)
-        data.rows.append(tr)
-        last = tr
-    total = next((r for r in data.rows if r.level == "total"), None)
-    if total:
-        data.totals = dict(total.values)
+        for cells in _sub_rows(row):
+            last = _coded_row(ctx, grid, data, cells, last, default, single)
+    totals: dict = {}
+    for r in data.rows:
+        if r.level == "total":
+            for k, v in r.values.items():
+                totals.setdefault(k, v)
+    data.totals = totals
     data.status = "parsed" if data.rows else data.status
     return data
+
+
+def _coded_row(ctx, grid, data, cells, last, default, single):
+    codes = [c for c in cells if CODE_CELL.match(c.compact) and not c.is_amount]
+    if not codes:
+        codes = [c for c in cells if re.fullmatch(r"[1-9]\d{2}(?:\d{2}){0,2}", c.compact)]
+    texts = [c for c in cells if not c.is_amount and c not in codes]
+    amounts = [c for c in cells if c.is_amount and c not in codes]
+    code = "".join(c.compact for c in codes)
+    name = "".join(c.text for c in texts[:1]).strip()
+    extra = " ".join(c.text for c in texts[1:]).strip() or None
+    if not amounts and not code and last is not None and texts and not _TOTAL.search(name):
+        last.name += "".join(c.compact for c in texts)  # a name wrapped onto the next row
+        return last
+    if not amounts and not code:
+        return last
+    if not code and name and class_code(strip_ordinal(name)):
+        code = class_code(strip_ordinal(name)) or ""
+    is_total = not code and (bool(re.search(r"合\s*计|总\s*计", name)) or not name)
+    level = "total" if is_total else {3: "类", 5: "款", 7: "项"}.get(len(code), "other")
+    tr = TableRow(code=code or None, level=level, name=re.sub(r"\s+", "", name) or ("合计" if is_total else ""),
+                  extra=extra, resolution="positional")
+    for cell, col in _roles(grid, amounts):
+        if col == SKIP:
+            continue
+        col = default if col is None or (single and not col.startswith("budget")) else col
+        if col not in tr.values:
+            tr.values[col] = _amount(ctx, cell)
+    if tr.values or code:
+        data.rows.append(tr)
+    return tr
 
 
 def has_codes(grid: Grid) -> bool:
@@ -114,14 +145,17 @@ def has_codes(grid: Grid) -> bool:
 
 def pairs(grid: Grid) -> list[tuple[Cell, list[tuple[Cell, str | None]]]]:
     """(label cell, [(amount cell, column)…]) for each label in each body row: a figure belongs to the
-    nearest label on its left in the same row."""
+    nearest label on its left in the same row. Cells under a 行次 (row number) column are neither."""
     out = []
     for row in grid.body:
         cur: tuple[Cell, list] | None = None
         for cell in sorted(row.cells, key=lambda c: c.x0):
-            if cell.is_amount:
-                if cur is not None:
-                    cur[1].append((cell, _role(grid, cell)))
+            if column_role(grid.path(cell))[0] == "row_no":
+                continue
+            if cell.is_amount or (cur is not None and AMOUNT_LIKE.match(cell.compact)):
+                role = _role(grid, cell)
+                if cur is not None and role != SKIP:
+                    cur[1].append((cell, role))
             elif len(cell.compact) >= 2:  # one character is the tail of a wrapped header cell, no label
                 cur = (cell, [])
                 out.append(cur)
@@ -138,10 +172,11 @@ def labeled(ctx: TableContext, grid: Grid, data: TableData, families: tuple[str,
         if not figures:
             continue
         text = strip_ordinal(label.text)
+        order = _families_by_header(grid, label, figures, families)
         coded_name = re.match(r"^([2][0-3]\d)\s*(\S.*)$", text)  # "201 一般公共服务支出"
         if coded_name:
             text = re.sub(r"\s+", "", coded_name.group(2))
-        key = None if coded_name else next((k for f in families if (k := row_key(label.text, f))), None)
+        key = None if coded_name else next((k for f in order if (k := row_key(label.text, f))), None)
         code = (coded_name.group(1) if coded_name else class_code(text)) if classes and key is None \
             and _CLASS_NAME.match(text) else None
         if key is None and code is None:
@@ -165,6 +200,15 @@ def labeled(ctx: TableContext, grid: Grid, data: TableData, families: tuple[str,
     return data
 
 
+def _families_by_header(grid: Grid, label: Cell, figures, families: tuple[str, ...]) -> tuple[str, ...]:
+    """Label families in the order the header suggests: a label under 支出 is read as an expenditure
+    label first (总计 on the right of a 收支总表 is the expenditure total)."""
+    path = "".join(grid.path(label) + [p for c, _ in figures[:1] for p in grid.path(c)])
+    if "支出" in path and "收入" not in path and "expenditure" in families:
+        return ("expenditure",) + tuple(f for f in families if f != "expenditure")
+    return families
+
+
 # -- one row of figures, meaning in the header ----------------------------------------------------
 
 
@@ -178,7 +222,7 @@ def by_column(ctx: TableContext, grid: Grid, data: TableData) -> TableData:
         tr = TableRow(level="total" if _TOTAL.match(name) or not row.texts else "item", name=name,
                       resolution="positional")
         for cell, col in _roles(grid, amounts):
-            if col and col not in tr.values:
+            if col and col != SKIP and col not in tr.values:
                 tr.values[col] = _amount(ctx, cell)
         if tr.values:
             data.rows.append(tr)
