@@ -472,3 +472,18 @@ def test_variant_pdfs_render_three_level_headers_and_halves(tmp_path):
     assert "第三部分" not in tables_half
     final = next(t for d, t in texts.items() if "公开" not in d)
     assert "部门决算公开07表" in final and "一般公共预算财政拨款“三公”经费支出决算表" in final
+
+
+def test_summarize_scores_per_variant():
+    from evals.synth.score import summarize
+
+    pairs = []
+    for i in range(6):
+        _, _, gold = make(i, seed=43, **VARIANTS)
+        wrong = json.loads(json.dumps(gold))
+        wrong["sangong"]["total"]["value"] = -1
+        pairs += [(gold, gold), (gold, wrong)]
+    r = summarize(pairs)
+    assert r["misses"][0] == ["sangong.total", 6] or r["misses"][0] == ("sangong.total", 6)
+    assert r["correct"] == r["total"] - 6
+    assert {"kind=budget", "kind=final", "half=whole"} <= set(r["by_variant"])

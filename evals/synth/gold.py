@@ -4,7 +4,8 @@ document prints them, evidence = line citations from the text rendering).
 Every gold carries `doc_kind` (部门预算 | 单位预算 | 部门决算 | 单位决算), `level` (省 | 市 | 区 | 县 | 街道),
 `half` (whole | text | tables) and `disclosure` ("<body>|<year>|<kind>", the same for the two files
 of a split disclosure). A half's gold keeps only what that file states: a figure the tables print
-and the narrative repeats is, in the narrative half, evidenced by the narrative sentence (ALIASES).
+and the narrative repeats is, in the narrative half, evidenced by the narrative sentence (ALIASES);
+in the tables half a zero (often a blank cell there) also accepts "not stated" (None).
 """
 
 from __future__ import annotations
@@ -75,6 +76,8 @@ def prune(g: dict[str, Any], half: str) -> dict[str, Any]:
 
     def keep(node: Any, top: str) -> Any:
         if isinstance(node, dict) and "value" in node and "evidence" in node:
+            if half == "tables" and node["value"] == 0 and node["evidence"] and not isinstance(node["value"], bool):
+                return dict(node, accept=[None])  # a zero a table row leaves blank: 0 or "not stated"
             if top in IDENTITY or node["evidence"]:
                 return node
             if half == "tables" and node.get("accept") == [0.0] and top not in ("narrative", "contact", "staffing"):
