@@ -40,7 +40,23 @@ def _catalog() -> tuple[re.Pattern, dict[str, tuple[list[str], str]]]:
     return pattern, groups
 
 
-def stated_figures(t, final: bool = False) -> dict[str, Leaf]:
+_CLAUSE_START = re.compile(r"[,，。;；:：(（]")
+_OTHER_YEAR = re.compile(r"(?:19|20)\d\d年|上年|去年|上一年|前一年")
+
+
+def _other_year(text: str, start: int, year: int | None) -> bool:
+    """Does the clause a figure's name opens with speak of another year ("（2016 年度部门支出预算安排为 X
+    万元）", "上年预算数为 X")? Such a figure is a comparison, not this document's."""
+    head = text[max(0, start - 30): start]
+    cut = max((m.end() for m in _CLAUSE_START.finditer(head)), default=0)
+    clause = head[cut:]
+    for m in _OTHER_YEAR.finditer(clause):
+        if not m.group(0)[:4].isdigit() or (year and int(m.group(0)[:4]) != year):
+            return True
+    return False
+
+
+def stated_figures(t, final: bool = False, year: int | None = None) -> dict[str, Leaf]:
     """{record path: Leaf} of the figures a document's text (`extract.narrative.Text`) states by name.
     `final` (a 决算): a figure stated as a budget (预算数, 年初预算) goes to `budget.<path>`."""
     from extract.amounts import to_decimal, to_wan
@@ -61,6 +77,8 @@ def stated_figures(t, final: bool = False) -> dict[str, Leaf]:
             continue
         if text[m.end(): m.end() + 1] == "%" or _CHANGE_BEFORE.search(text[max(0, m.start() - 4): m.start()]):
             continue  # a share, or a change ("增加人员经费 1408.29 万元" is the increase, not the figure)
+        if _other_year(text, m.start(), year):
+            continue
         value = int(raw) if kind == "count" and raw.isdigit() else to_wan(to_decimal(raw), unit)
         if value is None:
             continue
@@ -96,7 +114,8 @@ def fill_from_statements(t, rec: BudgetRecord) -> list[str]:
     filled = []
     final = "决算" in str(getattr(rec.doc_kind, "value", None) or "")
     mirrors = _mirrors()
-    for path, leaf in stated_figures(t, final=final).items():
+    year = rec.fiscal_year.value if isinstance(rec.fiscal_year.value, int) else None
+    for path, leaf in stated_figures(t, final=final, year=year).items():
         for target in (path, mirrors.get(path)):
             if not target:
                 continue

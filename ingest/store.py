@@ -250,7 +250,7 @@ def disclosure_of(doc: Document) -> str | None:
     body = canonical_body(doc.department)
     if not body or not doc.fiscal_year:
         return None
-    return f"{body}|{doc.fiscal_year}|{doc.doc_kind or '部门预算'}"
+    return f"{body}|{doc.fiscal_year}|{'决算' if '决算' in (doc.doc_kind or '') else '预算'}"
 
 
 def entry_for(doc: Document, n_chunks: int, source_rel: str | None) -> dict[str, Any]:

@@ -194,7 +194,8 @@ def _inject(s: Synth, rng: random.Random) -> None:
             true = income_total(s)
             s.printed["narrative.total"] = true + delta
             s.injected.append({"kind": "narrative_vs_table", "key": "narrative.total",
-                               "paths": ["narrative.total", "income.total"], "printed": true + delta, "expected": true})
+                               "paths": ["narrative.income_total", "income.total"], "printed": true + delta,
+                               "expected": true})
         elif kind == "sangong_total":
             true = sum(s.sangong.values())
             s.printed["sangong.total"] = true + abs(delta)
@@ -639,7 +640,8 @@ def final_gold(s: Synth, marks: dict[str, tuple[int, str]], *, path: str = "", p
                         "services": money("procurement.services", pr["services"])},
         "assets": {"vehicles": leaf("assets.vehicles", av["vehicles"])},
         "contact": {"name": leaf("contact.name", s.contact[0]), "phone": leaf("contact.phone", s.contact[1])},
-        "narrative": {"total": money("narrative.total", s.shown("narrative.total", total)),
+        # a 决算 states 收入总计 and 支出总计 apart; it has no 收支总预算 (narrative.total is a budget's)
+        "narrative": {"total": {"value": None, "evidence": []},
                       "income_total": money("narrative.income_total", s.shown("narrative.total", total)),
                       "expenditure_total": money("narrative.expenditure_total", total),
                       "basic": money("narrative.basic", basic_all(s)),
