@@ -44,8 +44,8 @@ SUMMARY = "pipeline.json"
 # Not needed for changes that leave the output identical (speed-ups, refactors). A stale document
 # is re-processed by `gongkai ingest` of the same file (status "refreshed") or by `gongkai reindex`;
 # `gongkai list`, `gongkai ask` and `gongkai ui` say when a home holds stale documents.
-STRUCTURE_VERSION = 2
-EXTRACT_VERSION = 2
+STRUCTURE_VERSION = 3
+EXTRACT_VERSION = 3
 
 
 def chunks_stamp() -> str:
