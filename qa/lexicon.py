@@ -30,6 +30,8 @@ class Metric:
     function_code: str | None = None  # for 功能分类 classes
     fiscal: bool = False  # function class read from the general public budget (表5)
     row: str | None = None  # table row name (dynamic metrics)
+    rows: tuple[str, ...] = ()  # row names to read when the record has no value at `paths` (会议费 of 表6)
+    description: str = ""
     parts: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -49,7 +51,8 @@ def _metric(e: dict) -> Metric:
     return Metric(key=e["key"], paths=tuple(e.get("paths") or (e["key"],)), zh=zh, en=en, unit=e.get("unit", "万元"),
                   label_zh=e.get("label_zh") or (zh[0] if zh else e["key"]),
                   label_en=e.get("label_en") or (en[0] if en else (zh[0] if zh else e["key"])),
-                  parent=e.get("parent"), change=e.get("change"), kind=e.get("kind", "amount"))
+                  parent=e.get("parent"), change=e.get("change"), kind=e.get("kind", "amount"),
+                  rows=tuple(e.get("rows", ())), description=e.get("description", ""))
 
 
 _DATA = _load()

@@ -562,8 +562,14 @@ def _sibling_terms(metric: Metric) -> list[tuple[str, Metric]]:
                     k += 1
                 if k:
                     forms.add(" ".join(words[k:]))
-            out += [(f, sib) for f in forms if len(f) >= 4]
+            out += [(f, sib) for f in forms if len(f) >= 4 and f not in _GENERIC_EN]
     return sorted(out, key=lambda x: len(x[0]), reverse=True)
+
+
+# what is left of an English name once the words it shares with another are taken off, when that names no
+# figure by itself ("budget" of "official car budget")
+_GENERIC_EN = {"budget", "budgets", "expenses", "expense", "costs", "cost", "spending", "total", "fees", "funds",
+               "expenditure", "expenditures", "amount"}
 
 
 def _second_operand(q: str, masked: str, intent: Intent) -> tuple[int, int] | None:
