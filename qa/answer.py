@@ -153,6 +153,20 @@ def pick_records(lib: Library, intent: Intent) -> tuple[list[dict], Answer | Non
         rec = lib.record(u.doc)
         if rec is not None:
             bodies.setdefault(canonical_body(u.department) or u.department, []).append((u, rec))
+    # budget or final accounts: a question about actual spending is answered from a 决算 only; a budget
+    # question from a 预算, or from the budget a 决算 prints beside its final figures
+    final_of = {b: [(u, r) for u, r in docs if _is_final(r)] for b, docs in bodies.items()}
+    if intent.kind == "final":
+        if not any(final_of.values()):
+            dep = next(iter(bodies.values()))[0][0].department if bodies else ""
+            return [], decline(intent, "other_kind",
+                               f"已导入的{dep}文件都是预算公开，没有决算（实际支出）数字，无法回答。",
+                               f"The ingested {dep} documents are budgets: they give no final-accounts (actual "
+                               "spending) figures, so I cannot answer that.")
+        bodies = {b: docs for b, docs in final_of.items() if docs}
+    else:
+        bodies = {b: ([x for x in docs if not _is_final(x[1])] or [(u, _budget_view(r)) for u, r in docs])
+                  for b, docs in bodies.items()}
     wanted = intent.years or ([intent.year] if intent.year is not None else [])
     chosen: list[dict] = []
     missing: list[tuple[str, list[int]]] = []
@@ -179,6 +193,23 @@ def pick_records(lib: Library, intent: Intent) -> tuple[list[dict], Answer | Non
                            f"{dep}只有 {ys} 年的预算公开文件，没有 {asked} 年的，无法回答。",
                            f"Only the {ys} budget of {dep} is ingested, not {asked}; I cannot answer for {asked}.")
     return chosen, None
+
+
+def _is_final(rec: dict) -> bool:
+    return "决算" in str((rec.get("doc_kind") or {}).get("value") or "")
+
+
+def _budget_view(rec: dict) -> dict:
+    """A 决算 read for its budget figures: the budget printed beside each final figure (budget.<path>)
+    stands at the standard path; a figure with no budget printed beside it is not given."""
+    if not _is_final(rec):
+        return rec
+    side = rec.get("budget") or {}
+    view = {k: v for k, v in rec.items() if k not in ("income", "expenditure", "fiscal", "sangong", "procurement",
+                                                      "operating_expenses", "meeting_fee", "training_fee")}
+    view.update({k: v for k, v in side.items()})
+    view["_view"] = "budget"
+    return view
 
 
 def _year(rec: dict | None) -> int | None:

@@ -89,6 +89,10 @@ PEOPLE_QUALIFIED_EN = (r"\b(?:people|persons?)\s+(?:are\s+|were\s+|is\s+)?(?:ins
                        r"\b(?:insured|covered|enrolled|benefit(?:ed|ing)?|served|assisted|treated|poor|rural|urban|"
                        r"resident|retired\s+cadres?)\s+(?:people|persons?)\b|\bresidents?\b|\bbeneficiar|\bpatients?\b|"
                        r"\binsured\b|\benrol")
+# actual spending (决算) as opposed to the budget; "spend" alone is how people ask about a budget too
+FINAL_WORDS = (r"决算|实际支出|实际花|实际用|实际使用|实际执行|执行数|实际开支|实际发生|\bactual(?:ly)?\b|final accounts?|"
+               r"\boutturn\b|\bin fact\b|\breally spent\b")
+BUDGET_WORDS = r"预算|年初|\bbudget(?:ed|s)?\b|\bplanned\b"
 SHORT_YEAR = re.compile(r"(?<![\d第.])([1-3]\d)\s*(?:年度|年)(?![\d月])")
 YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)\s*(年度|年|fy)?(?!底|末|\d)", re.I)
 PREV_YEAR = r"去年|上年|上一年|上年度|前一年|last\s+year|previous\s+year|prior\s+year|(?:the\s+)?year\s+before"
@@ -108,6 +112,7 @@ class Intent:
     ancestor_only: list[str] = field(default_factory=list)
     year: int | None = None
     years: list[int] = field(default_factory=list)  # every year named (a range expanded: 2017到2019)
+    kind: str | None = None  # "final" (决算数, actual spending) | "budget" (预算数) | None: which figures
     previous_year: bool = False
     next_year: bool = False
     metrics: list[Metric] = field(default_factory=list)
@@ -124,7 +129,8 @@ class Intent:
 
     def describe(self) -> dict:
         return {"units": [u.department for u in self.units], "unknown_units": self.unknown_units,
-                "year": self.year, **({"years": self.years} if len(self.years) > 1 else {}), "metrics": [m.key for m in self.metrics], "op": self.op,
+                "year": self.year, **({"years": self.years} if len(self.years) > 1 else {}),
+                **({"kind": self.kind} if self.kind else {}), "metrics": [m.key for m in self.metrics], "op": self.op,
                 "change_kind": self.change_kind, "text_kind": self.text_kind, "all_units": self.all_units,
                 **({"per": self.per} if self.per else {}),
                 **({"previous_year": True} if self.previous_year else {})}
@@ -318,6 +324,7 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
     _value_of_count(q, masked, intent)
     _per(q, intent)
     intent.next_year = bool(re.search(NEXT_YEAR, lowm, re.I)) and intent.year is None
+    intent.kind = "final" if re.search(FINAL_WORDS, q, re.I) else ("budget" if re.search(BUDGET_WORDS, q, re.I) else None)
     if re.search(PREV_YEAR, lowm, re.I) and not re.search(CHANGE, lowm, re.I):
         intent.previous_year = True
     intent.op = _operation(lowm, intent)
