@@ -350,7 +350,7 @@ DESCRIBE = r"是什么|有哪些|哪些|是哪|什么"
 HOW_MUCH = r"多少|几|多大|多高|金额|数额|规模|比例|占比|比重|排名|最高|最低|最多|最少|哪家|哪个单位|合计|差"
 GENERIC_TOTALS = {"expenditure.total", "income.total"}
 GENERAL_BUDGET = {"income.general_budget", "fiscal.general_budget", "fiscal.income_total"}
-_GAP = re.compile(r"^(?:\s|的|中|之|里|其中|里面|预算|\bof\b|\bin\b|\bfor\b|\bthe\b|\bon\b|\bis\b|\bbudget\b|:|：|、|"
+_GAP = re.compile(r"^(?:\s|的|中|之|里|其中|里面|预算|安排的|安排|用于|\bof\b|\bin\b|\bfor\b|\bthe\b|\bon\b|\bis\b|\bbudget\b|:|：|、|"
                   r"[()（）])*$", re.I)
 
 

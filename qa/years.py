@@ -75,7 +75,8 @@ def answer(intent: Intent, records: list[dict]) -> Answer:
         return Answer(q, text + _flag_text(figs, en), float(total), unit, citations=_cites(figs),
                       confidence=_confidence(figs, 0.9), computed=[shown], route="structured",
                       intent=intent.describe())
-    if re.search(_CHANGE, q, re.I) or intent.op in ("change", "difference"):
+    if (re.search(_CHANGE, q, re.I) or intent.op in ("change", "difference")) and not (
+            re.search(_EACH, q, re.I) and len(set(values)) == 1):
         first, last = figs[0], figs[-1]
         diff = values[-1] - values[0]
         if re.search(CHANGE_PCT, q, re.I):
@@ -87,17 +88,19 @@ def answer(intent: Intent, records: list[dict]) -> Answer:
         else:
             value, out_unit = _q(diff) if unit == "万元" else diff, unit
         shown = fmt_number(value, out_unit) if out_unit == "%" else _show(value, metric)
-        text = (f"{dep} {_label(metric, True)}: {first.fiscal_year} {_show(first.value, metric)}, {last.fiscal_year} "
+        text = (f"{dep} {_label(metric, True)}: {first.fiscal_year}: {_show(first.value, metric)}, {last.fiscal_year}: "
                 f"{_show(last.value, metric)}; change {_with_unit(shown, out_unit, en)}. {listing}" if en else
                 f"{dep}{_label(metric, False)}：{first.fiscal_year} 年 {_show(first.value, metric)}，{last.fiscal_year} 年 "
                 f"{_show(last.value, metric)}，变化 {_with_unit(shown, out_unit, en)}。{listing}")
         return Answer(q, text + _flag_text(figs, en), float(value), out_unit, citations=_cites(figs),
                       confidence=_confidence(figs, 0.9), computed=[shown], route="structured",
                       intent=intent.describe())
-    # each year's figure
-    text = listing
-    return Answer(q, text + _flag_text(figs, en), None, unit, citations=_cites(figs),
-                  confidence=_confidence(figs, 0.9), route="structured", intent=intent.describe())
+    # each year's figure (one value when it did not change)
+    same = len(set(values)) == 1
+    text = listing + ((" It is the same every year." if en else "各年相同，没有变化。") if same else "")
+    return Answer(q, text + _flag_text(figs, en), _json_value(figs[0].value) if same else None, unit,
+                  citations=_cites(figs), confidence=_confidence(figs, 0.9), route="structured",
+                  intent=intent.describe())
 
 
 def _listing(figs: list[Figure], en: bool) -> str:
