@@ -115,7 +115,8 @@ def score_file(gold: dict, record: dict | None, refused: str | None = None) -> F
 
 
 def load_gold(gold_dir: Path) -> list[dict]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(Path(gold_dir).glob("*.json"))]
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(Path(gold_dir).glob("*.json"))
+            if not p.name.endswith(".inconsistencies.json")]
 
 
 def summary(scores: list[FileScore]) -> dict[str, Any]:

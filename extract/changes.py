@@ -68,7 +68,7 @@ def _statement_paths(t) -> dict[int, list[str]]:
     """{start of a number in t.text: the record paths the catalogue name before it gives}."""
     from extract.statements import _catalog
 
-    pattern, groups = _catalog()
+    pattern, groups, _ = _catalog()
     out: dict[int, list[str]] = {}
     pos = 0
     while True:

@@ -72,7 +72,7 @@ class Grid:
         """The header cells above a body cell, top to bottom, whose span holds its centre."""
         out = []
         for row in self.header:
-            hits = [h for h in row.cells if h.x0 - 1 <= cell.cx <= h.x1 + 1]
+            hits = [h for h in row.cells if _holds(h, cell.cx)]
             if hits:
                 out.append(min(hits, key=lambda h: h.x1 - h.x0).compact)
         return out
@@ -82,30 +82,70 @@ class Grid:
         best = None
         for row in self.header:
             for h in row.cells:
-                if h.x0 - 1 <= cell.cx <= h.x1 + 1 and (best is None or h.x1 - h.x0 < best[1] - best[0]):
+                if _holds(h, cell.cx) and (best is None or h.x1 - h.x0 < best[1] - best[0]):
                     best = (h.x0, h.x1)
         return best
 
 
-def _row_of(line) -> Row | None:
-    if not line.cells:
+def _holds(h: Cell, x: float) -> bool:
+    """Does header cell `h` span position `x`? (a point of slack for drawn borders, less on narrow cells)"""
+    slack = min(1.0, (h.x1 - h.x0) * 0.1)
+    return h.x0 - slack <= x <= h.x1 + slack
+
+
+def _row_of(line, pseudo: list | None = None) -> Row | None:
+    boxes = line.cells or pseudo
+    if not boxes:
         return None
     parts = line.text.split("\t")
     cells = []
-    for text, box in zip(parts, line.cells):
+    for text, box in zip(parts, boxes):
         if text.strip() and box:
             cells.append(Cell(text=text.strip(), x0=float(box[0]), x1=float(box[1]), line=line.no))
     return Row(line=line.no, cells=cells, page=line.page) if cells else None
 
 
-def grid_of(lines: list) -> Grid | None:
+def _pseudo_cells(lines: list) -> dict[int, list]:
+    """Cell extents for tab-separated text lines (no geometry): a body cell k spans [k, k+1); a header
+    cell spans over the empty cells after it, up to the next cell of its row and never past the cell
+    above it (a group header over its sub-columns; a cell with nothing under it spans only itself)."""
+    rows = [(l, l.text.split("\t")) for l in lines if "\t" in (l.text or "")]
+    if not rows:
+        return {}
+    width = max(len(c) for _, c in rows)
+    first_fig = next((k for k, (_, c) in enumerate(rows) if any(AMOUNT_CELL.match(x.strip().replace(" ", ""))
+                                                                for x in c if x.strip())), len(rows))
+    out: dict[int, list] = {}
+    cover: list[int | None] = [None] * width  # right edge of the innermost header cell above each column
+    header = rows[:first_fig]
+    for n, (line, cells) in enumerate(header):
+        filled = [k for k, x in enumerate(cells) if x.strip()]
+        bottom = n == len(header) - 1
+        spans = []
+        for i, k in enumerate(filled):
+            end = k + 1 if bottom else (filled[i + 1] if i + 1 < len(filled) else width)
+            cap = cover[k] if k < width else None
+            spans.append((k, min(end, cap) if cap is not None else end))
+        box = [None] * len(cells)
+        for k, end in spans:
+            box[k] = [float(k), float(end)]
+            for c in range(k, min(end, width)):
+                cover[c] = end
+        out[line.no] = box
+    for line, cells in rows[first_fig:]:
+        out[line.no] = [[float(k), float(k + 1)] for k in range(len(cells))]
+    return out
+
+
+def grid_of(lines: list, text_tabs: bool = False) -> Grid | None:
     """The grid of a table's lines, or None when its rows carry no cell geometry (a text source, an
     unruled PDF table). Header rows: the rows before the first row that prints a figure, without the
     title / unit / issuer lines; a header repeated on a later page is dropped from the body."""
     rows = []
     loose = []
+    pseudo = _pseudo_cells(lines) if text_tabs and not any(getattr(l, "cells", None) for l in lines) else {}
     for line in lines:
-        r = _row_of(line)
+        r = _row_of(line, pseudo.get(line.no))
         if r is None:
             if line.norm and line.norm.strip():
                 loose.append(line.no)

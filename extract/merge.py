@@ -29,11 +29,13 @@ def _value(rec: dict, path: str) -> Any:
 
 
 def disclosure_key(rec: dict) -> tuple[str, int, str] | None:
+    """(canonical body, year, 预算|决算): the two files of one disclosure share it (a tables half may call
+    itself 单位 where the text says 部门: that does not make it another disclosure)."""
     body, year = canonical_body(_value(rec, "department")), _value(rec, "fiscal_year")
-    kind = _value(rec, "doc_kind") or "部门预算"
+    kind = "决算" if "决算" in str(_value(rec, "doc_kind") or "") else "预算"
     if not body or not year:
         return None
-    return body, int(year), str(kind)
+    return body, int(year), kind
 
 
 def part_of(rec: dict) -> str:

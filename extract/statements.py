@@ -20,13 +20,10 @@ from extract.schema import BudgetRecord, Leaf
 
 _NUM = r"(-?\d+(?:\.\d+)?)"
 _CHANGE_BEFORE = re.compile(r"(?:增加|减少|增长|下降|上升|增|减|降低|提高|压缩|节约)$")
-# a previous year's figure ("（上年部门支出预算安排为 8,648.07 万元）", "比上年…") is not this year's
-_PREVIOUS_BEFORE = re.compile(r"(?:上年|上一年|去年|上年度)[^,，。;；:：()（）\d]{0,6}$")
-_YEAR_BEFORE = re.compile(r"((?:19|20)\d{2})年度?[^,，。;；:：()（）\d]{0,6}$")
 
 
 @lru_cache(maxsize=1)
-def _catalog() -> tuple[re.Pattern, dict[str, tuple[list[str], str]]]:
+def _catalog() -> tuple[re.Pattern, dict[str, tuple[list[str], str]], re.Pattern | None]:
     data = json.loads(Path(__file__).with_name("statements.json").read_text(encoding="utf-8"))
     names: list[tuple[str, str, str]] = []  # (regex, paths, kind)
     for paths, regexes, kind in data["figures"]:
@@ -39,17 +36,37 @@ def _catalog() -> tuple[re.Pattern, dict[str, tuple[list[str], str]]]:
     for i, (rx, paths, kind) in enumerate(names):
         alts.append(f"(?P<n{i}>{rx})")
         groups[f"n{i}"] = (paths.split("|"), kind)
-    pattern = re.compile(r"(?:" + "|".join(alts) + r")(?:" + filler + r")*" + _NUM + r"(万元|亿元|元|辆)(?!/)")
-    return pattern, groups
+    units = sorted({u for _, _, k in names if k.startswith("count:") for u in k[6:].split("|")})
+    pattern = re.compile(r"(?:" + "|".join(alts) + r")(?:" + filler + r")*" + _NUM + r"(万元|亿元|元|"
+                         + "|".join(units) + r")(?!/)")
+    counts = [(rx, i) for i, (rx, _, k) in enumerate(names) if k.startswith("count:")]
+    before = re.compile(r"(?<![\d.])(\d+)(" + "|".join(units) + r")(?:" + "|".join(
+        f"(?P<c{i}>{rx})" for rx, i in counts) + ")") if counts else None
+    return pattern, groups, before
+
+
+_CLAUSE_START = re.compile(r"[,，。;；:：(（]")
+_OTHER_YEAR = re.compile(r"(?:19|20)\d\d年|上年|去年|上一年|前一年")
+
+
+def _other_year(text: str, start: int, year: int | None) -> bool:
+    """Does the clause a figure's name opens with speak of another year ("（2016 年度部门支出预算安排为 X
+    万元）", "上年预算数为 X")? Such a figure is a comparison, not this document's."""
+    head = text[max(0, start - 30): start]
+    cut = max((m.end() for m in _CLAUSE_START.finditer(head)), default=0)
+    clause = head[cut:]
+    for m in _OTHER_YEAR.finditer(clause):
+        if not m.group(0)[:4].isdigit() or (year and int(m.group(0)[:4]) != year):
+            return True
+    return False
 
 
 def stated_figures(t, final: bool = False, year: int | None = None) -> dict[str, Leaf]:
     """{record path: Leaf} of the figures a document's text (`extract.narrative.Text`) states by name.
-    `final` (a 决算): a figure stated as a budget (预算数, 年初预算) goes to `budget.<path>`. A figure of
-    the previous year (上年…, or named after a year other than `year`) is not read."""
+    `final` (a 决算): a figure stated as a budget (预算数, 年初预算) goes to `budget.<path>`."""
     from extract.amounts import to_decimal, to_wan
 
-    pattern, groups = _catalog()
+    pattern, groups, before = _catalog()
     out: dict[str, Leaf] = {}
     pos = 0
     text = t.text
@@ -61,16 +78,14 @@ def stated_figures(t, final: bool = False, year: int | None = None) -> dict[str,
         name = next(g for g, v in m.groupdict().items() if v is not None and g in groups)
         paths, kind = groups[name]
         raw, unit = m.group(m.lastindex - 1), m.group(m.lastindex)
-        if (kind == "count") != (unit == "辆"):
+        if kind.startswith("count") != (unit not in ("万元", "亿元", "元")) or (
+                kind.startswith("count:") and unit not in kind[6:].split("|")):
             continue
         if text[m.end(): m.end() + 1] == "%" or _CHANGE_BEFORE.search(text[max(0, m.start() - 4): m.start()]):
             continue  # a share, or a change ("增加人员经费 1408.29 万元" is the increase, not the figure)
-        if _PREVIOUS_BEFORE.search(text[max(0, m.start() - 8): m.start()]):
+        if _other_year(text, m.start(), year):
             continue
-        other_year = _YEAR_BEFORE.search(text[max(0, m.start() - 12): m.start()])
-        if other_year and year and int(other_year.group(1)) != year:
-            continue
-        value = int(raw) if kind == "count" and raw.isdigit() else to_wan(to_decimal(raw), unit)
+        value = int(raw) if kind.startswith("count") and raw.isdigit() else to_wan(to_decimal(raw), unit)
         if value is None:
             continue
         leaf = Leaf(value=value, evidence=[t.cite(m.start(), m.end())])
@@ -79,6 +94,15 @@ def stated_figures(t, final: bool = False, year: int | None = None) -> dict[str,
         for path in paths:
             out.setdefault(f"budget.{path}" if budget_side else path, leaf)
         pos = m.end()
+    if before is not None:  # counts printed before their name: "包括 23 个内设机构"
+        for m in before.finditer(text):
+            name = next(g for g, v in m.groupdict().items() if v is not None)
+            paths, kind = groups["n" + name[1:]]
+            if m.group(2) not in kind[6:].split("|") or _other_year(text, m.start(), year):
+                continue
+            leaf = Leaf(value=int(m.group(1)), evidence=[t.cite(m.start(), m.end())])
+            for path in paths:
+                out.setdefault(path, leaf)
     return out
 
 
@@ -107,7 +131,7 @@ def fill_from_statements(t, rec: BudgetRecord) -> list[str]:
     mirrors = _mirrors()
     year = rec.fiscal_year.value if isinstance(rec.fiscal_year.value, int) else None
     stated = stated_figures(t, final=final, year=year)
-    rec.stated = {path: leaf.model_copy() for path, leaf in stated.items()}
+    rec.stated = {path: leaf.model_copy() for path, leaf in stated.items()}  # all of them, for the validator
     for path, leaf in stated.items():
         for target in (path, mirrors.get(path)):
             if not target:

@@ -44,8 +44,8 @@ SUMMARY = "pipeline.json"
 # Not needed for changes that leave the output identical (speed-ups, refactors). A stale document
 # is re-processed by `gongkai ingest` of the same file (status "refreshed") or by `gongkai reindex`;
 # `gongkai list`, `gongkai ask` and `gongkai ui` say when a home holds stale documents.
-STRUCTURE_VERSION = 3
-EXTRACT_VERSION = 3
+STRUCTURE_VERSION = 4
+EXTRACT_VERSION = 4
 
 
 def chunks_stamp() -> str:
@@ -250,7 +250,7 @@ def disclosure_of(doc: Document) -> str | None:
     body = canonical_body(doc.department)
     if not body or not doc.fiscal_year:
         return None
-    return f"{body}|{doc.fiscal_year}|{doc.doc_kind or '部门预算'}"
+    return f"{body}|{doc.fiscal_year}|{'决算' if '决算' in (doc.doc_kind or '') else '预算'}"
 
 
 def entry_for(doc: Document, n_chunks: int, source_rel: str | None) -> dict[str, Any]:

@@ -80,6 +80,8 @@ class TableFinder:
 
     def prose_stop(self, i: int) -> bool:
         c = self.c[i]
+        if "\t" in (self.doc.lines[i - 1].norm or ""):
+            return False  # a table row (tab-separated cells), however its first cell begins (二十三、…)
         if PART.match(c) or (NARR.match(c) and not AMOUNT.search(c) and len(c) > 6 and not re.search(r"\d{3}", c)
                              and not title_kind(c)):
             return True

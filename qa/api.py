@@ -246,6 +246,10 @@ def answer_intent(lib: Library, intent: Intent) -> Answer:
                 return decline(intent, "other_year", f"没有 {intent.year} 年的预算公开文件。",
                                f"No {intent.year} budget disclosure is ingested.")
     result: Answer | None = None
+    from qa import years as over_years
+
+    if over_years.applies(intent, records):
+        return _ground(over_years.answer(intent, records), intent, records)
     if intent.previous_year and intent.metrics and records and intent.op == "lookup":
         result = _previous(lib, intent, records)
     elif intent.previous_year and intent.metrics and records and intent.op not in ("change", "text"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,8 @@ from qa.text import to_decimal
 from qa.units import UnitIndex
 
 # tables whose rows are looked up by printed name (表1/表4/表10 are read through fixed paths)
-ROW_TABLES = ("general_budget_basic", "expenditure_overview", "general_budget_expenditure", "income_overview", "general_budget_project", "carryover")
+ROW_TABLES = ("general_budget_basic", "expenditure_overview", "general_budget_expenditure", "income_overview",
+              "general_budget_project", "carryover", "fiscal_basic", "fiscal_expenditure", "operating_expenses")
 ROW_COLUMNS = ("total", "amount")
 
 
@@ -164,6 +165,11 @@ def figure(record: dict, metric: Metric) -> Figure | None:
         if value is not None:
             found.append((path, value, evidence))
     if not found:
+        for name in metric.rows:  # a figure some documents print only as a table row (会议费 of 基本支出表)
+            fig = _row_figure(record, replace(metric, row=name), doc, dep, year)
+            if fig is not None:
+                fig.metric = metric
+                return fig
         return None
     path, value, evidence = found[0]
     fig = Figure(doc, dep, year, metric, value, path, evidence[:2])

@@ -89,6 +89,11 @@ PEOPLE_QUALIFIED_EN = (r"\b(?:people|persons?)\s+(?:are\s+|were\s+|is\s+)?(?:ins
                        r"\b(?:insured|covered|enrolled|benefit(?:ed|ing)?|served|assisted|treated|poor|rural|urban|"
                        r"resident|retired\s+cadres?)\s+(?:people|persons?)\b|\bresidents?\b|\bbeneficiar|\bpatients?\b|"
                        r"\binsured\b|\benrol")
+# actual spending (决算) as opposed to the budget; "spend" alone is how people ask about a budget too
+FINAL_WORDS = (r"决算|实际支出|实际花|实际用|实际使用|实际执行|执行数|实际开支|实际发生|\bactual(?:ly)?\b|final accounts?|"
+               r"\boutturn\b|\bin fact\b|\breally spent\b")
+BUDGET_WORDS = r"预算|年初|\bbudget(?:ed|s)?\b|\bplanned\b"
+SHORT_YEAR = re.compile(r"(?<![\d第.])([1-3]\d)\s*(?:年度|年)(?![\d月])")
 YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)\s*(年度|年|fy)?(?!底|末|\d)", re.I)
 PREV_YEAR = r"去年|上年|上一年|上年度|前一年|last\s+year|previous\s+year|prior\s+year|(?:the\s+)?year\s+before"
 # a budget not yet published: the documents cannot say
@@ -106,6 +111,8 @@ class Intent:
     unknown_units: list[str] = field(default_factory=list)
     ancestor_only: list[str] = field(default_factory=list)
     year: int | None = None
+    years: list[int] = field(default_factory=list)  # every year named (a range expanded: 2017到2019)
+    kind: str | None = None  # "final" (决算数, actual spending) | "budget" (预算数) | None: which figures
     previous_year: bool = False
     next_year: bool = False
     metrics: list[Metric] = field(default_factory=list)
@@ -122,7 +129,8 @@ class Intent:
 
     def describe(self) -> dict:
         return {"units": [u.department for u in self.units], "unknown_units": self.unknown_units,
-                "year": self.year, "metrics": [m.key for m in self.metrics], "op": self.op,
+                "year": self.year, **({"years": self.years} if len(self.years) > 1 else {}),
+                **({"kind": self.kind} if self.kind else {}), "metrics": [m.key for m in self.metrics], "op": self.op,
                 "change_kind": self.change_kind, "text_kind": self.text_kind, "all_units": self.all_units,
                 **({"per": self.per} if self.per else {}),
                 **({"previous_year": True} if self.previous_year else {})}
@@ -241,10 +249,18 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
         years.append(int(ym.group(1)))
         for k in range(ym.start(), ym.end()):
             mask[k] = True
+    for ym in SHORT_YEAR.finditer(q):  # "19年" as people write it: 2019
+        if not any(mask[ym.start():ym.end()]):
+            years.append(2000 + int(ym.group(1)))
+            for k in range(ym.start(), ym.end()):
+                mask[k] = True
     if years:
         # two consecutive years ("2024年比2023年", "2024 vs 2023"): the later one is the budget asked about
         intent.year = max(years)
         compares_years = len(set(years)) == 2 and max(years) - min(years) == 1
+        intent.years = sorted(set(years))
+        if len(intent.years) == 2 and re.search(r"\d\s*(?:年度?)?\s*(?:到|至|-|—|–|~|to)\s*(?:20)?\d", q):
+            intent.years = list(range(intent.years[0], intent.years[1] + 1))  # 2017到2019: every year of it
     else:
         compares_years = False
     matches = vocab.match(q, mask)
@@ -308,6 +324,7 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
     _value_of_count(q, masked, intent)
     _per(q, intent)
     intent.next_year = bool(re.search(NEXT_YEAR, lowm, re.I)) and intent.year is None
+    intent.kind = "final" if re.search(FINAL_WORDS, q, re.I) else ("budget" if re.search(BUDGET_WORDS, q, re.I) else None)
     if re.search(PREV_YEAR, lowm, re.I) and not re.search(CHANGE, lowm, re.I):
         intent.previous_year = True
     intent.op = _operation(lowm, intent)
@@ -321,6 +338,7 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
     _part_of(q, matches, intent)
     if compares_years and intent.metrics and intent.op in ("lookup", "difference"):
         intent.op, intent.previous_year = "change", False
+        intent.years = [intent.year]  # the later budget states its change from the year before
         intent.change_kind = "percent" if re.search(CHANGE_PCT, lowm, re.I) else "amount"
     if intent.op in ("max", "min", "rank", "average") or (
             intent.op in ("sum",) and not intent.units and not intent.has_unit_mention):
@@ -332,7 +350,7 @@ DESCRIBE = r"是什么|有哪些|哪些|是哪|什么"
 HOW_MUCH = r"多少|几|多大|多高|金额|数额|规模|比例|占比|比重|排名|最高|最低|最多|最少|哪家|哪个单位|合计|差"
 GENERIC_TOTALS = {"expenditure.total", "income.total"}
 GENERAL_BUDGET = {"income.general_budget", "fiscal.general_budget", "fiscal.income_total"}
-_GAP = re.compile(r"^(?:\s|的|中|之|里|其中|里面|预算|\bof\b|\bin\b|\bfor\b|\bthe\b|\bon\b|\bis\b|\bbudget\b|:|：|、|"
+_GAP = re.compile(r"^(?:\s|的|中|之|里|其中|里面|预算|安排的|安排|用于|\bof\b|\bin\b|\bfor\b|\bthe\b|\bon\b|\bis\b|\bbudget\b|:|：|、|"
                   r"[()（）])*$", re.I)
 
 
@@ -409,7 +427,7 @@ JOIN = r"(?<![增追添参施])加上?(?![入强快大班起总])|\bplus\b|\+"
 # what is left of a question once its unit, figures and question/operation words are taken out; a run
 # of 3+ Chinese characters in it names something more specific than the figure found
 FILLER = re.compile(
-    r"是多少|是什么|多少钱|多少|什么|几|吗|呢|啊|吧|呀|嘛|请问|请|告诉我|查询|查一下|一下|想知道|知道|看看|帮我|我想|"
+    r"这份预算公开|预算公开文件|预算公开|这份文件|这份|公开文件|文件|是多少|是什么|多少钱|多少|什么|几|吗|呢|啊|吧|呀|嘛|请问|请|告诉我|查询|查一下|一下|想知道|知道|看看|帮我|我想|"
     r"大概|大约|具体|目前|现在|一共|总共|共计|合计|总计|总额|金额|数额|规模|总|共|加起来|加上|之和|总和|一起|分别|各自|"
     r"各|相比|对比|相差|差额|差距|差多少|多多少|少多少|高多少|低多少|多出|高出|比|较|多|少|高|低|占|比例|比重|百分之|"
     r"百分比|几成|倍|平均|每|最|价值|值|方面|领域|方向|这块|一块|部分|相关|有关|关于|类别|类|科目|口径|明细|数目|"
@@ -551,8 +569,14 @@ def _sibling_terms(metric: Metric) -> list[tuple[str, Metric]]:
                     k += 1
                 if k:
                     forms.add(" ".join(words[k:]))
-            out += [(f, sib) for f in forms if len(f) >= 4]
+            out += [(f, sib) for f in forms if len(f) >= 4 and f not in _GENERIC_EN]
     return sorted(out, key=lambda x: len(x[0]), reverse=True)
+
+
+# what is left of an English name once the words it shares with another are taken off, when that names no
+# figure by itself ("budget" of "official car budget")
+_GENERIC_EN = {"budget", "budgets", "expenses", "expense", "costs", "cost", "spending", "total", "fees", "funds",
+               "expenditure", "expenditures", "amount"}
 
 
 def _second_operand(q: str, masked: str, intent: Intent) -> tuple[int, int] | None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 PROVINCES = (
     "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西",
@@ -37,18 +38,39 @@ ETHNIC = (
 LEVELS = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "省", "市", "州", "盟", "县", "旗", "区")
 _LEVEL_RE = re.compile(r"([\u4e00-\u9fff]{2,12}?)(" + "|".join(LEVELS) + r")")
 
-# Department names and their usual short forms (generic; any department type can be added).
-ORG_SHORT = {
-    "医疗保障局": ("医保局", "医疗保障局", "医保"),
-    "人力资源和社会保障局": ("人社局",),
-    "卫生健康委员会": ("卫健委",),
-    "发展和改革委员会": ("发改委",),
-    "住房和城乡建设局": ("住建局",),
-    "市场监督管理局": ("市场监管局",),
-    "生态环境局": ("环保局",),
-    "教育局": ("教育局",),
-    "财政局": ("财政局",),
-}
+# Department names and their usual short forms / English renderings come from the catalogue
+# (ingest/catalog/bodies.json "org_forms"): rules over a body's own part, applied to each ingested body.
+_PARTY = re.compile(r"^(?:中国共产党|中共)")
+
+
+@lru_cache(maxsize=1)
+def _org_rules() -> list[tuple[re.Pattern, list[str], list[str]]]:
+    import json
+
+    from ingest.catalog import HERE
+
+    data = json.loads((HERE / "bodies.json").read_text(encoding="utf-8"))
+    return [(re.compile(r["full"]), list(r.get("zh", [])), list(r.get("en", []))) for r in data.get("org_forms", [])]
+
+
+def org_short_forms(org: str) -> list[str]:
+    """The body's own part and the short forms the catalogue's rules give it (人民检察院 → 检察院)."""
+    forms = [org] if org else []
+    for rx, zh, _ in _org_rules():
+        m = rx.search(org)
+        if m:
+            forms += [m.expand(z) for z in zh]
+    return list(dict.fromkeys(f for f in forms if f))
+
+
+def org_english(org: str) -> list[str]:
+    out: list[str] = []
+    for rx, _, en in _org_rules():
+        if rx.search(org):
+            out += en
+    return list(dict.fromkeys(out))
+
+
 ORG_EN = (
     "medical insurance bureau", "medical security bureau", "healthcare security bureau", "health care security bureau",
     "healthcare security administration", "health insurance bureau", "medical insurance administration",
@@ -113,6 +135,7 @@ class Unit:
     org: str = ""  # e.g. 医疗保障局
     aliases: list[str] = field(default_factory=list)  # Chinese, longest first
     latin: list[str] = field(default_factory=list)  # pinyin spellings of the lowest level's core
+    level_aliases: list[str] = field(default_factory=list)  # 省检察院: the level word, no place name
 
     @property
     def lowest(self) -> Level | None:
@@ -122,13 +145,15 @@ class Unit:
     def short(self) -> str:
         """A short display name (lowest level short form + org short form)."""
         low = self.lowest
-        org = ORG_SHORT.get(self.org, (self.org,))[0] if self.org else ""
+        forms = org_short_forms(self.org) if self.org else []
+        org = forms[1] if len(forms) > 1 else (self.org or "")
         return (low.forms()[1] if low and len(low.forms()) > 1 else (low.name if low else "")) + org
 
 
 def parse_levels(name: str) -> tuple[list[Level], str]:
-    """Administrative levels in a department name and the remaining department part."""
-    rest = name.strip()
+    """Administrative levels in a department name and the remaining department part (a party
+    organ's 中共/中国共产党 prefix is not part of either: 中共江苏省委办公厅 → 江苏省 + 委办公厅)."""
+    rest = _PARTY.sub("", name.strip())
     levels: list[Level] = []
     for prov in sorted(PROVINCES, key=len, reverse=True):
         if rest.startswith(prov):
@@ -163,11 +188,7 @@ def parse_levels(name: str) -> tuple[list[Level], str]:
 
 
 def _org_forms(org: str) -> list[str]:
-    forms = [org] if org else []
-    for full, shorts in ORG_SHORT.items():
-        if org == full or org.endswith(full):
-            forms += list(shorts)
-    return list(dict.fromkeys(f for f in forms if f))
+    return org_short_forms(org)
 
 
 def _pinyin_variants(core: str, limit: int = 16) -> list[str]:
@@ -203,6 +224,13 @@ def build_unit(doc: str, department: str, fiscal_year: int | None, region: str |
             aliases.add(form)
             for o in orgs:
                 aliases.add(form + o)
+        # the level word alone before the body's own part: 省检察院, 省委办公厅, 区委社会工作部, 县医保局
+        word = levels[-1].level[-1:] if levels[-1].level else ""
+        if word in ("省", "市", "县", "区", "州", "旗"):
+            for o in orgs:
+                if len(o) >= 2:
+                    unit.level_aliases.append(word + o)
+                    aliases.add(word + o)
         if len(levels) >= 2:
             for upper in levels[-2].forms():
                 for form in levels[-1].forms():
@@ -218,6 +246,7 @@ class Mention:
     end: int
     units: list[Unit]
     kind: str = "zh"  # zh | latin | unknown
+    merged: bool = False  # a place folded into the English body name that follows it
 
 
 class UnitIndex:
@@ -230,7 +259,28 @@ class UnitIndex:
         for u in units:
             for a in u.aliases:
                 self._by_alias.setdefault(a, []).append(u)
+        # a body's own part alone names it (检察院, 江苏高院 → 高院) when it tells bodies apart: a form every
+        # ingested body shares (医保局 in a library of 医保局s) names none in particular
+        bare: dict[str, list[Unit]] = {}
+        self._bare: set[str] = set()
+        for u in units:
+            for o in _org_forms(u.org):
+                if (len(o) >= 3 or (len(o) == 2 and o[-1] in "院局委办厅部")) and o not in self._by_alias:
+                    bare.setdefault(o, []).append(u)
+        depts = {u.department for u in units}
+        for o, us in bare.items():
+            if {u.department for u in us} != depts or len(depts) == 1:
+                self._by_alias[o] = us
+                self._bare.add(o)
         self._aliases = sorted(self._by_alias, key=len, reverse=True)
+        self._level_aliases = {a for u in units for a in u.level_aliases}
+        # English renderings of each body's kind (procuratorate, high people's court…), longest first
+        self._english: list[tuple[str, list[Unit]]] = []
+        by_en: dict[str, list[Unit]] = {}
+        for u in units:
+            for e in org_english(u.org):
+                by_en.setdefault(e, []).append(u)
+        self._english = sorted(by_en.items(), key=lambda kv: len(kv[0]), reverse=True)
         # every level name/short form known (to tell an ancestor region from an unknown place)
         self.known_places: set[str] = set()
         self.lowest_places: set[str] = set()
@@ -273,6 +323,10 @@ class UnitIndex:
                 if i < 0:
                     break
                 j = i + len(alias)
+                if (alias in self._level_aliases or alias in self._bare) and i > 0 \
+                        and question[i - 1] not in _BEFORE_LEVEL_WORD:
+                    start = i + 1  # "伊犁州医保局": 州 ends another place's name, it is no level word here
+                    continue
                 if not any(taken[i:j]):
                     units = list(self._by_alias[alias])
                     other = None if any(alias.endswith(f) for u in units for f in _org_forms(u.org)) \
@@ -284,10 +338,39 @@ class UnitIndex:
                         taken[k] = True
                     mentions.append(Mention(question[i:j], i, j, units, kind="unknown" if not units else "zh"))
                 start = j
-        mentions += self._latin(question, taken)
+        latin = self._latin(question, taken)
+        mentions += self._english_orgs(question, taken, latin)
+        mentions += [m for m in latin if not m.merged]
         mentions += self._unknown_zh(question, taken)
         mentions.sort(key=lambda m: m.start)
         return mentions
+
+    def _english_orgs(self, question: str, taken: list[bool], latin: list["Mention"]) -> list["Mention"]:
+        """A body named in English by its kind ("the Jiangsu High People's Court", "procuratorate"): the
+        bodies of that kind, narrowed by a place named right before it ("Jiangsu …")."""
+        if not self._english:
+            return []
+        low = question.lower().replace("’", "'")
+        out = []
+        for phrase, units in self._english:
+            for m in re.finditer(r"\b" + re.escape(phrase) + r"(?:'s)?\b", low):
+                i, j = m.start(), m.end()
+                if any(taken[i:j]):
+                    continue
+                hits = list(units)
+                before = [x for x in latin if x.end <= i and not re.search(r"[,.;?]|\band\b|\bor\b", low[x.end:i])
+                          and len(low[x.end:i].split()) <= 3]
+                if before:
+                    place = before[-1]
+                    narrowed = [u for u in hits if u in place.units]
+                    if narrowed:
+                        hits = narrowed
+                        place.merged = True
+                        i = place.start
+                for k in range(i, j):
+                    taken[k] = True
+                out.append(Mention(question[i:j], i, j, hits, kind="latin"))
+        return out
 
     def _latin(self, question: str, taken: list[bool]) -> list[Mention]:
         words = list(re.finditer(r"[A-Za-z][A-Za-z'-]{2,}", question))
@@ -367,6 +450,9 @@ class UnitIndex:
                 taken[k] = True
         return out
 
+
+# what may stand right before a bare level word that names a body's level (2019年省检察院, 问省法院…)
+_BEFORE_LEVEL_WORD = set("年度的和与及跟或、，,。？?！!：: 在对比请问看查那这该其个各把给跟同\t\n()（）“”\"'")
 
 # words before a department name that select among units rather than name one
 _DETERMINER = re.compile(r"^(?:哪|各|每|所有|全部|其他|其它|其余|这|该|本|两|三|四|五|六|七|八|九|十|几|多|某|同|上级|下级|"

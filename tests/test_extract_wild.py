@@ -72,7 +72,7 @@ def test_two_files_of_one_disclosure_merge(scored):
     text = records["江苏省政协办公厅_江苏省政协办公厅2019年度部门预算"]
     tables = records["江苏省政协办公厅_江苏省政协办公厅2019年预算公开表"]
     assert (text["document_part"], tables["document_part"]) == ("text", "tables")
-    assert text["disclosure"] == tables["disclosure"] == "江苏省政协办|2019|部门预算"
+    assert text["disclosure"] == tables["disclosure"] == "江苏省政协办|2019|预算"
     merged, replaced = merge_halves([text, tables])
     (m,) = merged
     assert set(replaced) == {text["doc"], tables["doc"]} and m["parts"] == [tables["doc"], text["doc"]]

@@ -63,14 +63,34 @@ def _sangong_totals(data: TableData) -> None:
                 values[f"{q}grand_total"] = values.pop(total)
 
 
-def parse_grid(ctx) -> TableData | None:
-    """The gridded parse of a ruled PDF table, or None when the table has no cell geometry (or the grid
-    yields nothing, so that the text parser is tried)."""
+def _grid_wanted(grid, kind: str, final: bool = False) -> bool:
+    """Should a tab-separated TEXT table be read as a grid rather than by the text parser? When its
+    header carries what the text parsers do not model: a 决算 (its budget and final columns, its 行次
+    row numbers), or a 三公 table whose items are columns under a multi-level header."""
+    from extract.vocab import column_role
+
+    if final or any(column_role([h.compact])[0] == "row_no" for r in grid.header for h in r.cells):
+        return True
+    paths = [grid.path(c) for r in grid.body for c in r.amounts]
+    if any(column_role(p)[1] in ("budget", "budget_initial", "final") for p in paths) or any(
+            "决算" in h.compact for r in grid.header for h in r.cells):
+        return True
+    roles = {column_role(p)[0] for p in paths}
+    return kind == "sangong" and len(roles & {"overseas_travel", "reception", "vehicle_total", "vehicle_operation"}) >= 2
+
+
+def parse_grid(ctx, text_tabs: bool = False) -> TableData | None:
+    """The gridded parse of a ruled PDF table (or, with `text_tabs`, of a tab-separated text table whose
+    header the text parsers do not model), or None when there is no grid to read (or it yields nothing,
+    so that the text parser is tried)."""
     from extract.grid import grid_of
 
     if ctx.info is None:
         return None
-    grid = grid_of(ctx.lines())
+    grid = grid_of(ctx.lines(), text_tabs=text_tabs)
+    if grid is not None and text_tabs and not _grid_wanted(grid, ctx.info.kind,
+                                                            "决算" in str(getattr(ctx.doc, "doc_kind", "") or "")):
+        return None
     if grid is None or not grid.body:
         return None
     kind = ctx.info.kind
@@ -118,8 +138,9 @@ def parse_all(doc) -> dict[str, TableData]:
         if table_id == "general_budget_project":  # the subject names the tables without a project column print
             ctx.subjects = subject_names(out.get(t) for t in ("income_overview", "expenditure_overview", "general_budget_expenditure"))
         try:
-            data = (parse_grid(ctx) if table_id not in ("general_budget_project", "carryover") else None) \
-                or parser(ctx)
+            gridded_ok = table_id not in ("general_budget_project", "carryover")
+            data = (parse_grid(ctx) if gridded_ok else None) or \
+                (parse_grid(ctx, text_tabs=True) if gridded_ok and doc.source_type != "pdf" else None) or parser(ctx)
             if ctx.info is not None and data.status != "parsed" and not ctx.info.note:
                 wide = _widened(doc, ctx)
                 retry = parser(wide) if wide is not None else None
