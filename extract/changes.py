@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from extract.amounts import to_decimal, to_wan
-from extract.schema import BudgetRecord, Leaf, StatedChange, StatedComparison, StatedRate
+from extract.schema import BudgetRecord, Leaf, StatedChange, StatedComparison, StatedRate, StatedShare
 
 _NUM = r"(-?\d+(?:\.\d+)?)"
 _UNIT = r"(万元|亿元|元)"
@@ -53,6 +53,7 @@ _PREV_FIGURE = re.compile(r"(?:上年|上一年|去年)[^\d。;；]{0,20}?(?:为
 
 _COMPARE = re.compile(r"(?P<left>决算数?|支出|收入|实际支出)(?:[^\d。;；,，]{0,4}?)(?P<word>大于|小于|高于|低于|多于|少于|超过|等于|持平于?)"
                       r"(?P<right>年初预算数?|调整预算数?|全年预算数?|预算数?|收入|支出)")
+_SHARE = re.compile(_NUM + _UNIT + r"[,，]?(?:[^\d,，。;；%]{0,4}?)占(?P<whole>[^\d,，。;；%]{1,20}?)的?" + _NUM + "%")
 _RATE = re.compile(r"完成(?:了)?(?:年初|调整|全年)?预算(?:数)?的" + _NUM + "%")
 
 
@@ -86,15 +87,21 @@ def _statement_paths(t) -> dict[int, list[str]]:
 def _path_named(subject: str) -> str | None:
     """The record path of the figure name of the stated-figure catalogue that ends last in `subject`
     ("…机关运行经费财政拨款预算" → operating_expenses); None when it names none."""
+    paths = _paths_named(subject)
+    return paths[0] if paths else None
+
+
+def _paths_named(subject: str) -> list[str]:
+    """All the record paths of that name (收、支总计 → income.total, expenditure.total, narrative.total)."""
     if not subject:
-        return None
+        return []
     best = None
     for name, paths in _names().items():
         for m in re.finditer(name, subject):
             key = (m.end(), m.end() - m.start())
             if best is None or key > best[0]:
-                best = (key, paths[0])
-    return best[1] if best else None
+                best = (key, paths)
+    return best[1] if best else []
 
 
 @lru_cache(maxsize=1)
@@ -141,14 +148,36 @@ def _leaf(t, value, start: int, end: int) -> Leaf:
     return Leaf(value=value, evidence=[t.cite(start, end)])
 
 
-def _parent_of(text: str, pos: int, floor: int) -> int | None:
-    """Position of the figure a statement is listed under ("…合计 X 万元，其中：…"): the last 其中 before
-    `pos` with no section heading in between, and the amount right before it."""
-    k = text.rfind("其中", floor, pos)
-    if k < 0 or _HEADING.search(text, k, pos):
-        return None
+_MARK = re.compile(r"(?:(\d{1,2})[.、](?!\d)|[(（](\d{1,2})[)）])$")
+_OPENS_LIST = re.compile(r"(?:其中|包括)[:：,，]?$")
+
+
+def _parent_of(text: str, fig_start: int, sub_start: int) -> int | None:
+    """Position of the figure a statement is listed under ("…合计 X 万元，其中/包括：1. … 2. …"): for a
+    numbered item, the figure before the 其中/包括 that opens its list (item 2 walks back to item 1); for
+    an unnumbered one, the last 其中 before it with no section heading in between."""
+    m = _MARK.search(text[max(0, sub_start - 6): sub_start])
+    if m:
+        n, paren = int(m.group(1) or m.group(2)), m.group(2) is not None
+        pos = sub_start - (len(text[max(0, sub_start - 6): sub_start]) - m.start())
+        while n > 1:
+            rx = re.compile(rf"[(（]{n - 1}[)）]" if paren else rf"(?<!\d){n - 1}[.、](?!\d)")
+            prev = None
+            for prev in rx.finditer(text, max(0, pos - 1500), pos):
+                pass
+            if prev is None:
+                return None
+            pos, n = prev.start(), n - 1
+        opener = _OPENS_LIST.search(text, max(0, pos - 4), pos)
+        if opener is None:
+            return None
+        k = opener.start()
+    else:
+        k = text.rfind("其中", 0, fig_start)
+        if k < 0 or _HEADING.search(text, k, fig_start) or fig_start - k > 400:
+            return None
     m = None
-    for m in _FIGURE.finditer(text, max(floor, k - 40), k):
+    for m in _FIGURE.finditer(text, max(0, k - 40), k):
         pass
     if m is None or not re.fullmatch(r"[,，。;；]?", text[m.end(): k]):
         return None
@@ -169,6 +198,14 @@ def extract_changes(t, rec: BudgetRecord) -> None:
         spans.append((m.start(), m.end()))
         floor = max((b for a, b in spans if b <= m.start()), default=0)
         fig = _figure_before(text, m.start(), 0)
+        named = _paths_named(m.group("filler")) if "filler" in m.groupdict() and m.group("filler") else []
+        if named:
+            # the change names its own figure ("与2021年度相比，收、支总计各减少 X"): the last statement of that
+            # figure before it, not whatever amount precedes the phrase
+            fig = None
+            for start in sorted((k for k, ps in paths.items() if set(named) & set(ps) and k < m.start()), reverse=True)[:1]:
+                if m.start() - start < 400:
+                    fig = _FIGURE.match(text, start)
         sub_start, subject = (_subject(text, fig, 0) if fig else (m.start(), ""))
         against = "budget" if re.match(_BUDGET, m.group("against")) and "上年" not in m.group("against") else "previous_year"
         if against == "budget" and not final:
@@ -190,7 +227,7 @@ def extract_changes(t, rec: BudgetRecord) -> None:
             ch.last = _leaf(t, to_wan(to_decimal(prev.group(1)), prev.group(2)), prev.start(), prev.end())
         if _ITEM.search(subject):
             ch.group = "items"
-        parent = _parent_of(text, fig.start(), 0) if fig is not None else None
+        parent = _parent_of(text, fig.start(), sub_start) if fig is not None else None
         if ch.path is None and ch.group is None:
             ch.path = _path_named(subject)
         found.append((fig.start() if fig is not None else m.start(), ch, parent))
@@ -234,21 +271,52 @@ def extract_changes(t, rec: BudgetRecord) -> None:
             parent_path = found[ch.parent][1].path
             ch.path = (scope.get(parent_path) or {}).get(ch.path, ch.path)
     rec.changes = [ch for _, ch, _ in found]
+    _shares(t, rec)
     if final:
-        _comparisons(t, rec)
+        _comparisons(t, rec, paths)
         _rates(t, rec, paths)
 
 
-def _comparisons(t, rec: BudgetRecord) -> None:
+@lru_cache(maxsize=1)
+def _wholes() -> list[tuple[str, str]]:
+    data = json.loads(Path(__file__).with_name("statements.json").read_text(encoding="utf-8"))
+    return sorted(((k, v) for k, v in data.get("wholes", {}).items() if not k.startswith("_")), key=lambda kv: -len(kv[0]))
+
+
+def _shares(t, rec: BudgetRecord) -> None:
+    """Shares of a named whole: "因公出国（境）费支出 222.5 万元，占“三公”经费的 8.75%"."""
+    text = t.text
+    for m in _SHARE.finditer(text):
+        whole = m.group("whole")
+        whole_path = next((p for name, p in _wholes() if whole.endswith(name)), None)
+        if whole_path is None:
+            continue
+        fig = re.match(_NUM + _UNIT, text[m.start():])
+        sub_start, subject = _subject(text, fig and re.compile(_NUM + _UNIT).match(text, m.start()), 0)
+        rec.shares.append(StatedShare(
+            subject=_leaf(t, subject or None, sub_start, m.end()), path=_path_named(subject),
+            amount=_leaf(t, to_wan(to_decimal(m.group(1)), m.group(2)), m.start(), m.end()),
+            whole=_leaf(t, whole, m.start("whole"), m.end("whole")), whole_path=whole_path,
+            share=_leaf(t, to_decimal(m.group(len(m.groups()))), m.start(), m.end())))
+
+
+def _comparisons(t, rec: BudgetRecord, paths: dict[int, list[str]]) -> None:
+    """"决算数小于预算数…": the figure compared is the first one the paragraph states (its heading names
+    the subject: "七、“三公”经费支出决算情况说明 … “三公”经费支出决算数为 X … 决算数小于预算数的主要原因")."""
     text = t.text
     for m in _COMPARE.finditer(text):
-        seg_start = max((x.end() for x in re.finditer(r"[。;；]", text[max(0, m.start() - 60): m.start()])), default=0)
-        lo = max(0, m.start() - 60) + seg_start
-        subject = text[lo: m.start()]
-        left, right = m.group("left"), m.group("right")
+        heads = [h.end() for h in _HEADING.finditer(text, max(0, m.start() - 800), m.start())]
+        start = heads[-1] if heads else max(0, m.start() - 300)
+        first = next((k for k in sorted(paths) if start <= k < m.start()), None)
+        path = paths[first][0] if first is not None else None
+        subject = text[start: m.start()][:60]
         rec.comparisons.append(StatedComparison(
-            subject=_leaf(t, subject or None, lo, m.end()), left=left, right=right,
+            subject=_leaf(t, subject or None, start, m.end()), path=path, left=m.group("left"), right=m.group("right"),
             word=_leaf(t, m.group("word"), m.start(), m.end())))
+
+
+_SENTENCE_END = re.compile(r"[。;；]")
+_BUDGET_STATED = re.compile(r"预算(?:数)?(?:为|是)?" + _NUM + _UNIT)
 
 
 def _rates(t, rec: BudgetRecord, paths: dict[int, list[str]]) -> None:
@@ -260,7 +328,15 @@ def _rates(t, rec: BudgetRecord, paths: dict[int, list[str]]) -> None:
         if fig is None or re.search(r"[。;；]", text[fig.end(): m.start()]):
             continue
         _, subject = _subject(text, fig, 0)
-        rec.rates.append(StatedRate(subject=_leaf(t, subject or None, fig.start(), fig.end()),
+        lo = max((x.end() for x in _SENTENCE_END.finditer(text, max(0, fig.start() - 80), fig.start())),
+                 default=max(0, fig.start() - 80))
+        budget = None
+        for budget in _BUDGET_STATED.finditer(text, lo, fig.start()):
+            pass
+        rec.rates.append(StatedRate(
+            budget=_leaf(t, to_wan(to_decimal(budget.group(1)), budget.group(2)), budget.start(), budget.end())
+            if budget else Leaf(),
+            subject=_leaf(t, subject or None, fig.start(), fig.end()),
                                     path=(paths.get(fig.start()) or [None])[0],
                                     final=_leaf(t, to_wan(to_decimal(fig.group(1)), fig.group(2)), fig.start(), fig.end()),
                                     rate=_leaf(t, to_decimal(m.group(1)), m.start(), m.end())))

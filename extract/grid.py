@@ -74,7 +74,9 @@ class Grid:
         for row in self.header:
             hits = [h for h in row.cells if _holds(h, cell.cx)]
             if hits:
-                out.append(min(hits, key=lambda h: h.x1 - h.x0).compact)
+                # a cell that holds the centre without its slack first (the slack of the cell on the
+                # left must not win a text table's one-unit pseudo-column on its border)
+                out.append(min(hits, key=lambda h: (not h.x0 <= cell.cx <= h.x1, h.x1 - h.x0)).compact)
         return out
 
     def column_of(self, cell: Cell) -> tuple[float, float] | None:

@@ -262,6 +262,12 @@ _NAME_TAIL = re.compile(r"(?:[。;；,，、]*(?:[(（][一二三四五六七八
 _PROJECT_NAME = rf"项目名称[:]?(.{{2,120}}?)(?=设立的政策依据|项目承担单位|项目负责人|{_PROJECT_LABEL}|$)"
 
 
+# a project's head count and per-head amount (资金分配情况): "预计参保人数14.54万人，每人每年平均6.18元",
+# "补贴人数：离休干部人数22人 … 人均13.64万元/人"
+_HEADS = r"人数[:：]?[^\d。;；]{0,10}?(\d+(?:\.\d+)?)(万人|人)"
+_PER_HEAD = r"(?:人均|每人每年平均|每人平均|每人每年)[^\d。;；]{0,6}?(\d+(?:\.\d+)?)(万元|元)"
+
+
 def _projects(t: Text, r: BudgetRecord) -> None:
     """七、项目支出情况说明: each 项目名称 followed (before the next one) by its 预算安排规模 (万元 or 元)."""
     from extract.amounts import to_wan
@@ -277,7 +283,13 @@ def _projects(t: Text, r: BudgetRecord) -> None:
             name = t.leaf(m, 1, kind="text")
             # the name ends before the next item's marker and the punctuation before it ("X。（二）设立…")
             name.value = _NAME_TAIL.sub("", name.value) or name.value
-            r.narrative_projects.append(Project(name=name, amount=amount))
+            project = Project(name=name, amount=amount)
+            heads = t.search(_HEADS, m.end(), end)
+            per = t.search(_PER_HEAD, m.end(), end)
+            if heads and per:
+                project.heads, project.heads_unit = t.leaf(heads, 1), heads.group(2)
+                project.per_head, project.per_head_unit = t.leaf(per, 1), per.group(2)
+            r.narrative_projects.append(project)
 
 
 def _contact(t: Text, r: BudgetRecord) -> None:

@@ -278,8 +278,8 @@ def parse_rows(lines, start: int, end: int) -> list[Row]:
         # text without a code: continuation of a pending row's name (or its project name + amounts)
         if pending is not None and not pending.amounts:
             amts = _amounts(p.lead) + _amounts(p.trail)
-            if pending.total and not any("." in a for a in amts):
-                continue  # a 合计 row's label is fixed: text after it is not part of it
+            if pending.total and not any(re.fullmatch(r"-?\d+\.\d+", a) for a in amts):
+                continue  # a 合计 row's label is fixed: text after it (a list marker "1.") is not part of it
             pending.lines.append(p.no)
             if amts:
                 pending.extra = p.text

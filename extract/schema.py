@@ -234,11 +234,24 @@ class StatedChange(BaseModel):
     parent: int | None = None  # index (in `changes`) of the figure this one is listed under ("…合计 X，其中：")
 
 
+class StatedShare(BaseModel):
+    """"<subject> X 万元，占<whole>的 Y%": a share of a named whole (“三公”经费, 本年支出合计…); `path` and
+    `whole_path` are the record paths the catalogue gives the two names (statements.json `wholes`)."""
+
+    subject: Leaf = _leaf()
+    path: str | None = None
+    amount: Leaf = _leaf()
+    whole: Leaf = _leaf()  # the whole's name as printed
+    whole_path: str | None = None
+    share: Leaf = _leaf()
+
+
 class StatedComparison(BaseModel):
     """A comparison the text states in words: "<subject> 决算数小于预算数" / "支出大于收入"; `left`/`right`
     are the record paths compared, `word` the relation as printed (大于/小于/高于/低于/等于/持平)."""
 
     subject: Leaf = _leaf()
+    path: str | None = None  # the figure compared: the paragraph's first stated figure
     left: str = ""
     right: str = ""
     word: Leaf = _leaf()
@@ -251,6 +264,7 @@ class StatedRate(BaseModel):
     path: str | None = None
     final: Leaf = _leaf()
     rate: Leaf = _leaf()
+    budget: Leaf = _leaf()  # the budget the same sentence states ("年初预算为 451.38 万元，支出决算为…")
 
 
 class Project(BaseModel):
@@ -259,6 +273,11 @@ class Project(BaseModel):
     name: Leaf = _leaf()
     code: Leaf = _leaf()
     amount: Leaf = _leaf()
+    # 资金分配情况: "参保人数 14.54 万人，每人每年平均 6.18 元" — as printed, with their units
+    heads: Leaf = _leaf()
+    heads_unit: str | None = None  # 人 | 万人
+    per_head: Leaf = _leaf()
+    per_head_unit: str | None = None  # 元 | 万元
 
 
 class TableRow(BaseModel):
@@ -365,6 +384,7 @@ class BudgetRecord(BaseModel):
     # the document's title lines (cover, part headings, table titles), for the document checks
     titles: list[Leaf] = Field(default_factory=list)
     changes: list[StatedChange] = Field(default_factory=list)  # every "比上年增加 X 万元，增长 Y%" of the text
+    shares: list[StatedShare] = Field(default_factory=list)  # "占“三公”经费的 Y%" (a named whole)
     comparisons: list[StatedComparison] = Field(default_factory=list)  # "决算数小于预算数"
     rates: list[StatedRate] = Field(default_factory=list)  # "完成预算的 R%"
     projects: list[Project] = Field(default_factory=list)  # 表7 project lines

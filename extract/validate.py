@@ -82,15 +82,19 @@ def _printed_exponent(v: Decimal, leaf: Leaf) -> int:
     ("247.40" → -2), so that a record read back from JSON (247.4) keeps its printed precision; else the
     value's own."""
     for c in leaf.evidence[:2]:
-        for tok in _NUMBER.findall(c.quote.replace("，", ",") if c.quote else ""):
+        quote = c.quote.replace("，", ",") if c.quote else ""
+        for m in _NUMBER.finditer(quote):
             try:
-                d = Decimal(tok.replace(",", ""))
+                d = Decimal(m.group().replace(",", ""))
             except Exception:
                 continue
+            exp = d.as_tuple().exponent
             if d == v:
-                return d.as_tuple().exponent
+                # an amount in 万元 is kept to the 分 of the template's tables (0.01 万元) even where the text
+                # drops its trailing zeros ("增加 28.1 万元" is 28.10, "5,573 万元" is 5,573.00)
+                return min(exp, -2) if re.match(r"\s*万\s*元", quote[m.end():]) else exp
             if d != 0 and d / 10000 == v:  # printed in 元, held in 万元
-                return d.as_tuple().exponent - 4
+                return exp - 4
     return v.as_tuple().exponent
 
 
@@ -123,18 +127,10 @@ def _grade(diff: Decimal, envelope: Decimal, unit: Decimal, exact: bool = False)
     return "mismatch"
 
 
-def _outside(c: Decimal, hc: Decimal, lo: Decimal, hi: Decimal) -> tuple[Decimal, str]:
-    """How far a printed percentage `c` (half-unit `hc`) is from being a rounding of some value in [lo, hi]:
-    (0, "rounded") or (0, "truncated") when it is (a printed percentage may be cut, not rounded, at its
-    last digit: 2.31 for 2.3153), else (the distance, "")."""
-    rounded = max(Decimal(0), lo - (c + hc), (c - hc) - hi)
-    if rounded == 0:
-        return rounded, "rounded"
-    a, b = (c, c + 2 * hc) if c >= 0 else (c - 2 * hc, c)
-    truncated = max(Decimal(0), lo - b, a - hi)
-    if truncated == 0:
-        return truncated, "truncated"
-    return min(rounded, truncated), ""
+def _outside(c: Decimal, hc: Decimal, lo: Decimal, hi: Decimal) -> Decimal:
+    """How far a printed percentage `c` (half-unit `hc`) is from being the rounding of some value in
+    [lo, hi] (0 when it is one). A percentage cut at its last digit (2.31 for 2.3153 %) is no rounding."""
+    return max(Decimal(0), lo - (c + hc), (c - hc) - hi)
 
 
 def _evidence(leaves: Iterable[Leaf | None]) -> list[Citation]:
@@ -238,20 +234,17 @@ class Checker:
         lo = (p - hp) / (w + hw) * 100
         hi = (p + hp) / (w - hw) * 100 if w - hw > 0 else computed
         diff = s - computed
-        outside, how = _outside(s, hs, computed, computed)
-        if outside:
-            outside, how = _outside(s, hs, lo, hi)
-            how = "envelope" if outside == 0 else how
+        outside = _outside(s, hs, lo, hi)
         note = ""
         if abs(diff) <= hs:
             status = "pass"
         elif outside == 0:
-            status, note = "rounding", ("the percentage is cut, not rounded, at its last digit" if how == "truncated"
-                                        else "reproduced by the rounding of the amounts")
-        elif adjusted and outside <= 2 * hs:
-            status, note = "rounding", "one unit off: the shares of the group were adjusted to add up to 100 %"
+            status, note = "rounding", f"reproduced by the rounding of the amounts ({float(round(lo, 4)):g}–{float(round(hi, 4)):g} %)"
         else:
             status = "irreproducible_rounding" if outside <= 4 * hs else "mismatch"
+            note = (f"{float(p):g} / {float(w):g} = {float(round(computed, 4)):g} %; the rounding of the amounts gives "
+                    f"{float(round(lo, 4)):g}–{float(round(hi, 4)):g} %" + (" (the shares were forced to add up to 100 %)"
+                                                                          if adjusted else ""))
         return self._add(Check(id=cid, description=description, status=status, lhs=_f(s), rhs=float(round(computed, 4)),
                                difference=float(round(diff, 4)), tolerance=_f(hs), paths=paths,
                                evidence=_evidence(present), terms=sides, note=note))
@@ -282,18 +275,15 @@ class Checker:
         corners = [(d + x) / (a + y - d - x) * 100 for x in (-hd, hd) for y in (-ha, ha) if a + y - d - x > 0]
         lo, hi = min(corners + [computed]), max(corners + [computed])
         diff = c - computed
-        outside, how = _outside(c, hc, computed, computed)
-        if outside:
-            outside, how = _outside(c, hc, lo, hi)
-            how = "envelope" if outside == 0 else how
+        outside = _outside(c, hc, lo, hi)
         if abs(diff) <= hc:
             status, note = "pass", ""
         elif outside == 0:
-            status, note = "rounding", ("the percentage is cut, not rounded, at its last digit" if how == "truncated"
-                                        else "reproduced by the rounding of the figures")
+            status, note = "rounding", f"reproduced by the rounding of the figures ({float(round(lo, 4)):g}–{float(round(hi, 4)):g} %)"
         else:
             status = "irreproducible_rounding" if outside <= 2 * hc else "mismatch"
-            note = f"{float(d):g} / {float(last):g} = {float(round(computed, 2)):g} %"
+            note = (f"{float(d):g} / {float(last):g} = {float(round(computed, 4)):g} %; the rounding of the figures "
+                    f"gives {float(round(lo, 4)):g}–{float(round(hi, 4)):g} %")
         return self._add(Check(id=cid, description=description, status=status, lhs=_f(c), rhs=float(round(computed, 4)),
                                difference=float(round(diff, 4)), tolerance=_f(hc), paths=paths,
                                evidence=_evidence(present), terms=sides, note=note))
@@ -374,38 +364,7 @@ def validate(record: BudgetRecord) -> list[Check]:
         if ("决算" if ctx.final else "预算") not in kinds:
             continue
         fn(ctx)
-    _exact_document(ck.checks)
     return ck.checks
-
-
-_SUM_FAMILIES = ("within_table", "across_tables")
-_CHANGE_SUMS = ("change.parts", "change.items", "change.same_figure")
-
-
-def _flip(check: Check, note: str) -> None:
-    check.status, check.severity, check.note = "irreproducible_rounding", SEVERITY["irreproducible_rounding"], note
-
-
-def _exact_document(checks: list[Check]) -> None:
-    """A document whose tables add up exactly everywhere (at least 20 sums, none off by rounding but one
-    or two) keeps its figures exact to the printed digit: a rounding-sized difference in it is then no
-    rounding of this document's ("14.13 vs 14.12" where every other sum is exact). Likewise the sums of
-    stated changes, where the document's percentages show it computes from its printed figures."""
-    fams = {rid: e.get("family") for rid, e in catalogue().items()}
-    sums = [x for x in checks if fams.get(x.rule) in _SUM_FAMILIES and x.rhs is not None and len(x.paths) >= 3
-            and x.status in ("pass", "rounding")]
-    exact = [x for x in sums if x.status == "pass"]
-    rounded = [x for x in sums if x.status == "rounding"]
-    if rounded and len(exact) >= 20 and len(rounded) <= max(2, len(exact) // 20):
-        for x in rounded:
-            _flip(x, f"every other sum of this document is exact ({len(exact)} of them): a difference of "
-                     f"{x.difference:g} is no rounding of its figures")
-    pct = [x for x in checks if x.rule == "change.percent" and x.rhs is not None]
-    if len(pct) >= 5 and sum(1 for x in pct if x.status == "pass") >= 0.8 * len(pct):
-        for x in checks:
-            if x.rule in _CHANGE_SUMS and x.status == "rounding":
-                _flip(x, "this document computes its changes from its printed figures (its percentages reproduce "
-                         f"exactly): a difference of {x.difference:g} is no rounding")
 
 
 def summary(checks: list[Check] | list[dict]) -> dict[str, int]:
@@ -434,16 +393,26 @@ def _overview_balance(c: Context) -> None:
                    ("budget.income.total", b.income.total), ("budget.expenditure.total", b.expenditure.total))
 
 
+def _printed(c: Context) -> bool:
+    """Is the 收支总表 printed? Then a source it leaves blank is zero; figures read from the text alone say
+    nothing of the sources the text does not name."""
+    return c.table("income_expenditure_overview") is not None
+
+
 @rule("overview.income_total")
 def _overview_income_total(c: Context) -> None:
     inc = c.r.income
     if inc.current_year.known or inc.carryover.known:
-        c.ck.sum("income.total=current_year+carryover", "收支总表 收入总计 = 本年收入 + 上年结转结余",
+        used = _overview_item(c, "nonfiscal_balance_used")  # 决算: 使用非财政拨款结余
+        c.ck.sum("income.total=current_year+carryover", "收支总表 收入总计 = 本年收入 + 上年结转结余 (+ 使用非财政拨款结余)",
                  ("income.total", inc.total),
-                 [("income.current_year", inc.current_year), ("income.carryover", inc.carryover)], blank_is_zero=True)
+                 [("income.current_year", inc.current_year), ("income.carryover", inc.carryover)]
+                 + ([("tables.income_expenditure_overview.nonfiscal_balance_used", used)] if used is not None else []),
+                 blank_is_zero=_printed(c))
 
 
 _SOURCES = ("general_budget", "gov_fund", "state_capital", "special_account", "unit_funds", "other_funds")
+_OTHER_SOURCES = ("business_income", "operating_income", "other_income", "upper_subsidy", "affiliated_income")
 
 
 @rule("overview.income_sources")
@@ -454,8 +423,12 @@ def _overview_income_sources(c: Context) -> None:
     terms = [(f"income.{k}", getattr(inc, k)) for k in _SOURCES]
     if inc.fiscal.known and not any(getattr(inc, k).known for k in ("general_budget", "gov_fund", "state_capital")):
         terms = [("income.fiscal", inc.fiscal)] + terms[3:]
+    for key in _OTHER_SOURCES:  # the 决算 template's further sources (事业收入, 经营收入, 上级补助收入…)
+        leaf = _overview_item(c, key)
+        if leaf is not None:
+            terms.append((f"tables.income_expenditure_overview.{key}", leaf))
     c.ck.sum("income.current_year=sum(sources)", "收支总表 本年收入 = 一般公共预算 + 政府性基金 + 国有资本经营 + 财政专户 + 单位资金 + 其他资金",
-             ("income.current_year", inc.current_year), terms, blank_is_zero=True)
+             ("income.current_year", inc.current_year), terms, blank_is_zero=_printed(c))
 
 
 @rule("overview.fiscal_sources")
@@ -464,7 +437,7 @@ def _overview_fiscal_sources(c: Context) -> None:
     if inc.fiscal.known and any(getattr(inc, k).known for k in ("general_budget", "gov_fund", "state_capital")):
         c.ck.sum("income.fiscal=sum(fiscal sources)", "收支总表 财政拨款 = 一般公共预算 + 政府性基金 + 国有资本经营",
                  ("income.fiscal", inc.fiscal),
-                 [(f"income.{k}", getattr(inc, k)) for k in ("general_budget", "gov_fund", "state_capital")], blank_is_zero=True)
+                 [(f"income.{k}", getattr(inc, k)) for k in ("general_budget", "gov_fund", "state_capital")], blank_is_zero=_printed(c))
 
 
 @rule("overview.general_budget_split")
@@ -473,7 +446,7 @@ def _overview_general_budget_split(c: Context) -> None:
     if (inc.current_year.known or inc.carryover.known) and (inc.general_own.known or inc.upper_transfer.known):
         c.ck.sum("income.general_budget=own+transfer", "收支总表 一般公共预算拨款 = 一般财力 + 上级转移支付",
                  ("income.general_budget", inc.general_budget),
-                 [("income.general_own", inc.general_own), ("income.upper_transfer", inc.upper_transfer)], blank_is_zero=True)
+                 [("income.general_own", inc.general_own), ("income.upper_transfer", inc.upper_transfer)], blank_is_zero=_printed(c))
 
 
 def _class_map(table: TableData | None, col: str) -> dict[str, tuple[str, Leaf]]:
@@ -495,15 +468,24 @@ def _overview_expenditure_classes(c: Context) -> None:
         return
     classes = [(f"tables.income_expenditure_overview.{k}", leaf) for k, (_, leaf) in _class_map(t1, "amount").items()]
     if classes:
-        forward = _overview_item(c, "carry_forward")
-        terms = classes + ([("tables.income_expenditure_overview.carry_forward", forward)] if forward is not None else [])
+        terms = classes + _beyond_current_year(c)
         c.ck.sum("income_expenditure_overview.expenditure.total=sum(类)", "收支总表 支出总计 = 各功能分类之和 (+ 结转下年)",
                  ("expenditure.total", c.r.expenditure.total), terms, blank_is_zero=True)
 
 
+def _beyond_current_year(c: Context) -> list[Side]:
+    """What 支出总计 holds besides the current year's expenditure: 结转下年 / 年末结转和结余, 结余分配 (决算)."""
+    out = []
+    for key in ("carry_forward", "balance_distribution"):
+        leaf = _overview_item(c, key)
+        if leaf is not None:
+            out.append((f"tables.income_expenditure_overview.{key}", leaf))
+    return out
+
+
 @rule("overview.expenditure_uses")
 def _overview_expenditure_uses(c: Context) -> None:
-    uses = {k: _overview_item(c, k) for k in ("basic", "project", "reserve", "carry_forward")}
+    uses = {k: _overview_item(c, k) for k in ("basic", "project", "reserve", "carry_forward", "balance_distribution")}
     if uses["basic"] is None and uses["project"] is None:
         return
     c.ck.sum("income_expenditure_overview.expenditure.total=sum(uses)",
@@ -707,7 +689,17 @@ def _staffing_people(c: Context) -> None:
 @rule("cross.overview_expenditure_table")
 def _cross_overview_expenditure_table(c: Context) -> None:
     t3_total = c.total("expenditure_overview")
-    if t3_total is not None:
+    if t3_total is None:
+        return
+    beyond = [x for x in _beyond_current_year(c) if _num(x[1])]
+    t3 = c.table("expenditure_overview")
+    if t3 is not None and _num(t3.totals.get("carry_forward")):
+        beyond = []  # the 支出总表 prints 结转下年 itself: its 合计 holds it
+    if beyond:  # a 决算's 支出总计 holds 年末结转和结余; its 支出决算表 only this year's expenditure
+        c.ck.sum("income_expenditure_overview.expenditure.total=expenditure_overview.total",
+                 "收支总表 支出总计 = 支出总表 合计 + 年末结转和结余 (+ 结余分配)", ("expenditure.total", c.r.expenditure.total),
+                 [("tables.expenditure_overview.total.total", t3_total)] + beyond)
+    else:
         c.ck.equal("income_expenditure_overview.expenditure.total=expenditure_overview.total", "收支总表 支出总计 = 支出总表 合计",
                    ("expenditure.total", c.r.expenditure.total), ("tables.expenditure_overview.total.total", t3_total))
 
@@ -718,7 +710,12 @@ def _cross_overview_income_table(c: Context) -> None:
     if not t2 or not any(r.code for r in t2.rows):
         return  # a 收入总表 printed by label gives income.total itself
     total = next((r.values.get("total") for r in t2.rows if r.level == "total"), None)
-    if total is not None and c.r.income.total.known:
+    if total is None:
+        return
+    if c.final and c.r.income.current_year.known:  # a 决算's 收入决算表 adds up this year's income only
+        c.ck.equal("income.total=income_overview.total", "收支总表 本年收入合计 = 收入决算表 合计",
+                   ("income.current_year", c.r.income.current_year), ("tables.income_overview.total.total", total))
+    elif c.r.income.total.known:
         c.ck.equal("income.total=income_overview.total", "收支总表 收入总计 = 收入总表 合计",
                    ("income.total", c.r.income.total), ("tables.income_overview.total.total", total))
 
@@ -776,6 +773,12 @@ def _cross_fiscal_general_budget_table(c: Context) -> None:
         total = c.total(tid)
         if total is not None:
             terms.append((f"tables.{tid}.total.total", total))
+    t4 = c.table("fiscal_overview")
+    for key in ("carry_forward", "balance_distribution"):  # 年末结转和结余 in a 决算's 财政拨款收入支出决算总表
+        row = next((r for r in (t4.rows if t4 else []) if r.level == "item" and r.name == key), None)
+        leaf = (row.values.get("total") or row.values.get("amount")) if row else None
+        if leaf is not None and _num(leaf):
+            terms.append((f"tables.fiscal_overview.{key}", leaf))
     c.ck.sum("fiscal_overview.expenditure_total=general_budget_expenditure.total",
              "财政拨款收支总表 支出总计 = 一般公共预算支出表 合计 (+ 政府性基金 + 国有资本经营)",
              ("fiscal.expenditure_total", f.expenditure_total), terms, blank_is_zero=len(terms) > 1 and f.general_budget.known)
@@ -942,6 +945,17 @@ def _narrative_share(c: Context) -> None:
     for key in out_keys:
         c.ck.share(f"narrative.{key}_share", f"情况说明 {key} 占支出预算的比例", (f"narrative.{key}_share", getattr(n, f"{key}_share")),
                    (f"narrative.{key}", getattr(n, key)), base_exp, adjusted=adjusted_out)
+    by_whole: dict[str, list] = {}
+    for sh in c.r.shares:
+        by_whole.setdefault(sh.whole_path or "", []).append(sh)
+    for i, sh in enumerate(c.r.shares):
+        whole = c.get(sh.whole_path) if sh.whole_path else None
+        if whole is None or not whole.known:
+            continue
+        group = by_whole.get(sh.whole_path or "", [])
+        c.ck.share(f"shares.{i}", f"{str(sh.subject.value or '')[-24:]} 占{sh.whole.value}的比例",
+                   (f"shares.{i}.share", sh.share), (f"shares.{i}.amount", sh.amount), (sh.whole_path, whole),
+                   adjusted=_shares_sum([_num(x.share) for x in group]))
     adjusted_st = _shares_sum([_num(item["share"]) for item in n.structure])
     for i, item in enumerate(n.structure):
         name = item["name"].value
@@ -974,6 +988,14 @@ def _narrative_shares_total(c: Context) -> None:
     _share_total(c, "narrative.shares.expenditure=100", "情况说明 支出预算 基本支出、项目支出（、单位预留机动经费）占比之和 = 100%",
                  [(f"narrative.{k}_share", getattr(n, f"{k}_share")) for k in exp_keys], [getattr(n, k) for k in exp_keys],
                  n.expenditure_total if n.expenditure_total.known else c.r.expenditure.total)
+    by_whole: dict[str, list[int]] = {}
+    for i, sh in enumerate(c.r.shares):
+        if sh.whole_path:
+            by_whole.setdefault(sh.whole_path, []).append(i)
+    for path, idx in by_whole.items():
+        _share_total(c, f"shares.{path}=100", f"情况说明 占{c.r.shares[idx[0]].whole.value}的各项比例之和 = 100%",
+                     [(f"shares.{i}.share", c.r.shares[i].share) for i in idx], [c.r.shares[i].amount for i in idx],
+                     c.get(path))
     _share_total(c, "narrative.shares.structure=100", "情况说明 一般公共预算各类占比之和 = 100%",
                  [(f"narrative.structure.{i}.share", it["share"]) for i, it in enumerate(n.structure)],
                  [it["amount"] for it in n.structure], c.r.fiscal.general_budget)
@@ -1004,9 +1026,16 @@ def _item_row(c: Context, subject: str) -> TableRow | None:
         if not t:
             continue
         rows = {r.code: r for r in t.rows if r.code}
-        cands = [r for r in t.rows if r.level == "项" and r.code and _name_key(r.name) == names["项"]]
+        items = [r for r in t.rows if r.level == "项" and r.code]
+        cands = [r for r in items if _name_key(r.name) == names["项"]]
+        if not cands and "款" in names:
+            # the same words in another order ("一般行政事务管理" for 一般行政管理事务), under the named 款
+            cands = [r for r in items if sorted(_name_key(r.name)) == sorted(names["项"])]
         if "款" in names:
             cands = [r for r in cands if _name_key((rows.get(r.code[:5]) or TableRow()).name) in (names["款"], "")]
+        elif not cands:
+            # the 款 named without its marker: "人大事务行政运行（项）" is 款 人大事务 + 项 行政运行
+            cands = [r for r in items if names["项"] == _name_key((rows.get(r.code[:5]) or TableRow()).name) + _name_key(r.name)]
         if len(cands) == 1:
             return cands[0]
     return None
@@ -1123,6 +1152,23 @@ def _count_projects(c: Context) -> None:
                      ("fiscal.general_budget_project", f.general_budget_project), ("expenditure.project", hi))
 
 
+@rule("count.per_head")
+def _count_per_head(c: Context) -> None:
+    for i, p in enumerate(c.r.narrative_projects):
+        n, per, amount = _num(p.heads), _num(p.per_head), _num(p.amount)
+        if n is None or per is None or amount is None:
+            continue
+        heads = n * (10000 if p.heads_unit == "万人" else 1)
+        each = per / 10000 if p.per_head_unit == "元" else per  # 万元
+        hn = _half_of(p.heads) * (10000 if p.heads_unit == "万人" else 1) if p.heads_unit == "万人" else Decimal(0)
+        hp = _half_of(p.per_head) / (10000 if p.per_head_unit == "元" else 1)
+        product = Leaf(value=(heads * each).quantize(Decimal("0.0001")), evidence=p.heads.evidence + p.per_head.evidence)
+        env = heads * hp + each * hn + _half_of(p.amount)
+        c.ck.sum(f"narrative_projects.{i}.per_head", f"项目 {str(p.name.value or '')[:24]}：人数 × 人均 = 预算安排",
+                 (f"narrative_projects.{i}.amount", p.amount), [("", product)], tolerance=env,
+                 note=f"{float(n):g} {p.heads_unit} × {float(per):g} {p.per_head_unit} = {float(heads * each):g} 万元")
+
+
 # == stated changes ==============================================================================
 
 _UP_WORDS = ("增加", "增长", "上升", "提高", "增幅")
@@ -1162,7 +1208,6 @@ def _label(ch, i: int) -> str:
 @rule("change.percent")
 def _change_percent(c: Context) -> None:
     lines_done = set()
-    first = len(c.ck.checks)
     for i, ch in enumerate(c.r.changes):
         if not ch.percent.known:
             continue
@@ -1194,20 +1239,6 @@ def _change_percent(c: Context) -> None:
         c.ck.percent_change("operating_expenses_change.percent", "机关运行经费：比上年增减百分比重算",
                             ("operating_expenses_change.percent", oc.percent), ("operating_expenses_change.amount", oc.amount),
                             ("operating_expenses", c.r.operating_expenses))
-    _document_convention(c, [x for x in c.ck.checks[first:] if x.rule == "change.percent"])
-
-
-def _document_convention(c: Context, checks: list[Check]) -> None:
-    """A document whose percentages are computed from its own printed figures (most reproduce exactly,
-    none needs the rounding envelope but a few) does not round its inputs: a percentage that only the
-    envelope reproduces is then no rounding of this document's ("65.46 %" where its 2.35 / 3.58 = 65.64 %)."""
-    exact = [x for x in checks if x.status == "pass" and x.rhs is not None]
-    envelope = [x for x in checks if x.status == "rounding" and x.note.startswith("reproduced by the rounding")]
-    if len(exact) >= 5 and len(exact) >= 4 * len(envelope) and envelope:
-        for x in envelope:
-            x.status, x.severity = "irreproducible_rounding", SEVERITY["irreproducible_rounding"]
-            x.note = (f"this document computes its percentages from its printed figures ({len(exact)} of them exactly); "
-                      f"this one is {x.lhs} where they give {round(float(x.rhs), 2)}")
 
 
 @rule("change.previous")
@@ -1230,9 +1261,6 @@ def _change_direction(c: Context) -> None:
                       note="" if ok else f"“{ch.words}”: the amount and the percentage go opposite ways")
 
 
-_CHANGE_ALIASES = [("income.total", "expenditure.total"), ("fiscal.income_total", "fiscal.expenditure_total")]
-
-
 def _trusted_path(c: Context, ch) -> str | None:
     """A statement's path, when the record's figure at that path is the figure it states."""
     if not ch.path or not ch.current.known:
@@ -1244,38 +1272,83 @@ def _trusted_path(c: Context, ch) -> str | None:
     return ch.path if abs(v - t) <= _half_of(ch.current) + _half_of(target) else None
 
 
-def _covering(parts: list[Leaf], whole: Leaf | None) -> bool:
+def _covering(parts: list[Leaf], whole: Leaf | None) -> tuple[bool, bool]:
+    """(do the parts add up to the whole, within rounding; do they add up exactly)."""
     w = _num(whole)
-    if w is None or any(not p.known for p in parts):
-        return False
-    s = sum((_num(p) for p in parts), Decimal(0))
-    return abs(s - w) <= sum((_half_of(p) for p in parts), _half_of(whole))
+    if w is None or not parts or any(not p.known for p in parts):
+        return False, False
+    diff = abs(sum((_num(p) for p in parts), Decimal(0)) - w)
+    return diff <= sum((_half_of(p) for p in parts), _half_of(whole)), diff == 0
 
 
-def _ledger(c: Context) -> dict[str, list[tuple[str, Leaf, list[Side]]]]:
-    """{record path: [(where, change, its terms)]}: every stated or implied change of one figure."""
+def _change_tolerance(exact: bool) -> Decimal | None:
+    """A stated change is this year's printed figure minus last year's: where the parts' current figures
+    add up exactly, their changes must add up exactly too (no rounding enters a difference of printed
+    figures); else the usual envelope."""
+    return Decimal(0) if exact else None
+
+
+class _Entry:
+    """One statement of a figure's change: stated, or implied by its parts' stated changes."""
+
+    def __init__(self, where: str, leaf: Leaf, sides: list[Side], tolerance: Decimal | None = None):
+        self.where, self.leaf, self.sides, self.tolerance = where, leaf, sides, tolerance
+
+
+def _sum_leaf(leaves: list[Leaf]) -> Leaf:
+    total = sum((_num(x) for x in leaves), Decimal(0))
+    return Leaf(value=total, evidence=_evidence(leaves))
+
+
+def _ledger(c: Context) -> dict[str, list[_Entry]]:
+    """{record path: every stated or implied change of that figure}. Implied: by the parts listed under it
+    ("…合计 X，其中/包括：…"), and by the template's decompositions (identities.json `decompositions`:
+    支出 = 基本 + 项目 + 单位预留机动经费…) where every part states its change."""
     if c.change_ledger:
         return c.change_ledger
-    led: dict[str, list[tuple[str, Leaf, list[Side]]]] = {}
+    led: dict[str, list[_Entry]] = {}
     changes = c.r.changes
+    trusted = {i: _trusted_path(c, ch) for i, ch in enumerate(changes)}
     for i, ch in enumerate(changes):
-        path = _trusted_path(c, ch)
-        if path and ch.amount.known:
-            led.setdefault(path, []).append((f"changes.{i}.amount", ch.amount, [(f"changes.{i}.amount", ch.amount)]))
+        if trusted[i] and ch.amount.known:
+            led.setdefault(trusted[i], []).append(_Entry(f"changes.{i}.amount", ch.amount, [(f"changes.{i}.amount", ch.amount)]))
     for p, parent in enumerate(changes):
         kids = [(i, ch) for i, ch in enumerate(changes) if ch.parent == p]
-        path = _trusted_path(c, parent)
-        if len(kids) < 2 or not path or parent.amount.known:
+        path = trusted[p]
+        if not kids or not path or not all(ch.amount.known for _, ch in kids):
             continue
-        if _covering([ch.current for _, ch in kids], parent.current) and all(ch.amount.known for _, ch in kids):
-            total = sum((_num(ch.amount) for _, ch in kids), Decimal(0))
-            exps = max((_num(ch.amount).as_tuple().exponent for _, ch in kids), default=-2)
-            leaf = Leaf(value=total.quantize(Decimal(10) ** exps) if exps < 0 else total,
-                        evidence=_evidence(ch.amount for _, ch in kids))
-            led.setdefault(path, []).append((f"changes.{p}", leaf, [(f"changes.{i}.amount", ch.amount) for i, ch in kids]))
-    for a, b in _CHANGE_ALIASES:
+        ok, exact = _covering([ch.current for _, ch in kids], parent.current)
+        if ok:
+            led.setdefault(path, []).append(_Entry(f"changes.{p}", _sum_leaf([ch.amount for _, ch in kids]),
+                                                   [(f"changes.{i}.amount", ch.amount) for i, ch in kids],
+                                                   _change_tolerance(exact)))
+    for whole, parts in catalogue()["change.same_figure"].get("decompositions", {}).items():
+        stated = {}
+        for part in parts:
+            hit = next((i for i, ch in enumerate(changes) if trusted[i] == part and ch.amount.known), None)
+            if hit is not None:
+                stated[part] = hit
+        present = [p for p in parts if _num(c.get(p))]
+        if not present or any(p not in stated for p in present) or any(trusted[i] == whole and changes[i].parent is not None
+                                                                       for i in stated.values()):
+            continue
+        ok, exact = _covering([c.get(p) for p in present], c.get(whole))
+        if ok:
+            idx = [stated[p] for p in present]
+            led.setdefault(whole, []).append(_Entry("+".join(present), _sum_leaf([changes[i].amount for i in idx]),
+                                                    [(f"changes.{i}.amount", changes[i].amount) for i in idx],
+                                                    _change_tolerance(exact)))
+    for path, entries in led.items():
+        seen, keep = set(), []
+        for e in entries:
+            key = (tuple(sorted(p for p, _ in e.sides)), e.leaf.value)
+            if key not in seen:
+                seen.add(key)
+                keep.append(e)
+        led[path] = keep
+    for a, b in catalogue()["change.same_figure"].get("aliases", []):
         if a in led or b in led:
-            both = led.get(a, []) + led.get(b, [])
+            both = led.get(a, []) + [e for e in led.get(b, []) if e not in led.get(a, [])]
             led[a] = led[b] = both
     c.change_ledger.update(led)
     return c.change_ledger
@@ -1294,10 +1367,39 @@ def _change_parts(c: Context) -> None:
         kids = [(i, k) for i, k in enumerate(changes) if k.parent == p and k.amount.known]
         if len(kids) < 2 or not parent.amount.known:
             continue
-        if not _covering([k.current for _, k in kids], parent.current):
+        ok, exact = _covering([k.current for _, k in kids], parent.current)
+        if not ok:
             continue  # the parts listed are not all of the whole
         c.ck.sum(f"changes.{p}=sum(parts)", f"{_label(parent, p)}：增减额 = 其中各部分增减额之和",
-                 (f"changes.{p}.amount", parent.amount), [(f"changes.{i}.amount", k.amount) for i, k in kids])
+                 (f"changes.{p}.amount", parent.amount), [(f"changes.{i}.amount", k.amount) for i, k in kids],
+                 tolerance=_change_tolerance(exact))
+    # a function class's stated change against its 项's (具体使用情况), where the 项 are all of the class
+    classes: dict[str, list[int]] = {}
+    for i, ch in enumerate(changes):
+        if (ch.group or "").startswith("items.") and ch.amount.known:
+            row = _item_row(c, str(ch.subject.value or ""))
+            if row is not None and row.code:
+                classes.setdefault(f"{ch.group}:{row.code[:3]}", []).append(i)
+    from extract.catalog import class_code
+
+    def class_of(subject: str) -> str | None:
+        m = re.search(r"([^()（）\d.、，,:：]+?)[(（]类[)）]", subject)
+        if not m:
+            return None
+        name = m.group(1)
+        return class_code(name) or class_code(name + "支出")
+
+    for key, idx in classes.items():
+        code = key.split(":")[1]
+        stated = [i for i, ch in enumerate(changes) if ch.amount.known and not (ch.group or "").startswith("items")
+                  and class_of(str(ch.subject.value or "")) == code]
+        for j in stated[:1]:
+            ok, exact = _covering([changes[i].current for i in idx], changes[j].current)
+            if not ok:
+                continue  # the class is measured on another basis (all funds vs 财政拨款) or not all 项 are listed
+            c.ck.sum(f"changes.{j}=sum(items.{code})", f"{_label(changes[j], j)}：类的增减额 = 其各项（项）增减额之和",
+                     (f"changes.{j}.amount", changes[j].amount), [(f"changes.{i}.amount", changes[i].amount) for i in idx],
+                     tolerance=_change_tolerance(exact))
 
 
 @rule("change.items")
@@ -1311,23 +1413,24 @@ def _change_items(c: Context) -> None:
         items = [c.r.changes[i] for i in idx]
         if len(items) < 2:
             continue
-        if not _covering([ch.current for ch in items], whole):
+        ok, exact = _covering([ch.current for ch in items], whole)
+        if not ok:
             c.ck.fact(f"changes.{g}=fiscal.general_budget", "具体使用情况 各项增减额之和 = 一般公共预算拨款的增减额",
                       "not_applicable", note="the items listed do not add up to the general-budget appropriation")
             continue
         if any(not ch.amount.known for ch in items):
             continue
-        total = sum((_num(ch.amount) for ch in items), Decimal(0))
-        leaf = Leaf(value=total, evidence=_evidence(ch.amount for ch in items))
         entries = _ledger(c).get("fiscal.general_budget") or []
         terms = [(f"changes.{i}.amount", c.r.changes[i].amount) for i in idx]
         if not entries:
             c.ck.fact(f"changes.{g}=fiscal.general_budget", "具体使用情况 各项增减额之和 = 一般公共预算拨款的增减额",
-                      "insufficient_data", lhs=total, note="the change of the general-budget appropriation is not stated")
+                      "insufficient_data", lhs=_num(_sum_leaf([ch.amount for ch in items])),
+                      note="the change of the general-budget appropriation is not stated")
             continue
-        for where, change, sides in entries[:2]:
-            c.ck.sum(f"changes.{g}=fiscal.general_budget", f"具体使用情况 各项增减额之和 = 一般公共预算拨款的增减额 ({where})",
-                     (where, change), terms)
+        for e in entries[:2]:
+            tol = Decimal(0) if exact and e.tolerance is not None or exact and e.where.endswith(".amount") else None
+            c.ck.sum(f"changes.{g}=fiscal.general_budget", f"具体使用情况 各项增减额之和 = 一般公共预算拨款的增减额 ({e.where})",
+                     (e.where if e.where.startswith("changes.") else "", e.leaf), terms, tolerance=tol)
 
 
 @rule("change.same_figure")
@@ -1335,18 +1438,20 @@ def _change_same_figure(c: Context) -> None:
     led = _ledger(c)
     done = set()
     for path, entries in led.items():
-        key = tuple(sorted(w for w, _, _ in entries))
+        key = tuple(sorted(e.where for e in entries))
         if len(entries) < 2 or key in done:
             continue
         done.add(key)
         first = entries[0]
-        for where, leaf, sides in entries[1:]:
-            if _same_print(first[1], leaf) or first[1].value == leaf.value and first[1].evidence == leaf.evidence:
+        for e in entries[1:]:
+            if _same_print(first.leaf, e.leaf) or first.leaf.value == e.leaf.value and first.leaf.evidence == e.leaf.evidence:
                 continue
-            if re.fullmatch(r"changes\.\d+", where):
-                c.ck.sum(f"changes.{path}.agree", f"{path} 的增减额：{first[0]} = {where} (各部分之和)", (first[0], first[1]), sides)
+            if len(e.sides) > 1:
+                c.ck.sum(f"changes.{path}.agree", f"{path} 的增减额：{first.where} = 各部分增减额之和 ({e.where})",
+                         (first.where, first.leaf), e.sides, tolerance=e.tolerance)
             else:
-                c.ck.equal(f"changes.{path}.agree", f"{path} 的增减额：{first[0]} = {where}", (first[0], first[1]), (where, leaf))
+                c.ck.equal(f"changes.{path}.agree", f"{path} 的增减额：{first.where} = {e.where}", (first.where, first.leaf),
+                           (e.where, e.leaf))
 
 
 # == 决算: budget and final figures =================================================================
@@ -1358,9 +1463,10 @@ def _budget_of(c: Context, path: str | None) -> Leaf | None:
 @rule("final.budget_vs_final")
 def _final_budget_vs_final(c: Context) -> None:
     for i, rt in enumerate(c.r.rates):
-        budget = _budget_of(c, rt.path)
+        budget, where = (rt.budget, f"rates.{i}.budget") if rt.budget.known else (
+            _budget_of(c, rt.path), f"budget.{rt.path}" if rt.path else "")
         c.ck.share(f"rates.{i}", f"{str(rt.subject.value or '')[-30:]}：完成预算的比例 = 决算数 ÷ 预算数",
-                   (f"rates.{i}.rate", rt.rate), (f"rates.{i}.final", rt.final), (f"budget.{rt.path}" if rt.path else "", budget))
+                   (f"rates.{i}.rate", rt.rate), (f"rates.{i}.final", rt.final), (where, budget))
     for i, ch in enumerate(c.r.changes):
         if ch.against != "budget" or not ch.amount.known:
             continue
@@ -1400,7 +1506,7 @@ def _comparison_side(c: Context, word: str, path: str | None) -> tuple[str, Leaf
 def _final_comparison_words(c: Context) -> None:
     for i, cmp in enumerate(c.r.comparisons):
         word = str(cmp.word.value or "")
-        path = _path_of_subject(str(cmp.subject.value or ""))
+        path = cmp.path or _path_of_subject(str(cmp.subject.value or ""))
         if cmp.left in ("收入", "支出") and cmp.right in ("收入", "支出"):
             path = None
         lp, left = _comparison_side(c, cmp.left, path)

@@ -75,7 +75,8 @@ def _grid_wanted(grid, kind: str, final: bool = False) -> bool:
     if any(column_role(p)[1] in ("budget", "budget_initial", "final") for p in paths) or any(
             "决算" in h.compact for r in grid.header for h in r.cells):
         return True
-    roles = {column_role(p)[0] for p in paths}
+    # the items the header names (a blank cell under one still makes it a column)
+    roles = {column_role(p)[0] for p in paths} | {column_role([h.compact])[0] for r in grid.header for h in r.cells}
     return kind == "sangong" and len(roles & {"overseas_travel", "reception", "vehicle_total", "vehicle_operation"}) >= 2
 
 
