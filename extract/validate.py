@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -1200,9 +1201,15 @@ def _abs_leaf(leaf: Leaf) -> Leaf:
     return leaf if v is None or v >= 0 else Leaf(value=-v, evidence=leaf.evidence)
 
 
+_LABEL_TAIL = re.compile(r"(?:(?:19|20)\d{2}年度?)?(?:预算数|决算数|预算|决算|支出|安排)*(?:为|是)?[:：]?$")
+_LABEL_HEAD = re.compile(r"^.*(?:情况说明|情况|说明)")
+
+
 def _label(ch, i: int) -> str:
-    s = str(ch.subject.value or "")
-    return (s[-30:] if s else f"statement {i}")
+    """A statement's subject, short: its figure's name ("行政单位医疗(项)"), not the sentence around it."""
+    s = _LABEL_TAIL.sub("", str(ch.subject.value or ""))
+    s = _LABEL_HEAD.sub("", s) or s
+    return s[-28:] if s else f"statement {i}"
 
 
 @rule("change.percent")
@@ -1533,7 +1540,7 @@ def _final_comparison_words(c: Context) -> None:
 
 _PLACEHOLDER = re.compile(r"X{2,}|x{2,}|Ｘ{2,}|×{2,}|＊{2,}|\*{2,}|某某|〇〇|○○|□□|\?\?|？？|"
                           r"[(（【\[]?(?:单位|部门|预算单位)名称[)）】\]]?|[(（]单位[)）]|XX单位|模板|示例单位")
-_YEAR = re.compile(r"(?<!\d)((?:19|20|21)\d{2})\s*年")
+_YEAR = re.compile(r"(?<!\d)([12]\d{3})\s*年")
 
 
 @rule("document.title")
@@ -1555,27 +1562,37 @@ def _document_title(c: Context) -> None:
 
 @rule("document.year")
 def _document_year(c: Context) -> None:
+    """The fiscal year is plausible, and every title that names a year names the document's: the year most
+    titles name (a single title, or the year the identity was read from, may be the one that is wrong)."""
     fy = c.r.fiscal_year
     year = fy.value if isinstance(fy.value, int) else None
-    if year is None:
+    named: list[tuple[Leaf, int]] = []
+    for t in c.r.titles:
+        text = str(t.value or "")
+        years = [int(y) for y in _YEAR.findall(text)]
+        if years and re.search(r"预算|决算|表|部分", text):
+            named.append((t, years[0]))
+    counts = Counter(y for _, y in named)
+    if year is not None:
+        counts[year] += 0.5  # the identity's year breaks a tie
+    doc_year = max(counts, key=lambda y: counts[y]) if counts else year
+    if doc_year is None:
         c.ck.fact("document.year", "年度可信", "insufficient_data", note="no fiscal year could be read")
         return
     latest = date.today().year + 2
-    ok = 2000 <= year <= latest
-    c.ck.fact("document.year", f"年度可信 (2000–{latest})", "pass" if ok else "mismatch", lhs=year, rhs=f"2000–{latest}",
-              terms=[("lhs", "fiscal_year", fy)], note="" if ok else f"{year} is no plausible fiscal year")
-    for t in c.r.titles:
-        text = str(t.value or "")
-        if not re.search(r"预算|决算|表|部分", text):
+    ok = 2000 <= doc_year <= latest
+    c.ck.fact("document.year", f"年度可信 (2000–{latest})", "pass" if ok else "mismatch", lhs=doc_year, rhs=f"2000–{latest}",
+              terms=[("lhs", "fiscal_year", fy)], note="" if ok else f"{doc_year} is no plausible fiscal year")
+    if year is not None and year != doc_year:
+        c.ck.fact("document.year.fiscal_year", "文档年度与各标题的年度一致", "mismatch", lhs=year, rhs=doc_year,
+                  terms=[("lhs", "fiscal_year", fy)], note=f"the year read first ({year}) is not the year the titles name ({doc_year})")
+    for t, y in named:
+        if y == doc_year:
             continue
-        years = {int(y) for y in _YEAR.findall(text)}
-        if not years or year in years:
-            continue
-        other = sorted(years)[0]
         line = t.evidence[0].line if t.evidence else ""
-        c.ck.fact(f"document.year.{line}", "标题中的年度与文档年度一致", "mismatch", lhs=other, rhs=year,
+        c.ck.fact(f"document.year.{line}", "标题中的年度与文档年度一致", "mismatch", lhs=y, rhs=doc_year,
                   terms=[("lhs", f"titles.{c.r.titles.index(t)}", t), ("rhs", "fiscal_year", fy)],
-                  note=f"“{text[:60]}” names {other}, the document {year}")
+                  note=f"“{str(t.value)[:60]}” names {y}, the document {doc_year}")
 
 
 _TABLE_FIGURES = {"sangong": [f"sangong.{k}" for k in _SANGONG_KEYS] + [f"sangong_narrative.{k}" for k in _SANGONG_KEYS],
@@ -1602,7 +1619,7 @@ def _document_empty_table(c: Context) -> None:
                 stated.append((p, leaf))
         if not stated:
             continue
-        p, leaf = stated[0]
+        p, leaf = max(stated, key=lambda x: (x[0].endswith(".total"), _num(x[1])))  # the table's total first
         c.ck.fact(f"document.empty_table.{tid}", f"{zh_name(tid)}：表中无数字，但文字说明了 {p} = {leaf.value}", "mismatch",
                   lhs=_f(_num(leaf)), rhs="empty table", terms=[("lhs", p, leaf)],
                   note=f"the table is printed {'empty' if t.status == 'empty' else 'without figures'}; the text states non-zero figures of it")

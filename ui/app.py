@@ -130,7 +130,9 @@ def record_html(record: dict | None) -> str:
 
 
 def validation_html(record: dict | None) -> str:
-    """Checks that did not pass first (with numbers and evidence); passing checks folded below."""
+    """The document's findings by severity (errors, then warnings, then the rest), each with both sides,
+    the difference, why, and where every figure is printed; passing checks folded below — the same as
+    `gongkai validate --format html` shows for the document."""
     rows = rec.validation_rows(record)
     if not rows:
         return "<p>No validation results.</p>"
@@ -139,20 +141,50 @@ def validation_html(record: dict | None) -> str:
     def table(rs: list[dict]) -> str:
         body = []
         for r in rs:
+            figs = "<br>".join(html.escape(f) for f in r.get("figures") or []) or html.escape(r["evidence"])
+            note = f"<br><span class='gk-note'>{html.escape(r['note'])}</span>" if r.get("note") else ""
             body.append(
                 f"<tr class='gk-v-{html.escape(str(r['raw_status']))}'><td>{html.escape(r['status'])}</td>"
-                f"<td><code>{html.escape(r['check'])}</code><br>{html.escape(r['description'])}</td>"
+                f"<td><code>{html.escape(r['check'])}</code><br>{html.escape(r['description'])}{note}</td>"
                 f"<td>{html.escape(r['lhs'])}</td><td>{html.escape(r['rhs'])}</td><td>{html.escape(r['difference'])}</td>"
-                f"<td class='gk-ev'>{html.escape(r['evidence'])}</td></tr>")
+                f"<td class='gk-ev'>{figs}</td></tr>")
         return ("<table class='gk-table gk-validation'><thead><tr><th>status</th><th>identity</th><th>lhs</th>"
-                f"<th>rhs</th><th>difference</th><th>evidence</th></tr></thead><tbody>{''.join(body)}</tbody></table>")
+                f"<th>rhs</th><th>difference</th><th>figures: where printed, quote</th></tr></thead><tbody>{''.join(body)}"
+                "</tbody></table>")
 
-    flagged = [r for r in rows if r["raw_status"] != "pass"]
-    passed = [r for r in rows if r["raw_status"] == "pass"]
-    out = [f"<p><b>{summary}</b></p>"]
-    out.append(table(flagged) if flagged else "<p>Every identity that could be checked holds.</p>")
+    out = [f"<p><b>{summary}</b> — identities: docs/validation.md</p>"]
+    shown = False
+    for sev, title in (("error", "不符 Findings: mismatch"), ("warning", "无法由舍入解释 Findings: irreproducible rounding"),
+                       ("info", "舍入差与数据不足 Rounding and insufficient data")):
+        group = [r for r in rows if r.get("severity") == sev and r["raw_status"] != "pass"]
+        if group:
+            shown = True
+            out.append(f"<h4>{html.escape(title)} ({len(group)})</h4>{table(group)}")
+    if not shown:
+        out.append("<p>Every identity that could be checked holds.</p>")
+    passed = [r for r in rows if r["raw_status"] in ("pass", "not_applicable")]
     if passed:
-        out.append(f"<details class='gk-srctable'><summary>通过 {len(passed)} passing checks</summary>{table(passed)}</details>")
+        out.append(f"<details class='gk-srctable'><summary>通过 {len(passed)} passing / not applicable checks</summary>"
+                   f"{table(passed)}</details>")
+    return "".join(out)
+
+
+def validation_overview_html(records: list[dict]) -> str:
+    """Across all documents (a two-file disclosure as one): which checks fire most, which bodies."""
+    from extract.merge import merge_halves
+    from extract.report import build
+
+    merged, _ = merge_halves(records)
+    rep = build(merged)
+    s = rep["summary"]
+    out = [f"<p><b>{s['documents']} documents, {s['documents_with_findings']} with findings</b> — "
+           + html.escape(", ".join(f"{k} {v}" for k, v in sorted(s["statuses"].items()))) + "</p>"]
+    out.append("<table class='gk-table'><thead><tr><th>check (rule)</th><th>findings</th><th>what it says</th></tr></thead><tbody>"
+               + "".join(f"<tr><td><code>{html.escape(r['rule'])}</code></td><td>{r['count']}</td><td>{html.escape(r['zh'])}</td></tr>"
+                         for r in s["rules"]) + "</tbody></table>")
+    out.append("<table class='gk-table'><thead><tr><th>body</th><th>findings</th></tr></thead><tbody>"
+               + "".join(f"<tr><td>{html.escape(str(b['body']))}</td><td>{b['findings']}</td></tr>" for b in s["bodies"])
+               + "</tbody></table>")
     return "".join(out)
 
 
@@ -326,6 +358,13 @@ def build(home: Path | None = None):
                     dl_all = gr.Button("下载全部 Download all documents", elem_id="gk-dl-all")
                 download = gr.File(label="Download", elem_id="gk-download", interactive=False, file_count="multiple",
                                    visible=False)
+                with gr.Accordion("校验汇总 Validation across all documents", open=False, elem_id="gk-validation-all-acc"):
+                    validation_all = gr.HTML(elem_id="gk-validation-all")
+                    with gr.Row():
+                        report_fmt = gr.Radio(["html", "md", "csv"], value="html", label="Report format",
+                                              elem_id="gk-report-fmt", scale=2)
+                        report_btn = gr.Button("下载校验报告 Download the validation report", elem_id="gk-report-dl",
+                                               scale=2)
                 with gr.Accordion("校验 Validation — the document's own arithmetic", open=False,
                                   elem_id="gk-validation-acc"):
                     validation_box = gr.HTML(elem_id="gk-validation")
@@ -376,6 +415,21 @@ def build(home: Path | None = None):
                         raise gr.Error("No extracted records yet.")
                     return gr.update(value=[str(p) for p in exports.export(chosen, fmt_, home, name)], visible=True)
 
+                def on_report(fmt_: str):
+                    from extract.merge import merge_halves
+                    from extract.report import RENDER, build
+
+                    records = list(rec.load(home).values())
+                    if not records:
+                        raise gr.Error("No extracted records yet.")
+                    merged, _ = merge_halves(records)
+                    out_dir = home / "exports"
+                    out_dir.mkdir(parents=True, exist_ok=True)
+                    path = out_dir / f"gongkai_validation.{fmt_}"
+                    path.write_text(RENDER[fmt_](build(merged)), encoding="utf-8")
+                    return gr.update(value=[str(path)], visible=True)
+
+                report_btn.click(on_report, [report_fmt], download)
                 dl_one.click(lambda d, f: on_download(d, f, False), [ext_doc, fmt], download)
                 dl_all.click(lambda d, f: on_download(d, f, True), [ext_doc, fmt], download)
 
@@ -455,9 +509,9 @@ def build(home: Path | None = None):
             ids = [v for _, v in choices]
             keep = selected if selected in ids else (ids[0] if ids else None)
             return (documents_rows(home), gr.update(choices=choices, value=None),
-                    gr.update(choices=choices, value=keep))
+                    gr.update(choices=choices, value=keep), validation_overview_html(list(rec.load(home).values())))
 
-        refresh_outs = [docs_table, remove_pick, ext_doc]
+        refresh_outs = [docs_table, remove_pick, ext_doc, validation_all]
 
         def on_ingest(files, current, progress=gr.Progress()):
             files = files or []
@@ -520,10 +574,11 @@ def build(home: Path | None = None):
         remove_btn.click(on_remove, [remove_pick, ext_doc], [remove_status, *refresh_outs], concurrency_limit=1)
 
         def on_load():
-            docs, rm, ext = refresh(None)
-            return (docs, rm, ext, *on_metric(rec.COMPARE_METRICS[0]))
+            docs, rm, ext, overview = refresh(None)
+            return (docs, rm, ext, overview, *on_metric(rec.COMPARE_METRICS[0]))
 
-        demo.load(on_load, None, [docs_table, remove_pick, ext_doc, cmp_table, cmp_plot, cmp_cites, cmp_passage])
+        demo.load(on_load, None, [docs_table, remove_pick, ext_doc, validation_all, cmp_table, cmp_plot, cmp_cites,
+                                  cmp_passage])
     return demo
 
 
@@ -534,6 +589,7 @@ CSS = passage.CSS + """
 .gk-table th{background:#f4f4f4}
 .gk-v-mismatch td{background:#fde2e1}
 .gk-v-rounding td{background:#fff5d6}
+.gk-v-irreproducible_rounding td{background:#ffe9c7}
 .gk-v-insufficient_data td{color:#777}
 .gk-ev{font-size:12px;color:#444;max-width:520px}
 .gk-srctable summary{cursor:pointer;margin:4px 0}

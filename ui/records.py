@@ -54,10 +54,11 @@ COMPARE_METRICS = [
 COUNT_PATHS = {"staffing.authorized", "staffing.actual", "staffing.active", "staffing.retired",
                "assets.vehicles", "staffing.offices", "staffing.subordinate_units"}
 
-STATUS_ORDER = ["mismatch", "rounding", "insufficient_data", "pass"]
+STATUS_ORDER = ["mismatch", "irreproducible_rounding", "rounding", "insufficient_data", "not_applicable", "pass"]
 # Plain-text labels (emoji need a font most servers lack; CJK and Latin always render).
 STATUS_LABEL = {"pass": "通过 pass", "rounding": "舍入 rounding", "mismatch": "不符 mismatch",
-                "insufficient_data": "数据不足 insufficient"}
+                "irreproducible_rounding": "无法由舍入解释 irreproducible rounding",
+                "insufficient_data": "数据不足 insufficient", "not_applicable": "不适用 not applicable"}
 
 
 COLUMN_LABELS = {"total": "合计", "amount": "金额", "basic": "基本支出", "project": "项目支出",
@@ -273,10 +274,23 @@ def validation_rows(record: dict | None) -> list[dict]:
             "lhs": fmt(c.get("lhs")), "rhs": fmt(c.get("rhs")), "difference": fmt(c.get("difference")),
             "paths": ", ".join(c.get("paths") or []),
             "evidence": cite_all(c.get("evidence") or []),
+            "severity": c.get("severity") or "", "rule": c.get("rule") or "", "note": c.get("note") or "",
+            "figures": _figures(c),
         })
     order = {s: i for i, s in enumerate(STATUS_ORDER)}
     rows.sort(key=lambda r: order.get(r["raw_status"], 9))
     return rows
+
+
+def _figures(check: dict) -> list[str]:
+    """Each figure of a check: "lhs path = value [p.. l..] “quote”" (both sides, where each is printed)."""
+    out = []
+    for t in check.get("terms") or []:
+        ev = (t.get("evidence") or [{}])[0]
+        where = (f"p{ev['page']} " if ev.get("page") else "") + (f"l{ev['line']}" if ev.get("line") is not None else "")
+        quote = " ".join(str(ev.get("quote") or "").split())[:70]
+        out.append(f"{t.get('role')} {t.get('path') or ''} = {fmt(t.get('value'))} [{where.strip()}] “{quote}”")
+    return out
 
 
 def compare_rows(records: dict[str, dict], path: str) -> list[dict]:

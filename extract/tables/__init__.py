@@ -72,8 +72,8 @@ def _grid_wanted(grid, kind: str, final: bool = False) -> bool:
     if final or any(column_role([h.compact])[0] == "row_no" for r in grid.header for h in r.cells):
         return True
     paths = [grid.path(c) for r in grid.body for c in r.amounts]
-    if any(column_role(p)[1] in ("budget", "budget_initial", "final") for p in paths) or any(
-            "决算" in h.compact for r in grid.header for h in r.cells):
+    # a budget column beside a final one (预算数 alone is a budget document's own figure: 表1's 预算数)
+    if any(column_role(p)[1] == "final" for p in paths) or any("决算" in h.compact for r in grid.header for h in r.cells):
         return True
     # the items the header names (a blank cell under one still makes it a column)
     roles = {column_role(p)[0] for p in paths} | {column_role([h.compact])[0] for r in grid.header for h in r.cells}
@@ -142,7 +142,9 @@ def parse_all(doc) -> dict[str, TableData]:
             gridded_ok = table_id not in ("general_budget_project", "carryover")
             data = (parse_grid(ctx) if gridded_ok else None) or \
                 (parse_grid(ctx, text_tabs=True) if gridded_ok and doc.source_type != "pdf" else None) or parser(ctx)
-            if ctx.info is not None and data.status != "parsed" and not ctx.info.note:
+            ruled_and_empty = ctx.info is not None and ctx.info.empty and any(l.cells for l in ctx.lines())
+            if ctx.info is not None and data.status != "parsed" and not ctx.info.note and not ruled_and_empty:
+                # (a ruled table whose frame holds no figure is empty: its body is not somewhere else)
                 wide = _widened(doc, ctx)
                 retry = parser(wide) if wide is not None else None
                 if retry is not None and retry.status == "parsed":
