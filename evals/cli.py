@@ -54,6 +54,14 @@ def register(sub) -> None:
     w.add_argument("--json", action="store_true")
     w.set_defaults(func=cmd_wild)
 
+    va = esub.add_parser("validate", help="validator recall and false alarms against the hand-found inconsistency gold "
+                                          "(samples, Jiangsu) and the synthetic generator's injected errors")
+    va.add_argument("--synth", type=int, default=12, help="synthetic documents per variant (0 = skip; default 12)")
+    va.add_argument("--seed", type=int, default=7)
+    va.add_argument("--out", help="write the full result (every item, finding and false alarm) as JSON here")
+    va.add_argument("--json", action="store_true")
+    va.set_defaults(func=cmd_validate)
+
     v = esub.add_parser("verify", help="check that every evidence quote of a set/gold is printed where it says")
     v.add_argument("files", nargs="*")
     v.add_argument("--corpus", default=None)
@@ -176,6 +184,18 @@ def cmd_report(args) -> int:
                         baseline=not args.no_baseline, synth=args.synth,
                         results_dir=Path(args.results) if args.results else None)
     print(f"wrote {path}")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from evals.validate_eval import evaluate, format_report, synthetic_all
+
+    res = evaluate()
+    if args.synth:
+        res["synthetic"] = synthetic_all(args.synth, args.seed)
+    if args.out:
+        Path(args.out).write_text(json.dumps(res, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    print(json.dumps(res, ensure_ascii=False, indent=1, default=str) if args.json else format_report(res))
     return 0
 
 

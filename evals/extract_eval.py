@@ -221,22 +221,15 @@ def _find_row(grow: dict, gvals: dict, prows: list, used: set[int]) -> int | Non
 
 
 def validator_agreement(inconsistencies: list[dict], validation: list[dict]) -> dict[str, Any]:
-    """Which hand-found inconsistencies the validator flags, and which flags have no counterpart."""
-    flagged = [c for c in validation or [] if c.get("status") == "mismatch"]
-    detectable = [i for i in inconsistencies if i.get("kind") in ("narrative_vs_table", "sum_mismatch")]
+    """Which hand-found inconsistencies the validator flags (a finding: mismatch or irreproducible_rounding,
+    matched by evals/validate_eval.matches), and which findings have no counterpart."""
+    from evals.validate_eval import ARITHMETIC, FINDINGS, matches
+
+    flagged = [c for c in validation or [] if c.get("status") in FINDINGS]
+    detectable = [i for i in inconsistencies if i.get("kind") in ARITHMETIC]
     found, matched_checks = [], set()
     for inc in detectable:
-        lines = {e.get("line") for e in inc.get("evidence", [])}
-        paths = inc.get("paths") or []
-        hit = None
-        for n, c in enumerate(flagged):
-            cpaths = c.get("paths") or []
-            same_path = any(cp == p or cp.startswith(p + ".") or cp.startswith(p + "[") or p.startswith(cp + ".") for p in paths for cp in cpaths)
-            clines = {e.get("line") for e in c.get("evidence") or [] if isinstance(e.get("line"), int)}
-            same_line = any(abs(a - b) <= 4 for a in lines if isinstance(a, int) for b in clines)
-            if same_line or (same_path and paths and not paths[0].startswith("tables.")):
-                hit = n
-                break
+        hit = next((n for n, c in enumerate(flagged) if matches(inc, c)), None)
         if hit is not None:
             matched_checks.add(hit)
         found.append({"id": inc["id"], "what": inc["what"], "flagged": hit is not None,

@@ -195,6 +195,10 @@ def build_report(set_path: Path, gold: Path, corpus: Path | None, home: Path | N
     from evals.extract_eval import evaluate
 
     extraction = evaluate(gold, corpus if corpus.is_dir() else None)
+    from evals.validate_eval import evaluate as evaluate_validator, synthetic_all
+
+    validator = evaluate_validator()
+    validator["synthetic"] = synthetic_all(max(synth, 6) if synth else 6)
     synth_res = None
     if synth:
         synth_res = _synthetic(synth, baseline, results_dir)
@@ -208,10 +212,11 @@ def build_report(set_path: Path, gold: Path, corpus: Path | None, home: Path | N
                "extraction": {k: v for k, v in extraction.items() if k != "documents"},
                "extraction_documents": {d: {k: v for k, v in r.items() if k != "misses"} for d, r in extraction["documents"].items()},
                "synthetic": {k: v for k, v in (synth_res or {}).items() if k != "qa_wrong"} or None, "timings": timings,
+               "validator": {name: {k: v for k, v in r.items() if k != "documents"} for name, r in validator.items()},
                "heldout": [{"set": h["set"], "n": h["n"], "first": h["first"],
                             **{n: h[n]["accuracy"] for n in ("gongkai", "baseline") if n in h}} for h in heldout]}
     (out_dir / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
-    md = render_markdown(items, systems, rows_by, extraction, synth_res, timings, gold, set_path, heldout)
+    md = render_markdown(items, systems, rows_by, extraction, synth_res, timings, gold, set_path, heldout, validator)
     path = out_dir / "report.md"
     path.write_text(md, encoding="utf-8")
     return path
@@ -300,8 +305,42 @@ def _got(row: dict) -> str:
     return str(res.get("error") or (f"{res.get('value')} {res.get('unit') or ''}".strip() if res.get("value") is not None else (res.get("answer") or "")[:60]))
 
 
+def validator_section(validator: dict | None) -> list[str]:
+    """The validator against the hand-found inconsistency gold and the synthetic injected errors."""
+    if not validator:
+        return []
+    L = ["## Validator vs hand-found inconsistencies", "",
+         "`gongkai eval validate` (evals/validate_eval.py). Gold written by hand from the documents: "
+         "`evals/gold/*.inconsistencies.json` (samples) and `evals/wild/jiangsu/*.inconsistencies.json` + "
+         "`CONSISTENT.md` (Jiangsu PDFs). A finding is a check with status `mismatch` or `irreproducible_rounding`; a "
+         "false alarm is a finding on a disclosure the gold lists as consistent or on a figure it explains. "
+         "Identities: docs/validation.md.", "",
+         "| set | files | arithmetic inconsistencies flagged | recall | false alarms | other findings |", "|---|---|---|---|---|---|"]
+    for name in ("samples", "jiangsu"):
+        r = validator.get(name)
+        if r:
+            L.append(f"| {name} | {r['files']} | {r['found']}/{r['detectable']} | {_fmt(r['recall'])} | {r['false_alarms']} | "
+                     f"{r['other_findings']} |")
+    s = validator.get("synthetic")
+    if s:
+        L += ["", f"Synthetic (`evals/synth`, injected errors in every document of {s['documents']}, variants "
+              + ", ".join(s.get("variants", {})) + f"): **{s['found']}/{s['injected']}** injected errors found "
+              f"({', '.join(f'{k} {v}' for k, v in s['by_kind'].items())}); findings on {s['clean_documents']} documents "
+              f"generated without errors: {s['false_alarms']}."]
+    L.append("")
+    for name in ("samples", "jiangsu"):
+        r = validator.get(name) or {}
+        for doc, d in (r.get("documents") or {}).items():
+            for it in d["items"]:
+                if it["arithmetic"] and not it["flagged"]:
+                    L.append(f"- missed ({name}) `{it['id']}`: {it['what'][:140]}")
+            for a in d["false_alarms"]:
+                L.append(f"- false alarm ({name}) {doc}: `{a['id']}` {a['lhs']} vs {a['rhs']}")
+    return L + [""]
+
+
 def render_markdown(items, systems, rows_by, extraction, synth_res, timings, gold: Path, set_path: Path,
-                    heldout: list[dict] | None = None) -> str:
+                    heldout: list[dict] | None = None, validator: dict | None = None) -> str:
     g = systems["gongkai"]
     b = systems.get("baseline")
     names = list(systems)
@@ -415,6 +454,7 @@ def render_markdown(items, systems, rows_by, extraction, synth_res, timings, gol
             wrong = synth_res.get("qa_wrong") or []
             if wrong:
                 L += ["Gongkai's wrong synthetic answers:", ""] + [f"- `{r['id']}` {r['question']} — gold {r['answer_value']} {r.get('unit') or ''}, got {_got(r)}" for r in wrong] + [""]
+    L += validator_section(validator)
     L += ["## Inconsistencies found by hand (evals/gold/*.inconsistencies.json)", ""]
     for doc, d in extraction["documents"].items():
         inc_file = gold / f"{doc}.inconsistencies.json" if gold.is_dir() else gold.with_name(f"{doc}.inconsistencies.json")

@@ -279,6 +279,29 @@ def synthetic(n: int = 12, seed: int = 7, **variant) -> dict[str, Any]:
             "misses": misses, "clean_documents": n, "false_alarms": len(alarms), "alarms": alarms[:20]}
 
 
+VARIANTS = {"template": {}, "jiangsu": {"layout": "jiangsu"}, "mixed layouts": {"layouts": "mixed"}, "决算": {"kind": "final"}}
+
+
+def synthetic_all(n: int = 12, seed: int = 7) -> dict[str, Any]:
+    """`synthetic` over the generator's variants (template, Jiangsu layout, mixed layouts, 决算), summed."""
+    per = {name: synthetic(n, seed, **variant) for name, variant in VARIANTS.items()}
+    total = {"documents": sum(r["documents"] for r in per.values()), "injected": sum(r["injected"] for r in per.values()),
+             "found": sum(r["found"] for r in per.values()), "clean_documents": sum(r["clean_documents"] for r in per.values()),
+             "false_alarms": sum(r["false_alarms"] for r in per.values()),
+             "misses": [dict(m, variant=k) for k, r in per.items() for m in r["misses"]],
+             "alarms": [dict(a, variant=k) for k, r in per.items() for a in r["alarms"]]}
+    kinds: dict[str, list[int]] = {}
+    for r in per.values():
+        for k, v in r["by_kind"].items():
+            a, b = (int(x) for x in v.split("/"))
+            kinds.setdefault(k, [0, 0])
+            kinds[k][0] += a
+            kinds[k][1] += b
+    total["by_kind"] = {k: f"{a}/{b}" for k, (a, b) in kinds.items()}
+    total["variants"] = {k: {x: r[x] for x in ("documents", "injected", "found", "false_alarms")} for k, r in per.items()}
+    return total
+
+
 def format_report(res: dict[str, Any]) -> str:
     lines = ["validator vs hand-found inconsistencies (findings = mismatch + irreproducible_rounding)"]
     for name in ("samples", "jiangsu"):
@@ -298,5 +321,9 @@ def format_report(res: dict[str, Any]) -> str:
         lines.append(f"synthetic: injected errors found {s['found']}/{s['injected']} ({s['by_kind']}); "
                      f"findings on {s['clean_documents']} documents without errors: {s['false_alarms']}")
         for m in s["misses"]:
-            lines.append(f"  missed {m['doc']} {m['key']} printed {m['printed']} (expected {m['expected']})")
+            lines.append(f"  missed {m.get('variant', '')} {m['doc']} {m['key']} printed {m['printed']} (expected {m['expected']})")
+        from collections import Counter
+
+        for (variant, check), n in Counter((a.get("variant", ""), a["id"]) for a in s.get("alarms") or []).most_common():
+            lines.append(f"  finding on an error-free synthetic document: {variant} {check} ×{n}")
     return "\n".join(lines)

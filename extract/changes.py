@@ -149,6 +149,7 @@ def _leaf(t, value, start: int, end: int) -> Leaf:
 
 
 _MARK = re.compile(r"(?:(\d{1,2})[.、](?!\d)|[(（](\d{1,2})[)）])$")
+_MARK_AT = re.compile(r"(?:(\d{1,2})[.、](?!\d)|[(（](\d{1,2})[)）])")
 _OPENS_LIST = re.compile(r"(?:其中|包括)[:：,，]?$")
 
 
@@ -157,9 +158,13 @@ def _parent_of(text: str, fig_start: int, sub_start: int) -> int | None:
     numbered item, the figure before the 其中/包括 that opens its list (item 2 walks back to item 1); for
     an unnumbered one, the last 其中 before it with no section heading in between."""
     m = _MARK.search(text[max(0, sub_start - 6): sub_start])
-    if m:
-        n, paren = int(m.group(1) or m.group(2)), m.group(2) is not None
-        pos = sub_start - (len(text[max(0, sub_start - 6): sub_start]) - m.start())
+    inner = _MARK_AT.match(text, sub_start)  # the marker opens the subject itself ("其中（1）一般公共预算…")
+    if m or inner:
+        if m:
+            n, paren = int(m.group(1) or m.group(2)), m.group(2) is not None
+            pos = sub_start - (len(text[max(0, sub_start - 6): sub_start]) - m.start())
+        else:
+            n, paren, pos = int(inner.group(1) or inner.group(2)), inner.group(2) is not None, sub_start
         while n > 1:
             rx = re.compile(rf"[(（]{n - 1}[)）]" if paren else rf"(?<!\d){n - 1}[.、](?!\d)")
             prev = None
@@ -174,8 +179,10 @@ def _parent_of(text: str, fig_start: int, sub_start: int) -> int | None:
         k = opener.start()
     else:
         k = text.rfind("其中", 0, fig_start)
-        if k < 0 or _HEADING.search(text, k, fig_start) or fig_start - k > 400:
+        if k < 0 or _HEADING.search(text, k, fig_start) or fig_start - k > 400 or "此外" in text[k:fig_start]:
             return None
+        if re.match(r"[:：,，]?(?:[(（]\d{1,2}[)）]|\d{1,2}[.、](?!\d))", text[k + 2: k + 8]):
+            return None  # a numbered list: its items carry their markers; an unnumbered statement is not one
     m = None
     for m in _FIGURE.finditer(text, max(0, k - 40), k):
         pass
@@ -239,18 +246,22 @@ def extract_changes(t, rec: BudgetRecord) -> None:
         add(m, None, None, to_decimal(m.group("pct")), m.group("pverb"))
     for m in _SAME.finditer(text):
         add(m, Decimal(0), "持平", Decimal(0), None)
-    # a parent figure that states no change itself is kept too (its current figure only)
+    # a parent figure that states no change itself is kept too (its current figure only), and its own parent
     have = {start for start, _, _ in found}
-    for _, _, parent in list(found):
+    k = 0
+    while k < len(found):
+        _, _, parent = found[k]
+        k += 1
         if parent is None or parent in have:
             continue
         m = _FIGURE.match(text, parent)
         if m:
             have.add(parent)
-            _, subject = _subject(text, m, 0)
+            sub_start, subject = _subject(text, m, 0)
             found.append((parent, StatedChange(
                 subject=_leaf(t, subject or None, parent, m.end()), path=(paths.get(parent) or [None])[0],
-                current=_leaf(t, to_wan(to_decimal(m.group(1)), m.group(2)), m.start(), m.end())), None))
+                current=_leaf(t, to_wan(to_decimal(m.group(1)), m.group(2)), m.start(), m.end())),
+                _parent_of(text, m.start(), sub_start)))  # a parent may be listed under a parent itself
     found.sort(key=lambda x: x[0])
     index = {start: i for i, (start, _, _) in enumerate(found)}
     # 项 lists: consecutive item statements form one group (a list printed twice is two groups)

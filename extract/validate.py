@@ -1319,16 +1319,33 @@ def _ledger(c: Context) -> dict[str, list[_Entry]]:
     for i, ch in enumerate(changes):
         if trusted[i] and ch.amount.known:
             led.setdefault(trusted[i], []).append(_Entry(f"changes.{i}.amount", ch.amount, [(f"changes.{i}.amount", ch.amount)]))
+    implied: dict[int, tuple[Leaf, list[Side], bool] | None] = {}
+
+    def amount_of(i: int, depth: int = 0) -> tuple[Leaf, list[Side], bool] | None:
+        """A statement's change: stated, or implied by the parts listed under it (recursively)."""
+        ch = changes[i]
+        if ch.amount.known:
+            return ch.amount, [(f"changes.{i}.amount", ch.amount)], True
+        if i in implied or depth > 4:
+            return implied.get(i)
+        implied[i] = None
+        kids = [j for j, k in enumerate(changes) if k.parent == i]
+        parts = [amount_of(j, depth + 1) for j in kids]
+        if kids and all(parts):
+            ok, exact = _covering([changes[j].current for j in kids], ch.current)
+            if ok:
+                implied[i] = (_sum_leaf([x[0] for x in parts]), [s for x in parts for s in x[1]],
+                              exact and all(x[2] for x in parts))
+        return implied[i]
+
     for p, parent in enumerate(changes):
-        kids = [(i, ch) for i, ch in enumerate(changes) if ch.parent == p]
         path = trusted[p]
-        if not kids or not path or not all(ch.amount.known for _, ch in kids):
+        if parent.amount.known or not path:
             continue
-        ok, exact = _covering([ch.current for _, ch in kids], parent.current)
-        if ok:
-            led.setdefault(path, []).append(_Entry(f"changes.{p}", _sum_leaf([ch.amount for _, ch in kids]),
-                                                   [(f"changes.{i}.amount", ch.amount) for i, ch in kids],
-                                                   _change_tolerance(exact)))
+        got = amount_of(p)
+        if got is not None:
+            leaf, sides, exact = got
+            led.setdefault(path, []).append(_Entry(f"changes.{p}", leaf, sides, _change_tolerance(exact)))
     for whole, parts in catalogue()["change.same_figure"].get("decompositions", {}).items():
         stated = {}
         for part in parts:

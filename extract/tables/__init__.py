@@ -98,7 +98,10 @@ def parse_grid(ctx, text_tabs: bool = False) -> TableData | None:
     spec = SPECS.get(kind)
     data = shell(ctx, kind, list(spec.columns) if spec else ["total"])
     if kind in COLUMN_KINDS and not gridded.has_codes(grid):
-        roles = gridded.header_roles(grid)
+        from extract.vocab import column_role
+
+        # the items the header names as columns (blank cells under them are still columns)
+        roles = gridded.header_roles(grid) | {column_role([h.compact])[0] for r in grid.header for h in r.cells}
         if kind == "sangong" and not roles & {"overseas_travel", "reception", "vehicle_total", "vehicle_operation"}:
             # its items are rows (因公出国（境）费 | 预算数 | 决算数): read by label
             data = gridded.labeled(ctx, grid, data, ("sangong",), classes=False, value_col="total")
