@@ -150,9 +150,17 @@ def matches(item: dict, check: dict) -> bool:
     diff_g, diff_c = item.get("difference"), check.get("difference")
     same_diff = (isinstance(diff_g, (int, float)) and isinstance(diff_c, (int, float)) and abs(diff_g) >= 0.05
                  and abs(abs(diff_g) - abs(diff_c)) < 0.006)
+    gp, gl = _places(item.get("evidence"))
+    if not have:
+        # a finding without figures (a fact, or a flag written by hand): by place alone — a line within 4
+        # of the gold's evidence, or the same record path outside the tables
+        _, cl0 = _places(check.get("evidence"))
+        paths = item.get("paths") or []
+        same_path = any(cp == p or cp.startswith(p + ".") for p in paths for cp in check.get("paths") or []
+                        if not p.startswith("tables."))
+        return any(abs(a - b) <= 4 for a in gl for b in cl0) or same_path
     if not (gold & have) and not same_diff:
         return False
-    gp, gl = _places(item.get("evidence"))
     cp, cl = _places(check.get("evidence"))
     for t in check.get("terms") or []:
         p, l = _places(t.get("evidence"))

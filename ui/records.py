@@ -287,9 +287,7 @@ def _figures(check: dict) -> list[str]:
     out = []
     for t in check.get("terms") or []:
         ev = (t.get("evidence") or [{}])[0]
-        where = (f"p{ev['page']} " if ev.get("page") else "") + (f"l{ev['line']}" if ev.get("line") is not None else "")
-        quote = " ".join(str(ev.get("quote") or "").split())[:70]
-        out.append(f"{t.get('role')} {t.get('path') or ''} = {fmt(t.get('value'))} [{where.strip()}] “{quote}”")
+        out.append(f"{t.get('role')} {t.get('path') or ''} = {fmt(t.get('value'))}: {cite(ev, with_doc=False)}")
     return out
 
 
