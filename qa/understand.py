@@ -418,7 +418,8 @@ def _only_budget_words(rest: str) -> bool:
     "X项目预算安排规模" names something the lexicon does not know)."""
     rest = re.sub(BARE_BUDGET + r"|" + QUESTION_WORDS.pattern + r"|总|全年|今年|本年|年度|年|安排|大概|一共|总共|请|整体|全部|"
                   r"\b(?:how|much|what|whats|what's|is|was|the|for|of|in|on|s|its|total|overall|whole|entire|"
-                  r"big|large|size)\b|[\s\W]", "", rest, flags=re.I)
+                  r"big|large|size|combined|together|all|both|two|three|four|five|six|bodies|body|units|departments|"
+                  r"agencies|offices)\b|[\s\W]", "", rest, flags=re.I)
     return len(rest) <= 1
 
 
@@ -476,6 +477,10 @@ def _left_words(text: str, names: tuple[re.Pattern | None, re.Pattern | None] = 
 
 
 # "X中的Y" / "X里的Y": Y is asked as a part of X
+INSIDE_EN = re.compile(r"[)）]?\s*(?:\([^()]{1,20}\)\s*)?(?:(?:is\s+)?(?:in|within|inside|under|out\s+of|of|from)\s+(?:the\s+)?)",
+                       re.I)
+# the whole first, then the part: "procurement budget for (construction) works"
+WHOLE_FOR_EN = re.compile(r"\s*(?:for|on)\s+(?:the\s+)?(?:[a-z-]+\s+)?", re.I)
 INSIDE = re.compile(r"(?:资金|经费|预算|支出)?(?:之中的|当中的|里面的|其中的|中的|里的|内的|的|中|里|内)")
 
 
@@ -490,7 +495,10 @@ def _part_of(q: str, matches: list, intent: Intent) -> None:
     if len(spans) != 2 or spans[0][2].key == spans[1][2].key:
         return
     (_, j1, outer), (i2, j2, inner) = spans
-    if not INSIDE.fullmatch(q[j1:i2]):
+    if INSIDE_EN.fullmatch(q[j1:i2]):  # English names the part first: "travel expenses in the basic expenditure"
+        (_, j1, inner), (i2, j2, outer) = spans
+        i2, j2 = spans[0][0], spans[0][1]
+    elif not INSIDE.fullmatch(q[j1:i2]) and not WHOLE_FOR_EN.fullmatch(q[j1:i2]):
         return
     from qa.lexicon import BY_KEY
 
@@ -520,8 +528,12 @@ def _specific(masked: str, intent: Intent, orgs: tuple = (None, None)) -> list[s
     for om in re.finditer(r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\s+(?:batch|tranche|round|installment)",
                           masked, re.I):
         out.append(f"第{ORDINALS[om.group(1).lower()]}批")
+    names = [_norm(t) for m in intent.metrics for t in m.zh]
     for piece in re.split(r"□+", masked):
-        if any(len(r) >= 2 for r in _left_words(piece, orgs)):
+        left = [r for r in _left_words(piece, orgs) if len(r) >= 2]
+        if left and all(any(r in n for n in names) for r in left):
+            continue  # it only restates the figure found ("procurement of works (工程)")
+        if left:
             # the piece as asked, without its question words: what to look for among the items
             piece = re.sub(r"^(?:(?:资金|经费|预算|支出)?(?:的|之|中|里|其中|里面)|[\s\W])+|(?:是多少|多少钱|多少|是什么|有多少|是|呢|吗|还有|还剩|还|"
                            r"剩下|剩余|[\s\W])+$", "", piece.strip())
