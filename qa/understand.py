@@ -667,6 +667,8 @@ def _per(q: str, intent: Intent) -> None:
         amounts = [m for m in intent.metrics if m.kind == "amount" and m.key != count_key]
         if not amounts and count_key in PER_VALUE and re.search(VALUE_WORDS, q, re.I):
             amounts = [BY_KEY[PER_VALUE[count_key]]]
+        if not amounts and re.search(BARE_BUDGET, q, re.I):
+            amounts = [BY_KEY["expenditure.total"]]  # "人均预算 (按在职人员)": the whole budget per head
         if amounts and intent.text_kind is None:
             # the count the question names divides ("按在职人数算，人均…" → 在职人数, "每辆一般公务用车" → that kind)
             named = [m for m in intent.metrics if m.kind == "count" and m.unit == BY_KEY[count_key].unit]
