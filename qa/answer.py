@@ -16,7 +16,7 @@ from extract.store import leaf
 from qa.records import DERIVED_FIGURES, Figure, Library, figure
 from qa.text import fmt_number, to_decimal
 from qa.understand import Intent
-from qa.units import Unit
+from qa.unit_names import Unit
 
 # computed amounts and percentages are shown to 2 decimals, as the disclosures print 万元 figures
 CENTS = Decimal("0.01")

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 
 from qa.lexicon import METRICS, STANDARD_ROWS, Metric, function_metric, function_metrics, row_metric
 from qa.text import is_english
-from qa.units import Mention, Unit, UnitIndex
+from qa.unit_mentions import Mention
+from qa.unit_names import Unit
+from qa.units import UnitIndex
 
 # bare words that name a procurement part only in a procurement context
 _CONTEXT = {
@@ -451,7 +453,7 @@ ADMIN_PLACES = re.compile(r"^(?:[\u4e00-\u9fff]{1,8}?(?:自治区|自治州|自�
 def _org_words(units: UnitIndex | None) -> tuple[re.Pattern | None, re.Pattern | None]:
     """The units' own organisation names ("医疗保障局", "医保局", "教育局"…) and a run made of nothing but
     the place names they know ("新疆", "克州", "伊犁"…), as the unit index has them."""
-    from qa.units import _org_forms
+    from qa.unit_names import _org_forms
 
     us = units.units if units is not None else []
     forms = {f for u in us for f in _org_forms(u.org) if len(f) >= 3}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.units import UnitIndex, build_unit
+from qa.unit_names import build_unit
+from qa.units import UnitIndex
 from qa.understand import Vocabulary, understand
 
 NAMES = {
