@@ -15,7 +15,7 @@ from qa.lexicon import BY_KEY, Metric
 from extract.store import leaf
 from qa.records import DERIVED_FIGURES, Figure, Library, figure
 from qa.text import fmt_number, to_decimal
-from qa.understand import Intent
+from qa.intent import Intent
 from qa.unit_names import Unit
 
 # computed amounts and percentages are shown to 2 decimals, as the disclosures print 万元 figures

@@ -18,7 +18,9 @@ from typing import Any
 from qa import grounding
 from qa.answer import Answer, change_answer, decline, pick_records, stated_change, structured
 from qa.records import Library, load_library
-from qa.understand import Intent, Vocabulary, understand
+from qa.intent import Intent
+from qa.understand import understand
+from qa.vocabulary import Vocabulary
 
 # share of a text question's weighted terms a sentence must contain to be the answer (Chinese terms)
 TEXT_COVERAGE_MIN = 0.3
