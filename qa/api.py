@@ -16,8 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from qa import grounding
-from qa.answer import Answer, change_answer, decline, pick_records, stated_change, structured
+from qa.changes import change_answer, stated_change
+from qa.compose import Answer, decline
+from qa.compute import structured
 from qa.records import Library, load_library
+from qa.selection import pick_records
 from qa.intent import Intent
 from qa.understand import understand
 from qa.vocabulary import Vocabulary
@@ -85,7 +88,7 @@ def _carried_op(prev: Intent, intent: Intent, n_units: int) -> dict | None:
     if op in ("ratio", "multiple") and len(new) == 1 and n_units <= 1:
         if len(prev.metrics) == 1:
             return {"op": op, "metrics": new}  # "X占比" → "Y呢": Y's share of its own whole
-        from qa.answer import _order_ratio
+        from qa.compute import _order_ratio
 
         whole = _order_ratio(prev, list(prev.metrics))[1]  # "A占B的比例" → "C呢": C's share of B
         if whole.key != new[0].key and whole.unit == new[0].unit:
@@ -325,7 +328,7 @@ def _stated(lib: Library, intent: Intent, rec: dict, metric, kind: str):
 
 
 def _previous(lib: Library, intent: Intent, records: list[dict]) -> Answer:
-    from qa.answer import previous_year_answer
+    from qa.changes import previous_year_answer
     from qa.records import figure
 
     rec, metric = records[0], intent.metrics[0]
@@ -348,7 +351,7 @@ def _previous_op(lib: Library, intent: Intent, records: list[dict]) -> Answer:
     """A sum, difference, ratio, ranking… over previous-year figures: each one derived from this
     year's figure and the change the document states (as `_previous` does for one figure), then the
     ordinary arithmetic over them. Declined when any figure it needs has no stated change."""
-    from qa.answer import _show
+    from qa.compose import _show
     from qa.lexicon import BY_KEY
     from qa.records import DERIVED_FIGURES, Figure, figure
 

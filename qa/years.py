@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from qa.answer import Answer, _cites, _confidence, _flag_text, _json_value, _label, _q, _show, _with_unit, decline
-from qa.records import Figure, figure
-from qa.text import fmt_number
+from qa.compose import Answer, _cites, _confidence, _flag_text, _json_value, _label, _q, _show, _with_unit, decline
 from qa.intent import Intent
 from qa.operations import CHANGE_PCT, RANK_MAX, RANK_MIN, SUM
+from qa.records import Figure, figure
+from qa.text import fmt_number
 
 _EACH = r"分别|各是|各为|每年|逐年|历年|\beach\b|\brespectively\b|\bper year\b"
 _CHANGE = (r"增加|增长|减少|下降|变化|变动|多了|少了|涨|降|差|\bchange|\bincrease|\bdecrease|\bgrow|\bgrew|\brise|\brose|"
