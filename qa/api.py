@@ -314,7 +314,8 @@ def _year(rec: dict | None) -> int:
 
 def _stated(lib: Library, intent: Intent, rec: dict, metric, kind: str):
     """The change vs the previous year the document states: (value, evidence, route) or None."""
-    from qa.passages import doc_text, stated_change_in_text
+    from qa.sentences import doc_text
+    from qa.stated import stated_change_in_text
 
     value, evidence = stated_change(rec, metric, kind)
     if value is not None:
@@ -396,7 +397,8 @@ def _previous_op(lib: Library, intent: Intent, records: list[dict]) -> Answer:
 
 
 def _change(lib: Library, intent: Intent, records: list[dict]) -> Answer:
-    from qa.passages import doc_text, stated_change_in_text
+    from qa.sentences import doc_text
+    from qa.stated import stated_change_in_text
 
     metric = intent.metrics[0]
     rec = records[0]
@@ -420,7 +422,7 @@ def _change(lib: Library, intent: Intent, records: list[dict]) -> Answer:
 
 def _narrative_text(lib: Library, rec: dict):
     """The DocText of the file that holds a record's narrative (the text half of a split disclosure)."""
-    from qa.passages import doc_text
+    from qa.sentences import doc_text
 
     files = lib.files_of(rec)
     best = max(files, key=lambda f: (f[1].get("document_part") != "tables", 0))
@@ -431,8 +433,10 @@ def _text(lib: Library, intent: Intent, records: list[dict]) -> Answer:
     import re
 
     from gongkai import settings as gsettings
-    from qa.passages import (CUES, doc_text, focus, formal_change_words, hits_by_doc, named_projects, number_in,
-                             pick, reason_of_change, residual_coverage)
+    from qa.pick import CUES, focus, formal_change_words, hits_by_doc, number_in, pick, residual_coverage
+    from qa.projects import named_projects
+    from qa.sentences import doc_text
+    from qa.stated import reason_of_change
 
     not_found = ("文件中没有找到相关内容，无法回答。", "The documents do not say; I cannot answer that.")
     recs = records or lib.records
@@ -453,7 +457,7 @@ def _text(lib: Library, intent: Intent, records: list[dict]) -> Answer:
     if intent.text_kind == "goal" and not intent.english:
         # "绩效目标里X目标是多少": 目标 says where to look (the cue); X, when the question names one, is
         # what the sentence must cover
-        from qa.passages import CUE_WORDS, query_terms
+        from qa.pick import CUE_WORDS, query_terms
 
         bare = re.sub(r"(?:年度|整体|单位|部门|项目)?绩效目标|目标值|目标|指标值|里面|里", " ", text_q)
         if len(query_terms(CUE_WORDS.sub(" ", bare), [])) >= 2:
@@ -468,7 +472,7 @@ def _text(lib: Library, intent: Intent, records: list[dict]) -> Answer:
         if ans is not None:
             return ans
     if not projects and intent.text_kind not in ("reason", "duties", "structure"):
-        from qa.passages import asked_project, near_projects
+        from qa.projects import asked_project, near_projects
 
         asked = asked_project(named, docs)
         if asked:
@@ -483,7 +487,8 @@ def _text(lib: Library, intent: Intent, records: list[dict]) -> Answer:
     if intent.text_kind == "allocation":
         # no project named: only a sentence that states the figure asked about and its split answers
         # ("X 数为 A 万元，其中：…"); a project's split or a glossary line would not
-        from qa.passages import ambiguous_projects, breakdown_sentence
+        from qa.projects import ambiguous_projects
+        from qa.stated import breakdown_sentence
 
         found = (breakdown_sentence(docs, extra) or None) if intent.metrics else None
         several = ambiguous_projects(intent.residual, docs) if found is None else []
@@ -567,7 +572,7 @@ def _text(lib: Library, intent: Intent, records: list[dict]) -> Answer:
 def _clause_of(text: str, kind: str | None) -> str:
     import re
 
-    from qa.passages import CUES, _clause
+    from qa.pick import CUES, _clause
 
     return _clause(text, [re.compile(c) for c in CUES.get(kind or "", ())])
 
@@ -595,7 +600,7 @@ def _project_amount(lib: Library, intent: Intent, projects: list, named: str) ->
     """How much a named project has: the amount its own section states (预算安排规模：26.40 万元), or a
     decline when another place prints a different amount under the name the question uses. None when
     its section states no amount."""
-    from qa.passages import amounts_named, project_amount, project_fit
+    from qa.projects import amounts_named, project_amount, project_fit
 
     found = [(d, p, *a) for d, p in projects if (a := project_amount(d, p)) is not None]
     if not found:
@@ -609,7 +614,7 @@ def _project_amount(lib: Library, intent: Intent, projects: list, named: str) ->
     said = (fit[2] if fit else "") or p.core
     # only a question about the project's own amount ("X项目预算安排规模多少"), not about a figure
     # inside it ("X每人每年的筹资标准是多少")
-    from qa.passages import CUE_WORDS, STOP
+    from qa.pick import CUE_WORDS, STOP
 
     rest = CUE_WORDS.sub(" ", named.replace(said, " "))
     rest = re.sub(r"项目|预算安排规模|安排规模|规模|预算|安排|金额|总额|一共|总共|共|有|年度|本年|今年|多大|几", " ", rest)
@@ -640,7 +645,8 @@ def _project_text(lib: Library, intent: Intent, projects: list, query: str, name
     not say (the whole documents are searched then), a decline for an allocation they do not state."""
     import re
 
-    from qa.passages import pick, project_passages, section_text, without_name
+    from qa.pick import pick
+    from qa.projects import project_passages, section_text, without_name
 
     how_much = re.search(r"多少|几|多大|how\s+much|how\s+many", intent.question, re.I) and not intent.text_kind
     if how_much:
@@ -670,7 +676,7 @@ def _project_text(lib: Library, intent: Intent, projects: list, query: str, name
         return _passage_answer(intent, dt0, dep, "；".join(parts), cite_sents, value, 0.8)
     # any other question about the project ("补贴范围是什么"): what it asks, minus the project's name,
     # looked up in the project's sections
-    from qa.passages import CUE_WORDS
+    from qa.pick import CUE_WORDS
 
     ask = CUE_WORDS.sub(" ", query) if not intent.text_kind else query
     for _, p in projects:
@@ -689,7 +695,7 @@ def _project_text(lib: Library, intent: Intent, projects: list, query: str, name
         ans = _passage_answer(intent, dt, dep, best.sentence.text, [best.sentence], best.clause,
                               min(0.85, 0.4 + best.coverage * 0.5))
         if how_much:
-            from qa.passages import number_in
+            from qa.pick import number_in
 
             num, unit = number_in(best.sentence, ask)
             if num is None:
