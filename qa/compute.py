@@ -7,6 +7,8 @@ table/narrative disagreement) is said in the answer and lowers the confidence.
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +16,7 @@ from qa.compose import (Answer, _cites, _confidence, _flag_text, _json_value, _l
                         not_disclosed)
 from qa.intent import Intent
 from qa.items import ITEM_MATCH_MARGIN, ITEM_MATCH_MIN, _item_scores, _items, _specific_item
-from qa.lexicon import BY_KEY, Metric
+from qa.lexicon import BY_KEY, Metric, function_metric, row_metric
 from qa.records import DERIVED_FIGURES, Figure, Library, figure
 from qa.text import fmt_number
 
@@ -98,10 +100,6 @@ def _missing_operand(intent: Intent, records: list[dict]) -> Answer:
     name = intent.missing_operand if intent.missing_operand not in (None, "?") else ""
     if name and len(records) == 1 and records[0].get(DERIVED_FIGURES) is None:
         # the other figure may be a table row named loosely ("基本工资比津贴多多少" → 津贴补贴)
-        from dataclasses import replace
-
-        from qa.lexicon import row_metric
-
         rec = records[0]
         items = _items(rec)
         scored = _item_scores(name, items)
@@ -256,13 +254,9 @@ def _per(intent: Intent, records: list[dict]) -> Answer:
 
 def _order_ratio(intent: Intent, metrics: list[Metric]) -> list[Metric]:
     """Numerator first: the part before its whole; one fund scope for both (general budget)."""
-    from qa.lexicon import function_metric
-
     if len(metrics) < 2:
         return metrics
     a, b = metrics[0], metrics[1]
-    import re
-
     q = intent.question.lower()
     share_of = re.search(r"(?:share|percentage|proportion|percent|fraction|portion)\s+of\b", q)
     if b.parent == a.key or (intent.english and share_of and not re.search(r"\bof\s+(?:the\s+)?total\b", q[

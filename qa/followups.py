@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from qa.compute import _order_ratio
 from qa.intent import Intent
 
 # what may surround the named unit/figure in a follow-up that asks "the same, about this" ("公务接待费呢？",
@@ -47,8 +48,6 @@ def _carried_op(prev: Intent, intent: Intent, n_units: int) -> dict | None:
     if op in ("ratio", "multiple") and len(new) == 1 and n_units <= 1:
         if len(prev.metrics) == 1:
             return {"op": op, "metrics": new}  # "X占比" → "Y呢": Y's share of its own whole
-        from qa.compute import _order_ratio
-
         whole = _order_ratio(prev, list(prev.metrics))[1]  # "A占B的比例" → "C呢": C's share of B
         if whole.key != new[0].key and whole.unit == new[0].unit:
             return {"op": op, "metrics": [new[0], whole]}

@@ -11,8 +11,8 @@ from decimal import Decimal
 from extract.store import leaf
 from qa.compose import Answer, _cites, _json_value, _label, _show, _with_unit, _year, decline
 from qa.intent import Intent
-from qa.lexicon import Metric
-from qa.records import DERIVED_FIGURES, Figure, figure
+from qa.lexicon import Metric, row_metric
+from qa.records import DERIVED_FIGURES, ROW_COLUMNS, ROW_TABLES, Figure, figure
 from qa.text import to_decimal
 
 # an item's name must share this much of what the question names (weighted by how rare each
@@ -22,8 +22,6 @@ ITEM_MATCH_MARGIN = 0.15
 
 
 def _bigrams(s: str) -> set[str]:
-    import re
-
     s = re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", s)
     return {s[i:i + 2] for i in range(len(s) - 1)}
 
@@ -59,8 +57,6 @@ def _items(rec: dict, scope: tuple[tuple[str, ...], bool] | None = None,
            column: str | None = None) -> list[tuple[str, Decimal, list[dict]]]:
     """The named items of a record with an amount: table rows (经济/功能分类, projects, carryover
     items) and the projects the narrative lists; only those of `scope` (tables, projects too) when given."""
-    from qa.records import ROW_COLUMNS, ROW_TABLES
-
     tables, with_projects = scope if scope is not None else (ROW_TABLES, True)
     out: list[tuple[str, Decimal, list[dict]]] = []
     seen: set[tuple[str, Decimal]] = set()
@@ -129,8 +125,6 @@ def _item_scores(asked: str, items: list[tuple[str, Decimal, list[dict]]],
     # a piece in several names tells them apart less; one in none (often a word junction) weighs as one in one
     weight = {g: 1.0 / (1 + max(1, sum(1 for nm in names if g in nm))) for g in grams}
     total = sum(weight.values())
-    import re
-
     # a batch/ordinal or a year the question states must be in the item's name ("第二批" is not "第三批")
     markers = re.findall(r"第[一二三四五六七八九十\d]+|(?:19|20)\d{2}", asked)
     scored = []
@@ -181,8 +175,6 @@ def _specific_item(intent: Intent, records: list[dict]) -> Answer | None:
         close = [k for s, k in scored if s >= best[0] - ITEM_MATCH_MARGIN]
         if len({items[k][1] for k in close}) == 1:
             name, value, evidence = items[best[1]]
-            from qa.lexicon import row_metric
-
             dep = str(leaf(rec, "department")[0] or rec.get("doc"))
             year = _year(rec)
             m = row_metric(name)

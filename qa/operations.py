@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from qa.intent import Intent
-from qa.lexicon import METRICS, Metric
+from qa.lexicon import BY_KEY, METRICS, Metric
 from qa.vocabulary import _norm
 
 CHANGE = (r"(?:比|较|与|和|相比|对比)\s*(?:上年|去年|上一年|前一年|上年度)|同比|上年相比|增减|变化|变动|增幅|降幅|"
@@ -51,8 +51,6 @@ JOIN = r"(?<![增追添参施])加上?(?![入强快大班起总])|\bplus\b|\+"
 def _sibling_terms(metric: Metric) -> list[tuple[str, Metric]]:
     """Short names of the figures under the same whole as `metric`, as a comparison names them once
     the whole is said ("政府采购货物预算比服务预算…" → 服务预算; "基本支出比项目多…" → 项目)."""
-    from qa.lexicon import BY_KEY
-
     if not metric.parent:
         return []
     parent = BY_KEY.get(metric.parent)
@@ -147,8 +145,6 @@ def _second_operand(q: str, masked: str, intent: Intent) -> tuple[int, int] | No
 def _value_of_count(q: str, masked: str, intent: Intent) -> None:
     """A value word with a counted thing that has a stated value ("车辆一共值多少钱", "value of the
     vehicles", "办公用房值多少") asks the value, not the count; both when the count is asked too."""
-    from qa.lexicon import BY_KEY
-
     if not re.search(VALUE_WORDS, masked, re.I):
         return
     out: list[Metric] = []
@@ -166,8 +162,6 @@ def _value_of_count(q: str, masked: str, intent: Intent) -> None:
 
 def _per(q: str, intent: Intent) -> None:
     """"Per vehicle / per head" questions: the amount metric divided by the stated count."""
-    from qa.lexicon import BY_KEY
-
     for rx, count_key in PER:
         if not re.search(rx, q, re.I):
             continue

@@ -6,16 +6,20 @@ against its citations (`qa.grounding`) and the optional LLM may rephrase it (`qa
 
 from __future__ import annotations
 
+import contextlib
 import re
 from decimal import Decimal
 
 from qa import grounding
-from qa.changes import change_answer, stated_change
-from qa.compose import Answer, decline
+from qa import years as over_years
+from qa.changes import change_answer, previous_year_answer, stated_change
+from qa.compose import Answer, _show, decline
 from qa.compute import structured
 from qa.intent import Intent
-from qa.records import Library
+from qa.lexicon import BY_KEY
+from qa.records import DERIVED_FIGURES, Figure, Library, figure
 from qa.selection import pick_records
+from qa.text import NUMBER, squeeze, to_decimal
 from qa.textroute import _text
 
 def answer_intent(lib: Library, intent: Intent) -> Answer:
@@ -40,8 +44,6 @@ def answer_intent(lib: Library, intent: Intent) -> Answer:
                 return decline(intent, "other_year", f"没有 {intent.year} 年的预算公开文件。",
                                f"No {intent.year} budget disclosure is ingested.")
     result: Answer | None = None
-    from qa import years as over_years
-
     if over_years.applies(intent, records):
         return _ground(over_years.answer(intent, records), intent, records)
     if intent.previous_year and intent.metrics and records and intent.op == "lookup":
@@ -79,8 +81,6 @@ def _states_item_figure(ans: Answer, intent: Intent) -> bool:
     items = intent.metrics[1:] or intent.metrics
     names = [t for m in items for t in (m.zh or ()) if t]
     names += [w for w in re.findall(r"[\u4e00-\u9fff]{2,}", _ASK_WORDS.sub(" ", intent.residual or "")) if len(w) >= 2]
-    from qa.text import NUMBER, squeeze, to_decimal
-
     want = Decimal(str(value))
     for c in ans.citations:
         quote = squeeze(c.get("quote") or "")
@@ -103,7 +103,6 @@ def _year(rec: dict | None) -> int:
 
 def _stated(lib: Library, intent: Intent, rec: dict, metric, kind: str):
     """The change vs the previous year the document states: (value, evidence, route) or None."""
-    from qa.sentences import doc_text
     from qa.stated import stated_change_in_text
 
     value, evidence = stated_change(rec, metric, kind)
@@ -118,9 +117,6 @@ def _stated(lib: Library, intent: Intent, rec: dict, metric, kind: str):
 
 
 def _previous(lib: Library, intent: Intent, records: list[dict]) -> Answer:
-    from qa.changes import previous_year_answer
-    from qa.records import figure
-
     rec, metric = records[0], intent.metrics[0]
     dep = (rec.get("department") or {}).get("value") or rec.get("doc")
     cur = figure(rec, metric)
@@ -141,10 +137,6 @@ def _previous_op(lib: Library, intent: Intent, records: list[dict]) -> Answer:
     """A sum, difference, ratio, ranking… over previous-year figures: each one derived from this
     year's figure and the change the document states (as `_previous` does for one figure), then the
     ordinary arithmetic over them. Declined when any figure it needs has no stated change."""
-    from qa.compose import _show
-    from qa.lexicon import BY_KEY
-    from qa.records import DERIVED_FIGURES, Figure, figure
-
     metrics = list(intent.metrics) + ([BY_KEY[intent.per]] if intent.op == "per" and intent.per in BY_KEY else [])
     views, computed, missing = [], [], []
     for rec in records:
@@ -186,7 +178,6 @@ def _previous_op(lib: Library, intent: Intent, records: list[dict]) -> Answer:
 
 
 def _change(lib: Library, intent: Intent, records: list[dict]) -> Answer:
-    from qa.sentences import doc_text
     from qa.stated import stated_change_in_text
 
     metric = intent.metrics[0]
@@ -250,8 +241,6 @@ def _ground(ans: Answer, intent: Intent, records: list[dict]) -> Answer:
 
 def _flag_numbers(answer: str) -> list[str]:
     """Numbers inside the validator note of an answer (computed by the validator, not quoted)."""
-    import re
-
     out = []
     for m in re.finditer(r"(?:注意：文件自身数据存在不一致（|Note: the document's own figures disagree here \()(.*?)[）)]\W*$",
                          answer):
@@ -261,8 +250,6 @@ def _flag_numbers(answer: str) -> list[str]:
 
 def _llm_session(breaker):
     """The question's LLM deadline and the conversation's breaker (a no-op when no LLM is set)."""
-    import contextlib
-
     from gongkai import settings as gsettings
 
     try:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 
 from qa.intent import Intent
+from qa.lexicon import BY_KEY
+from qa.unit_names import _org_forms
 from qa.units import UnitIndex
 from qa.vocabulary import _norm
 
@@ -36,8 +38,6 @@ ADMIN_PLACES = re.compile(r"^(?:[\u4e00-\u9fff]{1,8}?(?:自治区|自治州|自�
 def _org_words(units: UnitIndex | None) -> tuple[re.Pattern | None, re.Pattern | None]:
     """The units' own organisation names ("医疗保障局", "医保局", "教育局"…) and a run made of nothing but
     the place names they know ("新疆", "克州", "伊犁"…), as the unit index has them."""
-    from qa.unit_names import _org_forms
-
     us = units.units if units is not None else []
     forms = {f for u in us for f in _org_forms(u.org) if len(f) >= 3}
     places = {p for p in (units.known_places if units is not None else set()) if len(p) >= 2}
@@ -85,8 +85,6 @@ def _part_of(q: str, matches: list, intent: Intent) -> None:
         i2, j2 = spans[0][0], spans[0][1]
     elif not INSIDE.fullmatch(q[j1:i2]) and not WHOLE_FOR_EN.fullmatch(q[j1:i2]):
         return
-    from qa.lexicon import BY_KEY
-
     up, seen = inner.parent, set()
     while up and up not in seen:
         if up == outer.key:

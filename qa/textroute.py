@@ -6,6 +6,8 @@ scored by `qa.pick` and, when the match is weak, re-ranked with hybrid retrieval
 own sections first (`qa.projects`); a total's change explained part by part gives the reason of the
 part that moved (`qa.stated`). The answer is the sentence (or the clause after the cue) and its
 citation is the lines it spans, quoted as printed.
+
+The text modules are imported inside the functions: a structured question's cold start never loads them.
 """
 
 from __future__ import annotations
@@ -26,8 +28,6 @@ STRONG_MATCH_COVERAGE = 0.6
 
 
 def _text(lib: Library, intent: Intent, records: list[dict]) -> Answer:
-    import re
-
     from gongkai import settings as gsettings
     from qa.pick import CUES, focus, formal_change_words, hits_by_doc, number_in, pick, residual_coverage
     from qa.projects import named_projects
@@ -166,8 +166,6 @@ def _text(lib: Library, intent: Intent, records: list[dict]) -> Answer:
 
 
 def _clause_of(text: str, kind: str | None) -> str:
-    import re
-
     from qa.pick import CUES, _clause
 
     return _clause(text, [re.compile(c) for c in CUES.get(kind or "", ())])
@@ -239,8 +237,6 @@ def _project_text(lib: Library, intent: Intent, projects: list, query: str, name
     设立的政策依据, 资金分配情况… — and its performance-target table's 项目总体目标): the labelled field the
     question asks for, or the sentence of those sections that covers what it asks. None when they do
     not say (the whole documents are searched then), a decline for an allocation they do not state."""
-    import re
-
     from qa.pick import pick
     from qa.projects import project_passages, section_text, without_name
 

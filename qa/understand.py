@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from qa.intent import Intent
-from qa.lexicon import Metric
+from qa.lexicon import BY_KEY, Metric
 from qa.operations import (BARE_BUDGET, CHANGE, CHANGE_PCT, JOIN, PER_VALUE, _operation, _per, _second_operand,
                            _value_of_count)
 from qa.specifics import WORD_CHARS, _left_words, _org_words, _part_of, _specific
@@ -125,11 +125,9 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
     # a headcount word followed by a money word names an expense, not the count ("离退休人员经费")
     kept = [t for t in matches if not (t[2].kind == "count" and t[2].unit in ("人", "辆") and MONEY_AFTER.match(q[t[1]:]))]
     # (…except what is worth something: "车辆的价值" is the vehicles' value)
-    from qa.lexicon import BY_KEY as _BY_KEY
-
     for n, t in enumerate(matches):
         if t not in kept and t[2].key in PER_VALUE and re.match(r"^(?:的)?(?:总)?价值", q[t[1]:]):
-            worth = (t[0], t[1], _BY_KEY[PER_VALUE[t[2].key]], t[3])
+            worth = (t[0], t[1], BY_KEY[PER_VALUE[t[2].key]], t[3])
             matches[n] = worth
             kept.append(worth)
     kept.sort(key=lambda t: t[0])
@@ -154,13 +152,9 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
             mask[:] = free
             matches = [t for t in matches if t not in generic]
     if not matches and re.search(HEADCOUNT, q, re.I) and not _qualified_people(q, mask, orgs):
-        from qa.lexicon import BY_KEY
-
         matches = [(0, 0, BY_KEY["staffing.actual"], "")]
     elif not matches and re.search(BARE_BUDGET, q, re.I) and not any(re.search(rx, q, re.I) for _, rx in TEXT_TRIGGERS) \
             and _only_budget_words("".join(" " if mask[i] else c for i, c in enumerate(q))):
-        from qa.lexicon import BY_KEY
-
         matches = [(0, 0, BY_KEY["expenditure.total"], "")]  # "the budget" alone: the whole budget
     metrics: list[Metric] = []
     for _, _, metric, _ in matches:

@@ -103,8 +103,6 @@ _GAP = re.compile(r"^(?:\s|的|中|之|里|其中|里面|预算|安排的|安排
 def _merge_qualifiers(q: str, matches: list) -> list[Metric]:
     """Adjacent terms that qualify each other become one metric (一般公共预算 + 卫生健康支出 → the class
     in the general budget; 政府采购 + 服务类 → procurement of services; X + 支出预算 → X)."""
-    from qa.lexicon import function_metric
-
     items = [[i, j, m] for i, j, m, _ in matches]
     changed = True
     while changed and len(items) > 1:
