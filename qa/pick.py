@@ -9,6 +9,7 @@ to the part that answers.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -31,18 +32,8 @@ CUES = {
 HIT_BONUS = 0.15
 SUBJECT_BONUS = 0.1
 STOP = set("的了是在有和与及或吗呢啊么什么多少哪个怎么如何请问一下这那其为对于我们你们他们它们就都也还要会能可")
-EN_HINTS = {
-    "village": "驻村", "training": "培训", "information": "信息化", "insurance": "保险", "assistance": "救助",
-    "retire": "离退休", "pension": "养老", "housing": "住房", "project": "项目", "reception": "公务接待",
-    "vehicle": "公务用车", "procurement": "政府采购", "basis": "依据", "carryover": "结转", "carried": "结转",
-    "reason": "原因", "why": "原因", "purpose": "用于", "used for": "用于", "duties": "职能", "function": "职能",
-    "responsib": "职责", "contact": "联系人", "accident": "意外伤害", "medical": "医疗", "fund": "资金",
-    "subsid": "补助", "increase": "增加", "decrease": "减少", "operating": "运行经费", "salary": "工资",
-    "salaries": "工资", "staff": "人员", "personnel": "人员经费", "basic": "基本支出", "supervision": "监管",
-    "publicity": "宣传", "network": "线路", "lease": "租赁", "goal": "目标", "target": "目标",
-    "sangong": "三公", "three public": "三公", "overseas": "出国", "office": "办公", "residents": "城乡居民",
-    "health": "卫生健康", "social security": "社会保障", "performance": "绩效",
-}
+# English words of a question → the documents' Chinese words for them (qa/text_words.json)
+EN_HINTS: dict[str, str] = json.loads(Path(__file__).with_name("text_words.json").read_text(encoding="utf-8"))["en_hints"]
 
 
 # a table's title ("项目支出绩效目标表(2023年)预算单位…") names a subject without saying anything about it

@@ -10,35 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.unit_names import Unit, _org_forms, parse_levels, skeleton
+from qa.unit_names import UNIT_WORDS, Unit, _org_forms, parse_levels, skeleton
 
-ORG_EN = (
-    "medical insurance bureau", "medical security bureau", "healthcare security bureau", "health care security bureau",
-    "healthcare security administration", "health insurance bureau", "medical insurance administration",
-    "medical insurance office", "medical insurance department", "health security bureau", "insurance bureau",
-    "bureau", "administration",
-)
-LEVEL_EN = ("autonomous prefecture", "prefecture", "county", "city", "district", "region", "autonomous region",
-            "league", "banner")
-ORG_WORDS = ("医疗保障局", "医保局", "医保部门", "医疗保障部门", "局", "委员会", "委", "办公室", "中心", "部门", "单位")
-
-
-EN_COMMON = {
-    "how", "much", "what", "which", "who", "did", "does", "the", "and", "for", "about", "spend", "spent", "budget",
-    "many", "total", "share", "ratio", "compare", "compared", "than", "more", "less", "what's", "whats", "year",
-    "bureau", "county", "prefecture", "city", "medical", "insurance", "healthcare", "security", "health", "fees",
-    "expenses", "expenditure", "please", "tell", "show", "give", "list", "rank", "highest", "lowest", "most",
-    "least", "largest", "smallest", "between", "difference", "percentage", "percent", "proportion", "average",
-    "in", "of", "on", "is", "was", "were", "are", "its", "it", "their", "there", "this", "that", "with", "from",
-    "by", "to", "a", "an", "as", "at", "be", "or", "vs", "versus", "each", "all", "both", "combined", "together",
-    "xinjiang", "china", "chinese", "uyghur", "autonomous", "region", "and", "what", "about", "then", "also",
-    "why", "reason", "purpose", "used", "use", "policy", "basis", "contact", "person", "phone", "number",
-    "project", "projects", "staff", "retired", "active", "authorized", "vehicles", "vehicle", "cars", "official",
-    "reception", "procurement", "government", "goods", "services", "works", "operating", "basic", "personnel",
-    "public", "income", "revenue", "carryover", "transfer", "sangong", "three", "overseas", "travel", "change",
-    "increase", "decrease", "previous", "last", "prior", "up", "down", "did", "has", "have", "had", "does", "do",
-    "gongkai", "kirghiz", "kyrgyz", "kazakh", "mongol", "mongolian", "hui", "tibetan", "ili", "if", "when",
-}
+ORG_EN = tuple(UNIT_WORDS["org_en"])
+LEVEL_EN = tuple(UNIT_WORDS["level_en"])
+ORG_WORDS = tuple(UNIT_WORDS["org_words"])
+EN_COMMON = set(UNIT_WORDS["en_common"])
 
 
 @dataclass

@@ -13,24 +13,17 @@ from a hand-made list of places:
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
-PROVINCES = (
-    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西",
-    "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古",
-    "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
-)
-ETHNIC = (
-    "维吾尔", "哈萨克", "柯尔克孜", "蒙古", "回族", "藏族", "彝族", "苗族", "土家族", "布依族", "朝鲜族", "傣族",
-    "哈尼族", "白族", "景颇族", "傈僳族", "壮族", "侗族", "羌族", "瑶族", "塔吉克", "锡伯", "锡伯族", "土族",
-    "撒拉族", "纳西族", "黎族", "畲族", "满族", "达斡尔族", "鄂温克族", "鄂伦春族", "仡佬族", "水族", "仫佬族",
-    "毛南族", "拉祜族", "佤族", "普米族", "怒族", "独龙族", "阿昌族", "德昂族", "布朗族", "基诺族", "门巴族",
-    "珞巴族", "东乡族", "保安族", "裕固族", "俄罗斯族", "乌孜别克族", "塔塔尔族", "赫哲族", "京族", "高山族",
-    "各族", "回", "壮", "藏", "蒙古族", "哈萨克族", "柯尔克孜族", "维吾尔族", "塔吉克族",
-)
-LEVELS = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "省", "市", "州", "盟", "县", "旗", "区")
+# the word lists (provinces, ethnic groups, level words, English body words…): qa/unit_words.json
+UNIT_WORDS = json.loads(Path(__file__).with_name("unit_words.json").read_text(encoding="utf-8"))
+PROVINCES = tuple(UNIT_WORDS["provinces"])
+ETHNIC = tuple(UNIT_WORDS["ethnic_groups"])
+LEVELS = tuple(UNIT_WORDS["levels"])
 _LEVEL_RE = re.compile(r"([\u4e00-\u9fff]{2,12}?)(" + "|".join(LEVELS) + r")")
 
 # Department names and their usual short forms / English renderings come from the catalogue
@@ -40,8 +33,6 @@ _PARTY = re.compile(r"^(?:中国共产党|中共)")
 
 @lru_cache(maxsize=1)
 def _org_rules() -> list[tuple[re.Pattern, list[str], list[str]]]:
-    import json
-
     from ingest.catalog import HERE
 
     data = json.loads((HERE / "bodies.json").read_text(encoding="utf-8"))
