@@ -29,6 +29,9 @@ _LEVEL_RE = re.compile(r"([\u4e00-\u9fff]{2,12}?)(" + "|".join(LEVELS) + r")")
 # Department names and their usual short forms / English renderings come from the catalogue
 # (ingest/catalog/bodies.json "org_forms"): rules over a body's own part, applied to each ingested body.
 _PARTY = re.compile(r"^(?:中国共产党|中共)")
+# a front organisation's full name before its place: 中国人民政治协商会议四川省委员会办公厅 = 四川省政协办公厅
+_FRONT = re.compile(r"^中国人民政治协商会议(.{2,12}?)委员会")
+_ONE_CHAR_COUNTY = re.compile(r"^([\u4e00-\u9fff](?:县|旗))(?=[\u4e00-\u9fff]{2})")
 
 
 @lru_cache(maxsize=1)
@@ -111,7 +114,7 @@ class Unit:
 def parse_levels(name: str) -> tuple[list[Level], str]:
     """Administrative levels in a department name and the remaining department part (a party
     organ's 中共/中国共产党 prefix is not part of either: 中共江苏省委办公厅 → 江苏省 + 委办公厅)."""
-    rest = _PARTY.sub("", name.strip())
+    rest = _FRONT.sub(r"\1政协", _PARTY.sub("", name.strip()))
     levels: list[Level] = []
     for prov in sorted(PROVINCES, key=len, reverse=True):
         if rest.startswith(prov):
@@ -122,6 +125,12 @@ def parse_levels(name: str) -> tuple[list[Level], str]:
             break
     while rest:
         m = _LEVEL_RE.match(rest)
+        if not m and not levels:  # a one-character county or banner (沙县, 赵县): only as the first place
+            one = _ONE_CHAR_COUNTY.match(rest)
+            if one:
+                levels.append(Level(name=one.group(1), core=one.group(1)[0], level=one.group(1)[1]))
+                rest = rest[one.end():]
+                continue
         if not m:
             break
         body, level = m.group(1), m.group(2)
