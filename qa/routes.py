@@ -18,7 +18,7 @@ from qa.compute import structured
 from qa.intent import Intent
 from qa.lexicon import BY_KEY
 from qa.records import DERIVED_FIGURES, Figure, Library, figure
-from qa.selection import pick_records
+from qa.selection import pick_records, twins
 from qa.text import NUMBER, squeeze, to_decimal
 from qa.textroute import _text
 
@@ -54,6 +54,8 @@ def answer_intent(lib: Library, intent: Intent) -> Answer:
         result = _change(lib, intent, records)
     elif intent.op != "text" and intent.metrics:
         result = structured(lib, intent, records)
+        if result is not None and not result.declined:
+            result = _disagreement(lib, intent, records, result)
     if result is None:
         result = _text(lib, intent, records)
     elif result.declined and result.reason == "not_specific" and intent.op == "lookup":
@@ -92,6 +94,45 @@ def _states_item_figure(ans: Answer, intent: Intent) -> bool:
             if any(n in clause for n in names):
                 return True
     return False
+
+
+def _disagreement(lib: Library, intent: Intent, records: list[dict], result: Answer) -> Answer:
+    """Two documents of the same body, year and kind (`qa.selection._by_year`): the answer stands when
+    each gives the same figure; when they differ no figure is chosen — both are said, each cited."""
+    from pathlib import Path
+
+    if not any(twins(r) for r in records):
+        return result
+    result = _ground(result, intent, records)
+    if result.declined:
+        return result
+    others: list[tuple[dict, Answer]] = []
+    for i, rec in enumerate(records):
+        for twin in twins(rec):
+            recs = records[:i] + [twin] + records[i + 1:]
+            alt = structured(lib, intent, recs)
+            alt = _ground(alt, intent, recs) if alt is not None else None
+            if alt is not None and not alt.declined and alt.value != result.value:
+                others.append((twin, alt))
+    if not others:
+        return result
+    first = next(r for r in records if twins(r))
+
+    def name(rec: dict) -> str:
+        return Path(str(rec.get("path") or rec.get("doc") or "")).name
+
+    parts = [(first, result)] + others
+    if intent.english:
+        text = ("The ingested documents of the same body and year disagree, so I give no single figure: "
+                + "; ".join(f"{name(r)}: {a.answer.rstrip('.')}" for r, a in parts)
+                + ". Check which document is the final version.")
+    else:
+        text = ("同一单位同一年度的几份文件数字不一致，无法给出唯一的数：" + "；".join(f"《{name(r)}》：{a.answer.rstrip('。')}" for r, a in parts)
+                + "。请核对哪一份是正式版本。")
+    cites = [c for _, a in parts for c in a.citations]
+    return Answer(question=intent.question, answer=text, declined=True, reason="documents_disagree",
+                  citations=cites, confidence=0.9, route=result.route, intent=intent.describe(),
+                  computed=[c for _, a in parts for c in a.computed])
 
 
 def _year(rec: dict | None) -> int:

@@ -54,7 +54,7 @@ def pick_records(lib: Library, intent: Intent) -> tuple[list[dict], Answer | Non
     chosen: list[dict] = []
     missing: list[tuple[str, list[int]]] = []
     for body, docs in bodies.items():
-        have = {(u.fiscal_year or 0): rec for u, rec in docs}
+        have = _by_year(docs)
         if not wanted:
             chosen.append(have[max(have)])
             continue
@@ -76,6 +76,27 @@ def pick_records(lib: Library, intent: Intent) -> tuple[list[dict], Answer | Non
                            f"{dep}只有 {ys} 年的预算公开文件，没有 {asked} 年的，无法回答。",
                            f"Only the {ys} budget of {dep} is ingested, not {asked}; I cannot answer for {asked}.")
     return chosen, None
+
+
+def _by_year(docs: list[tuple[Unit, dict]]) -> dict[int, dict]:
+    """One record per year. Two documents of one body, year and kind (an original and a corrected
+    version, or two copies) are not chosen between silently: the first answers and carries the others
+    as `_twins`, so an answer can say where they disagree (`qa.routes`)."""
+    groups: dict[int, list[dict]] = {}
+    for u, rec in docs:
+        recs = groups.setdefault(u.fiscal_year or 0, [])
+        if all(r.get("doc") != rec.get("doc") for r in recs):
+            recs.append(rec)
+    out = {}
+    for y, recs in groups.items():
+        recs = sorted(recs, key=lambda r: str(r.get("doc") or ""))
+        out[y] = dict(recs[0], _twins=recs[1:]) if len(recs) > 1 else recs[0]
+    return out
+
+
+def twins(rec: dict) -> list[dict]:
+    """The other documents of the same body, year and kind as this record."""
+    return list(rec.get("_twins") or [])
 
 
 def _is_final(rec: dict) -> bool:
