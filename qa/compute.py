@@ -43,6 +43,8 @@ def structured(lib: Library, intent: Intent, records: list[dict]) -> Answer | No
         return _per(intent, records)
     if op == "difference":
         return _difference(intent, records)
+    if op == "exclude":
+        return _exclude(intent, records)
     if op == "sum":
         return _sum_metrics(intent, records)
     return _lookup(intent, records)
@@ -299,6 +301,27 @@ def _difference(intent: Intent, records: list[dict]) -> Answer:
     signed = _show(diff, a.metric)
     return Answer(intent.question, text, float(diff) if unit != "人" else int(diff), unit, citations=_cites(figs),
                   confidence=_confidence(figs, 0.9), computed=[shown, signed], intent=intent.describe())
+
+
+def _exclude(intent: Intent, records: list[dict]) -> Answer:
+    """A whole without one of its parts ("not counting retirees", 不含上年结转): whole − part."""
+    en = intent.english
+    figs, bad = _need(intent, records[:1], intent.metrics[:2])
+    if bad:
+        return bad
+    whole, part = figs
+    rest = _dec(whole) - _dec(part)
+    unit = whole.metric.unit
+    shown = _show(rest, whole.metric)
+    if en:
+        text = (f"{whole.department}: {_label(whole.metric, en)} excluding {_label(part.metric, en)} = "
+                f"{_show(whole.value, whole.metric)} − {_show(part.value, part.metric)} = {_with_unit(shown, unit, en)}.")
+    else:
+        text = (f"{whole.department}{whole.metric.label_zh}（不含{part.metric.label_zh}）为 {_show(whole.value, whole.metric)} − "
+                f"{_show(part.value, part.metric)} = {_with_unit(shown, unit, en)}。")
+    text += _flag_text(figs, en)
+    return Answer(intent.question, text, float(rest) if unit != "人" else int(rest), unit, citations=_cites(figs),
+                  confidence=_confidence(figs, 0.85), computed=[shown], intent=intent.describe())
 
 
 def _across(intent: Intent, records: list[dict], op: str) -> Answer:

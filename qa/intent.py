@@ -31,6 +31,7 @@ class Intent:
     missing_operand: str | None = None  # a comparison/sum with one figure found: what the other was called
     has_unit_mention: bool = False
     per: str | None = None  # key of the count metric a "per X" question divides by
+    read_as: str | None = None  # the question's words a figure was read from by meaning (qa.meaning/relations)
 
     def describe(self) -> dict:
         return {"units": [u.department for u in self.units], "unknown_units": self.unknown_units,
@@ -38,4 +39,5 @@ class Intent:
                 **({"kind": self.kind} if self.kind else {}), "metrics": [m.key for m in self.metrics], "op": self.op,
                 "change_kind": self.change_kind, "text_kind": self.text_kind, "all_units": self.all_units,
                 **({"per": self.per} if self.per else {}),
+                **({"matched_by": "meaning"} if self.read_as else {}),
                 **({"previous_year": True} if self.previous_year else {})}

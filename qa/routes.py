@@ -10,7 +10,7 @@ import contextlib
 import re
 from decimal import Decimal
 
-from qa import grounding
+from qa import grounding, readings
 from qa import years as over_years
 from qa.changes import change_answer, previous_year_answer, stated_change
 from qa.compose import Answer, _show, decline
@@ -53,18 +53,33 @@ def answer_intent(lib: Library, intent: Intent) -> Answer:
     elif intent.op == "change" and intent.metrics and records:
         result = _change(lib, intent, records)
     elif intent.op != "text" and intent.metrics:
+        if intent.op == "sum" and intent.missing_operand and len(intent.metrics) >= 2:
+            listed = readings.listed_item(lib, intent)
+            if listed is not None:
+                return listed
         result = structured(lib, intent, records)
         if result is not None and not result.declined:
             result = _disagreement(lib, intent, records, result)
     if result is None:
         result = _text(lib, intent, records)
+        if result.declined and result.reason == "not_found" and not intent.metrics:
+            result = readings.by_meaning(lib, intent, result, answer_intent)
     elif result.declined and result.reason == "not_specific" and intent.op == "lookup":
         # the question asks something of the figure's item that is no figure ("X项目的补贴标准/负责人"):
         # the text says it when a passage answers it; otherwise the decline naming the item stands
         text = _text(lib, intent, records)
         if not text.declined and _states_item_figure(text, intent):
             result = text
+        elif len(intent.metrics) == 1:
+            # …or the words beyond the figure only describe it, or one of its relatives, by meaning
+            result = readings.by_meaning(lib, intent, result, answer_intent, within=intent.metrics[0])
     result = _ground(result, intent, records)
+    if intent.read_as and not result.declined:
+        readings.said_read_as(result, intent)
+    if not result.declined and result.route == "retrieval" and readings.ASKS_QUANTITY.search(intent.question) and \
+            not isinstance(result.value, (int, float, Decimal)):
+        # a how-much question answered with a passage that gives no number: what it says, not the number
+        result.confidence = min(result.confidence, readings.MEANING_CONFIDENCE)
     return _maybe_llm(lib, intent, result)
 
 

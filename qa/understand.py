@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from qa import meaning, relations
 from qa.intent import Intent
 from qa.lexicon import BY_KEY, Metric
 from qa.operations import (BARE_BUDGET, CHANGE, CHANGE_PCT, JOIN, PER_VALUE, _operation, _per, _second_operand,
@@ -188,6 +189,7 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
             masked = masked[:span[0]] + "□" * (span[1] - span[0]) + masked[span[1]:]
     intent.specific = _specific(masked, intent, orgs)
     _part_of(q, matches, intent)
+    _relations(q, masked, matches, intent)
     if compares_years and intent.metrics and intent.op in ("lookup", "difference"):
         intent.op, intent.previous_year = "change", False
         intent.years = [intent.year]  # the later budget states its change from the year before
@@ -196,6 +198,41 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
             intent.op in ("sum",) and not intent.units and not intent.has_unit_mention):
         intent.all_units = not intent.units
     return intent
+
+
+def _relations(q: str, masked: str, matches: list, intent: Intent) -> None:
+    """Exclusions, inclusions, whole-and-part and the Chinese head (`qa.relations.resolve`); then a figure
+    named loosely is read as the relative the question's other words describe (`qa.relations.refine`)."""
+    if intent.op not in ("lookup", "sum") or intent.per or not intent.metrics:
+        return
+    fit = relations.agree_kind(q, intent.metrics)
+    if not fit:
+        # every figure found is of the other kind ("how much … pensions" found only 退休人数): none is
+        # the answer; the question's words are read by meaning instead (qa.routes._by_meaning)
+        intent.metrics, intent.specific, intent.op = [], [], "lookup"
+        return
+    if len(fit) < len(intent.metrics):
+        intent.metrics = fit
+    spans = [(i, j, m) for i, j, m, _ in matches]
+    metrics, op = relations.resolve(q, spans, intent.metrics, intent.op == "sum")
+    if intent.op == "sum":
+        intent.metrics = metrics
+        missing = relations.list_items(q, [t for t in spans if t[2] in metrics])
+        if missing:
+            intent.missing_operand = missing[0]  # a listed item no figure names: found by meaning or declined
+        return
+    if metrics != intent.metrics or op:
+        intent.metrics, intent.specific = metrics, []
+        if op:
+            intent.op = op
+        return
+    if len(intent.metrics) == 1:
+        other = re.sub(r"□+", " ", masked)
+        better = relations.refine(intent.metrics[0], other, intent.english)
+        if better is not None:
+            intent.metrics, intent.specific = [better], []
+            intent.read_as = " ".join(meaning.content(other, intent.english)) if intent.english else \
+                "".join(meaning.content(other, False))
 
 
 DESCRIBE = r"是什么|有哪些|哪些|是哪|什么"
@@ -214,7 +251,7 @@ def _qualified_people(q: str, mask: list[bool], orgs: tuple = (None, None)) -> b
         after = re.sub(r"是多少|多少|是|吗|呢|啊|呀", "", after)
         for side in (before, after):
             rest = re.sub(f"[{WORD_CHARS}]", "", "".join(_left_words(side, orgs)))
-            if sum(1 for c in rest if "\u4e00" <= c <= "\u9fff") >= 2:
+            if any("\u4e00" <= c <= "\u9fff" for c in rest):  # one word left is already a kind of people (出差)
                 return True
     return False
 
