@@ -26,6 +26,9 @@ CUES = {
     "duties": (r"主要职能", r"职责", r"负责"),
     "goal": (r"绩效目标", r"目标"),
     "structure": (r"下设", r"内设"),
+    "members": (r"从预算单位构成看", r"编制范围的预算单位", r"预算单位(?:共计?\s*\S{1,3}家[,，]?)?(?:具体|仅)?包括[:：]?",
+                r"所属单位包括", r"下属单位包括"),
+    "scope": (r"不含", r"不包括", r"包括", r"包含", r"纳入", r"含"),
 }
 # most a retrieval hit adds to a sentence's score (top hit; less further down): retrieval breaks ties,
 # the sentence's own coverage of the question decides

@@ -62,6 +62,8 @@ def answer_intent(lib: Library, intent: Intent) -> Answer:
             result = _disagreement(lib, intent, records, result)
     if result is None:
         result = _text(lib, intent, records)
+        if intent.text_kind == "scope" and not result.declined:
+            result = _scope_named(intent, result)
         if result.declined and result.reason == "not_found" and not intent.metrics:
             result = readings.by_meaning(lib, intent, result, answer_intent)
     elif result.declined and result.reason == "not_specific" and intent.op == "lookup":
@@ -148,6 +150,25 @@ def _disagreement(lib: Library, intent: Intent, records: list[dict], result: Ans
     return Answer(question=intent.question, answer=text, declined=True, reason="documents_disagree",
                   citations=cites, confidence=0.9, route=result.route, intent=intent.describe(),
                   computed=[c for _, a in parts for c in a.computed])
+
+
+_SCOPE_WORDS = re.compile(r"部门预算|单位预算|部门决算|预算公开|预算|决算|包含|包括|含有|涵盖|纳入|是否|吗|么|没有|与否|的|了|是")
+
+
+def _scope_named(intent: Intent, ans: Answer) -> Answer:
+    """"Does the budget include X?": a passage answers only when it names X (a list of what is included
+    that does not name X says nothing about X); in English, where X cannot be read off a Chinese quote,
+    the passage is shown below the sure band."""
+    if intent.english:
+        ans.confidence = min(ans.confidence, readings.MEANING_CONFIDENCE)
+        return ans
+    names = re.findall(r"[\u4e00-\u9fff]{2,}", _SCOPE_WORDS.sub(" ", intent.residual))
+    quotes = "".join(squeeze(c.get("quote") or "") for c in ans.citations)
+    if names and all(n not in quotes for n in names):
+        return decline(intent, "not_found", f"文件中没有提到“{'、'.join(names)}”，无法回答。",
+                       f"The documents do not mention {', '.join(names)}; I cannot answer that.",
+                       confidence=0.6, route="retrieval")
+    return ans
 
 
 def _year(rec: dict | None) -> int:

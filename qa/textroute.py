@@ -63,11 +63,11 @@ def _text(lib: Library, intent: Intent, records: list[dict]) -> Answer:
     for alias in sorted({a for u in intent.units for a in [u.department, *u.aliases] if a}, key=len, reverse=True):
         named = named.replace(alias, " ")
     projects = named_projects(intent.question, docs, named)
-    if projects and intent.text_kind not in ("reason", "duties", "structure"):
+    if projects and intent.text_kind not in ("reason", "duties", "structure", "members"):
         ans = _project_text(lib, intent, projects, query, named)
         if ans is not None:
             return ans
-    if not projects and intent.text_kind not in ("reason", "duties", "structure"):
+    if not projects and intent.text_kind not in ("reason", "duties", "structure", "members"):
         from qa.projects import asked_project, near_projects
 
         asked = asked_project(named, docs)

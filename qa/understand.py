@@ -34,6 +34,11 @@ TEXT_TRIGGERS = [
     ("duties", r"职能|职责|负责什么|主要工作|responsibilit|duties|mandate|what\s+does\s+.{0,40}\bdo\b"),
     ("goal", r"绩效目标|目标是|工作目标|target|goal|objective"),
     ("structure", r"机构设置|内设机构是|哪些科室|哪些处室|which\s+offices|what\s+offices|organi[sz]ation"),
+    # the budget units a department's budget gathers (部门预算单位构成)
+    ("members", r"哪些(?:下属|预算|所属)?单位|单位构成|which\s+(?:units|bodies|subordinate)"),
+    # what the disclosure covers ("部门预算包含东郊国宾馆吗", "does the budget include …"): the sentence naming it
+    ("scope", r"(?:包含|包括|含有?|涵盖|纳入)[^？?。]{1,24}(?:吗|么|没有|与否)|是否(?:包含|包括|含|纳入|涵盖)|"
+              r"\bdoes\b.{0,80}\b(?:include|cover)|\bis\b.{0,60}\bincluded\b"),
 ]
 
 
@@ -167,7 +172,7 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
     lowm = masked.lower()
     unmasked = q.lower()
     for kind, rx in TEXT_TRIGGERS:
-        if re.search(rx, unmasked if kind == "structure" else lowm, re.I):
+        if re.search(rx, unmasked if kind in ("structure", "members") else lowm, re.I):
             intent.text_kind = kind
             break
     intent.metrics = metrics = _merge_qualifiers(q, matches)
