@@ -43,6 +43,8 @@ def register(sub) -> None:
     rep.add_argument("--no-baseline", action="store_true")
     rep.add_argument("--synth", type=int, default=4, help="synthetic tier: N generated disclosures (evals/synth), extraction + templated QA; 0 = skip (default 4)")
     rep.add_argument("--results", default=None, help="also write per-item results (JSONL per system) into this directory")
+    rep.add_argument("--no-wild", action="store_true", help="skip the real documents of another province (evals/wild)")
+    rep.add_argument("--wild-home", default=None, help="use this already-ingested home of data/wild/jiangsu")
     rep.set_defaults(func=cmd_report)
 
     w = esub.add_parser("wild", help="score extraction of real PDFs against hand-read PDF gold (evals/wild/<set>)")
@@ -182,7 +184,8 @@ def cmd_report(args) -> int:
     path = build_report(set_path=Path(args.set), gold=Path(args.gold), corpus=Path(args.corpus) if args.corpus else None,
                         home=Path(args.home) if args.home else None, out_dir=Path(args.out),
                         baseline=not args.no_baseline, synth=args.synth,
-                        results_dir=Path(args.results) if args.results else None)
+                        results_dir=Path(args.results) if args.results else None, wild=not args.no_wild,
+                        wild_home=Path(args.wild_home) if args.wild_home else None)
     print(f"wrote {path}")
     return 0
 

@@ -229,11 +229,16 @@ def build_record(doc) -> BudgetRecord:
 
     extract_changes(text, rec)  # every stated change, comparison and rate, for the validator
     rec.projects = _projects(tables, [str(p.name.value) for p in rec.narrative_projects if p.name.value])
+    from ingest.catalog import core_kinds, zh_name
+
+    required = core_kinds(getattr(doc, "doc_kind", None)) if rec.document_part != "text" else []
+    rec.tables_missing = [k for k in required if tables.get(k) is None or tables[k].status == "missing"
+                          or (tables[k].status == "unparsed" and doc.table(k) is not None)]
+    if rec.tables_missing:
+        rec.warnings.append("standard tables not found or not read: " + "、".join(zh_name(k) for k in rec.tables_missing))
     for tid, table in tables.items():
         if table.status == "unparsed" and doc.table(tid) is not None:
             rec.warnings.append(f"{tid}: found but no rows could be read")
-        elif table.status == "missing":
-            rec.warnings.append(f"{tid}: not printed in the document")
         codes = {r.code for r in table.rows if r.code}
         for cls in sorted({c[:3] for c in codes if len(c) > 3} - codes):
             rec.warnings.append(f"{tid}: class {cls} has no row of its own (only its sub-rows are printed)")

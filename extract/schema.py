@@ -351,14 +351,14 @@ class BudgetRecord(BaseModel):
     sha256: str | None = None
     engine: str = "deterministic"
     # which part of a disclosure the file is: "text" (narrative only), "tables" (tables only), "whole"
-    document_part: str | None = None
+    document_part: str | None = Field(default=None, description="text | tables | whole: which part of a disclosure")
     parts: list[str] = Field(default_factory=list)  # a merged disclosure: the documents it was read from
     disclosure: str | None = None  # "<canonical body>|<year>|<kind>" (extract.merge.disclosure_key)
     department: Leaf = _leaf()
     region: Leaf = _leaf()
     level: Leaf = _leaf()  # 省 | 市 | 区 | 县 | 街道 | 乡镇
     fiscal_year: Leaf = _leaf()
-    doc_kind: Leaf = _leaf()  # 部门预算 | 单位预算 | 部门决算 | 单位决算
+    doc_kind: Leaf = Field(default_factory=Leaf, description="部门预算 | 单位预算 | 部门决算 | 单位决算")
     staffing: Staffing = Field(default_factory=Staffing)
     income: Income = Field(default_factory=Income)
     expenditure: Expenditure = Field(default_factory=Expenditure)
@@ -377,8 +377,11 @@ class BudgetRecord(BaseModel):
     narrative: Narrative = Field(default_factory=Narrative)
     # a 决算: the standard paths above hold the final (决算数) figures; the budget printed beside them is here
     # (全年/调整预算数; budget_initial: 年初预算数 when both are printed)
-    budget: BudgetSide = Field(default_factory=BudgetSide)
-    budget_initial: BudgetSide = Field(default_factory=BudgetSide)
+    budget: BudgetSide = Field(default_factory=BudgetSide, description=(
+        "决算 only: the budget printed beside each final figure, under the same path (the 全年/调整预算数, or the "
+        "年初预算数 when it is the only one printed). In a 决算 the standard paths hold the 决算数."))
+    budget_initial: BudgetSide = Field(default_factory=BudgetSide, description=(
+        "决算 only: the 年初预算数 when both it and the 全年/调整预算数 are printed."))
     # every figure the text states by name (extract/statements.json), whether or not a table prints it too
     stated: dict[str, Leaf] = Field(default_factory=dict)
     # the document's title lines (cover, part headings, table titles), for the document checks
@@ -390,6 +393,10 @@ class BudgetRecord(BaseModel):
     projects: list[Project] = Field(default_factory=list)  # 表7 project lines
     narrative_projects: list[Project] = Field(default_factory=list)  # 七、项目支出情况说明: 项目名称 + 预算安排规模
     tables: dict[str, TableData] = Field(default_factory=dict)
+    # standard tables the national template of this document's kind requires but the document (or the
+    # reader) does not have: a partly read document still answers text questions; nothing is guessed
+    tables_missing: list[str] = Field(default_factory=list, description=(
+        "standard tables the national template of this kind requires that were not found or not read"))
     validation: list[Check] = Field(default_factory=list)
     conflicts: list[Conflict] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)

@@ -31,7 +31,9 @@ class Metric:
     fiscal: bool = False  # function class read from the general public budget (表5)
     row: str | None = None  # table row name (dynamic metrics)
     rows: tuple[str, ...] = ()  # row names to read when the record has no value at `paths` (会议费 of 表6)
-    description: str = ""
+    description: str = ""  # what the figure is, in words (qa/meaning.py)
+    description_en: str = ""
+    unlike: tuple[str, ...] = ()  # words that name something else ("编外" is no 在编 staff): no reading by meaning
     parts: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -52,7 +54,8 @@ def _metric(e: dict) -> Metric:
                   label_zh=e.get("label_zh") or (zh[0] if zh else e["key"]),
                   label_en=e.get("label_en") or (en[0] if en else (zh[0] if zh else e["key"])),
                   parent=e.get("parent"), change=e.get("change"), kind=e.get("kind", "amount"),
-                  rows=tuple(e.get("rows", ())), description=e.get("description", ""))
+                  rows=tuple(e.get("rows", ())), description=e.get("description", ""),
+                  description_en=e.get("description_en", ""), unlike=tuple(e.get("unlike", ())))
 
 
 _DATA = _load()
@@ -96,3 +99,9 @@ def row_metric(name: str) -> Metric:
 # Terms that identify a 经济分类/功能分类 row by name even when a document does not print it (so a
 # question about one is understood, and declined as not disclosed when the document lacks the row).
 STANDARD_ROWS: tuple[str, ...] = tuple(_DATA["standard_rows"])
+
+# the economic-classification rows with what they are (qa/meaning.py reads questions against them too)
+ROW_MEANINGS: list[Metric] = [
+    Metric(key=f"row:{n}", paths=(), zh=(n,), label_zh=n, label_en=n, row=n, description=e.get("description", ""),
+           description_en=e.get("description_en", ""))
+    for n, e in _DATA.get("row_meanings", {}).items()]

@@ -4,7 +4,7 @@ code then answers that intent over the records with the offline machinery, so th
 a number. Only the names it is offered are accepted, a body must be named in the question and a year
 written in it.
 
-`to_intent` is the one place that turns the LLM's choice into a `qa.understand.Intent`.
+`to_intent` is the one place that turns the LLM's choice into a `qa.intent.Intent`.
 """
 
 from __future__ import annotations

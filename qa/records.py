@@ -145,7 +145,7 @@ def _same(a: Any, b: Any) -> bool:
 def figure(record: dict, metric: Metric) -> Figure | None:
     """The figure for `metric` in `record` (None when the document does not state it)."""
     derived = record.get(DERIVED_FIGURES)
-    if derived is not None:  # a previous-year view (qa.api._previous_view): only what was derived
+    if derived is not None:  # a previous-year view (qa.routes._previous_op): only what was derived
         return derived.get(metric.key)
     doc = record.get("doc", "")
     dep = str(leaf(record, "department")[0] or doc)

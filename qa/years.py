@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from qa.answer import Answer, _cites, _confidence, _flag_text, _json_value, _label, _q, _show, _with_unit, decline
-from qa.records import Figure, figure
+from qa.compose import Answer, _cites, _confidence, _flag_text, _json_value, _label, _q, _show, _with_unit, decline
+from qa.intent import Intent
+from qa.operations import CHANGE_PCT, RANK_MAX, RANK_MIN, SUM
+from qa.records import Figure, figure, leaf
 from qa.text import fmt_number
-from qa.understand import CHANGE_PCT, RANK_MAX, RANK_MIN, SUM, Intent
 
 _EACH = r"分别|各是|各为|每年|逐年|历年|\beach\b|\brespectively\b|\bper year\b"
 _CHANGE = (r"增加|增长|减少|下降|变化|变动|多了|少了|涨|降|差|\bchange|\bincrease|\bdecrease|\bgrow|\bgrew|\brise|\brose|"
@@ -24,7 +25,6 @@ def applies(intent: Intent, records: list[dict]) -> bool:
     if len(intent.years) < 2 or not intent.metrics or len(records) < 2:
         return False
     from ingest.identity import canonical_body
-    from qa.records import leaf
 
     bodies = {canonical_body(str(leaf(r, "department")[0] or "")) for r in records}
     years = {leaf(r, "fiscal_year")[0] for r in records}

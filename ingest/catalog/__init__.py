@@ -29,6 +29,7 @@ class TableKind:
     not_after: tuple[str, ...]
     signature: tuple[str, ...]
     legacy: str | None = None  # 表N as the bundled Xinjiang samples number it
+    core: tuple[str, ...] = ()  # 预算 / 决算: the template of that kind requires this table
 
 
 @lru_cache(maxsize=1)
@@ -39,7 +40,7 @@ def table_kinds() -> tuple[TableKind, ...]:
         out.append(TableKind(kind=e["kind"], zh=e["zh"], en=e["en"],
                              titles=tuple(re.compile(p) for p in e["titles"]),
                              not_after=tuple(e.get("not_after", [])), signature=tuple(e.get("signature", [])),
-                             legacy=e.get("legacy")))
+                             legacy=e.get("legacy"), core=tuple(e.get("core", ()))))
     return tuple(out)
 
 
@@ -55,6 +56,13 @@ def kind_info(kind: str) -> TableKind | None:
 def legacy_to_kind() -> dict[str, str]:
     """表1 … 表11 (the bundled samples' numbering) → kind."""
     return {k.legacy: k.kind for k in table_kinds() if k.legacy}
+
+
+def core_kinds(doc_kind: str | None) -> list[str]:
+    """The standard tables the national template of a document's kind requires (部门/单位预算: 8;
+    决算: 9)."""
+    which = "决算" if doc_kind and "决算" in doc_kind else "预算"
+    return [k.kind for k in table_kinds() if which in k.core]
 
 
 def zh_name(kind: str) -> str:
