@@ -65,6 +65,7 @@ def _context():
 
 
 _LAUNCH_GUARD = threading.Lock()
+_DAEMON_GUARD = threading.Lock()
 
 
 def _preparation_data_without_main(name):
@@ -213,7 +214,7 @@ def _start(proc) -> None:
     if not me.daemon:
         proc.start()
         return
-    with _LAUNCH_GUARD:
+    with _DAEMON_GUARD:
         me._config["daemon"] = False  # type: ignore[attr-defined]
         try:
             proc.start()
