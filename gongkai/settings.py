@@ -57,6 +57,9 @@ class Settings:
     parse_memory_mb: int = 2048
     # A PDF with more pages is refused before parsing (0 = no cap; disclosures have tens of pages).
     max_pdf_pages: int = 2000
+    # Processes reading one PDF's table pages (0 = 2 on a machine with two cores or more): a single
+    # upload is answerable sooner; bulk ingest's workers use 1 each (they already fill the cores).
+    parse_page_workers: int = 0
 
     @property
     def llm_enabled(self) -> bool:

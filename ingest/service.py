@@ -142,10 +142,11 @@ def prepare(path: str, sha: str, doc_id: str, *, extract: bool = True, index: bo
     t0 = time.perf_counter()
     p = Path(path)
     out = Prepared(path=shown(path), sha=sha, doc_id=doc_id)
-    if reuse_parser:
+    if reuse_parser:  # a worker process among others: one parse child for its files, one page process each
         from ingest.sandbox import enable_reuse
 
         enable_reuse()
+        os.environ["GONGKAI_PARSE_PAGE_WORKERS"] = "1"
     try:
         from ingest.pipeline import load_document
 
