@@ -29,8 +29,8 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_ingest)
 
     e = sub.add_parser("embed", help="write the vectors of every ingested document that has none yet (resumable)")
-    e.add_argument("--workers", type=int, default=1, metavar="N",
-                   help="1 (default): embed in this process on every core; N > 1: N single-threaded processes")
+    e.add_argument("--workers", type=int, default=0, metavar="N",
+                   help="single-threaded embedder processes (default: setting workers, 0 = one per core); 1: this process")
     e.add_argument("--executor", choices=["process", "dask"], default="process")
     e.add_argument("--scheduler", default=None, metavar="ADDR", help="Dask scheduler address for --executor dask")
     e.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -173,7 +173,7 @@ def cmd_embed(args) -> int:
     t0 = time.perf_counter()
     try:
         rep = embed_pending(home(), progress=False if (args.no_progress or args.quiet) else None, executor=executor,
-                            workers=args.workers if executor is None else 1, wait=args.wait)
+                            workers=args.workers, wait=args.wait)
     finally:
         _close(executor)
     if rep.busy_pid is not None:

