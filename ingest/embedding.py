@@ -471,6 +471,7 @@ def _commit(home: Path, emb, batch: list[Pending], vectors: dict[str, list], rep
         if items:
             _fresh_client(home)
             write_vectors(home, items, embedder=emb.name)
+            _wrote(home)
             stamped = store.stamp_dense(stamps)
             report.docs += len(stamped)
             report.chunks += sum(len(c) for d, c, _ in items if d in stamped)
@@ -488,6 +489,13 @@ def _fresh_client(home: Path) -> None:
 
         forget_clients()
     _SEEN[key] = sig
+
+
+def _wrote(home: Path) -> None:
+    """This process just wrote the embedded Chroma store: its own write is no reason to reopen."""
+    from ingest.search import _chroma_signature
+
+    _SEEN[str(Path(home).resolve())] = _chroma_signature(home)
 
 
 _SEEN: dict[str, Any] = {}

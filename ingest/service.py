@@ -482,6 +482,7 @@ def commit(store, batch: list[Prepared], jobs: dict[str, _Job], *, index: bool =
     try:
         catalog = store.catalog()
         entries: dict[str, dict] = {}
+        unsaved: dict[str, str] = {}
         records: list[tuple[str, dict | None, bool]] = []
         committed: list[tuple[_Job, Prepared, dict]] = []
         for p in batch:
@@ -535,19 +536,26 @@ def commit(store, batch: list[Prepared], jobs: dict[str, _Job], *, index: bool =
                                                 message=f"{shown(job.path.name)}: could not be stored ({exc.strerror or exc}); "
                                                         f"check free space and permissions of {store.home}")))
                 return out
+            unsaved: dict[str, str] = {}
             for doc_id, record, stale_record in records:
-                if record is not None:
-                    from extract.store import save_record
+                try:
+                    if record is not None:
+                        from extract.store import save_record
 
-                    save_record(record, home)
-                elif stale_record:  # extraction failed on new content: the old record would answer for it
-                    (home / "records" / f"{doc_id}.json").unlink(missing_ok=True)
+                        save_record(record, home)
+                    elif stale_record:  # extraction failed on new content: the old record would answer for it
+                        (home / "records" / f"{doc_id}.json").unlink(missing_ok=True)
+                except OSError as exc:  # the document stays incomplete (pending): a rerun repairs it
+                    unsaved[doc_id] = f"its extraction record could not be stored ({exc.strerror or exc})"
             for doc_id in entries:
-                _pending(store, doc_id).unlink(missing_ok=True)
+                if doc_id not in unsaved:
+                    _pending(store, doc_id).unlink(missing_ok=True)
         for job, p, entry in committed:
             r = _result_from_entry(job.path, job.status, entry, 0.0)
             r.extraction = p.extraction
             r.message = job.message
+            if entry["doc"] in unsaved:
+                r.extraction = f"failed: {unsaved[entry['doc']]}; check free space and ingest the file again"
             out.append((job, r))
     finally:
         lock.__exit__(None, None, None)
@@ -566,10 +574,11 @@ def _drop_vectors(store, doc_id: str) -> None:
         from ingest.index import dense_for
     except ImportError:
         return
-    from ingest.embedding import _fresh_client
+    from ingest.embedding import _fresh_client, _wrote
 
     _fresh_client(Path(store.home))
     dense_for(store.home)[1].delete_doc(doc_id)
+    _wrote(Path(store.home))
 
 
 def ingest_file(path: Path, store, *, extract: bool = True, index: bool = True, embed: str = "none") -> FileResult:
@@ -723,10 +732,11 @@ def remove_document(doc_id: str, home: Path | str | None = None) -> bool:
                 leftovers = (tokens_dir(store.home) / f"{doc_id}.json").exists() or \
                     bool(dense_for(store.home)[1].ids_of(doc_id))
             if found or leftovers:
-                from ingest.embedding import _fresh_client
+                from ingest.embedding import _fresh_client, _wrote
 
                 _fresh_client(Path(store.home))
                 remove_from_index(store, doc_id)
+                _wrote(Path(store.home))
         except ImportError:
             pass
         store.remove(doc_id)
