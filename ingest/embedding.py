@@ -186,6 +186,11 @@ class _Reporter:
             self.bar.update(n)
         self.write()
 
+    def starting(self) -> None:
+        """Embedding begins now (the rate counts from here, model and pool start included)."""
+        if self._t_embed0 is None:
+            self._t_embed0 = time.monotonic()
+
     def embedded(self, n: int) -> None:
         now = time.monotonic()
         if self._t_embed0 is None:
@@ -226,6 +231,14 @@ class _Reporter:
 
 
 # -- the work -------------------------------------------------------------------------------------
+def die_with_parent() -> None:
+    """Initializer of local worker processes: killed with the process that started them (a killed
+    embedder or ingest must not leave its pool computing; Linux only)."""
+    from ingest.loaders.pdf import _die_with_parent
+
+    _die_with_parent()
+
+
 def embed_texts(texts: list[str], embedder: str, threads: int = 0) -> Any:
     """Runs on a worker (a process of a local pool, a Dask worker): vectors for `texts`, no cache."""
     import gongkai  # noqa: F401  (offline environment on the worker too)
@@ -301,7 +314,8 @@ def embed_pending(home: Path | str | None = None, *, progress: bool | None = Non
                         import multiprocessing
                         from concurrent.futures import ProcessPoolExecutor
 
-                        pool.append(ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn")))
+                        pool.append(ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"),
+                                                        initializer=die_with_parent))
                     return pool[0]
             else:
                 executor_for = None
@@ -388,6 +402,8 @@ def _run(home: Path, todo: list[Pending], rep: _Reporter, report: EmbedReport, e
     collect()
     commit(force=True)
     slices = [missing[i : i + SLICE] for i in range(0, len(missing), SLICE)]
+    if slices:
+        rep.starting()
     if executor is None and executor_for is not None:
         executor = executor_for(len(missing))
     if executor is None:

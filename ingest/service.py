@@ -371,8 +371,11 @@ def _phase1(store, files: list[Path], emit, t0: float, *, extract: bool, index: 
         import multiprocessing
 
         # spawn: a forked copy of this process would inherit its threads (progress bar, Chroma)
+        from ingest.embedding import die_with_parent
+
         own = executor = ProcessPoolExecutor(max_workers=min(workers, len(todo)),
-                                             mp_context=multiprocessing.get_context("spawn"))
+                                             mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=die_with_parent)
     committer = _Committer(store, by_path, emit, t0, index=index)
     try:
         if executor is None:
