@@ -62,11 +62,11 @@ def documents_rows(home: Path) -> list[list[Any]]:
         dept = d.get("department") or (rec.leaf(r, "department")[0] if r else None)
         year = d.get("fiscal_year") or (rec.leaf(r, "fiscal_year")[0] if r else None)
         rows.append([d["doc"], dept or "—", d.get("region") or "—", year or "—", n_tables,
-                     d.get("chunks", "—"), rec.validation_summary(r), states.get(d["doc"], "—")])
+                     d.get("chunks", "—"), states.get(d["doc"], "—"), rec.validation_summary(r)])
     return rows
 
 
-DOC_COLUMNS = ["doc", "单位 unit", "地区 region", "年度 year", "表 tables", "chunks", "校验 validation", "状态 state"]
+DOC_COLUMNS = ["doc", "单位 unit", "地区 region", "年度 year", "表 tables", "chunks", "状态 state", "校验 validation"]
 
 
 def embed_markdown(st: dict) -> str:
