@@ -226,3 +226,21 @@ def test_a_batch_parses_through_one_isolated_child(tmp_path):
         batch.append(run_isolated(parse_pdf_lines, pdfs[2], timeout_s=60, memory_mb=2048))
         assert pool.started == 2 and pool.pid() != first_child  # ... and the next file gets a fresh one
     assert batch == single
+
+
+def test_the_app_resumes_embedding_when_it_starts(one_doc):
+    """A library left with a document without vectors (e.g. its embedder was killed): opening the
+    app starts the background embedder, and the document becomes ready without a click."""
+    from ui import server
+
+    home, env = one_doc
+    assert _states(env) == {DOC: "indexed"}
+    run = server.start(home, extra_env={"GONGKAI_EMBED_CACHE": env["GONGKAI_EMBED_CACHE"]}, warm=False)
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and _states(env) != {DOC: "embedded"}:
+            time.sleep(0.5)
+    finally:
+        run.stop()
+    assert _states(env) == {DOC: "embedded"}
+    assert nasty.assert_consistent(home) == {DOC: 36}
