@@ -26,7 +26,7 @@ from evals.verify import iter_leaves
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP_TOP = {"doc", "path", "line_items", "tables_empty"}
-COMPLETE_TABLES = {"表5", "表6"}
+COMPLETE_TABLES = {"general_budget_expenditure", "general_budget_basic"}
 _ADMIN = re.compile(r"(自治州|自治县|市|县|区|州|旗)$")
 
 

@@ -149,7 +149,8 @@ def set_composition(items: list[dict]) -> list[str]:
 
 
 def build_report(set_path: Path, gold: Path, corpus: Path | None, home: Path | None, out_dir: Path,
-                 baseline: bool = True, synth: int = 0, results_dir: Path | None = None) -> Path:
+                 baseline: bool = True, synth: int = 0, results_dir: Path | None = None, wild: bool = True,
+                 wild_home: Path | None = None) -> Path:
     """Run everything and write out_dir/report.md, the PNG plots and summary.json; per-item results
     (item + result + correct, one JSON line each) go to results_dir when given."""
     out_dir = Path(out_dir)
@@ -190,7 +191,20 @@ def build_report(set_path: Path, gold: Path, corpus: Path | None, home: Path | N
         if results_dir:
             write_rows(rows_by["baseline"], Path(results_dir) / "results_baseline.jsonl")
 
-    heldout = _heldout(ask, base.ask if baseline else None)
+    all_rows = list(rows_by["gongkai"])
+    heldout = _heldout(ask, base.ask if baseline else None, all_rows)
+    from evals import report_wild
+
+    wild_ext = wild_qa = None
+    n_sets = 1 + len(heldout)
+    if wild:
+        wild_ext = report_wild.extraction()
+        wild_qa, wild_rows = report_wild.qa(wild_home)
+        all_rows += wild_rows
+        n_sets += 1
+        os.environ["GONGKAI_HOME"] = str(home)
+    calib = report_wild.calibration(all_rows)
+    confident_wrong = report_wild.confident_wrong(all_rows)
 
     from evals.extract_eval import evaluate
 
@@ -209,9 +223,14 @@ def build_report(set_path: Path, gold: Path, corpus: Path | None, home: Path | N
                "extraction_documents": {d: {k: v for k, v in r.items() if k != "misses"} for d, r in extraction["documents"].items()},
                "synthetic": {k: v for k, v in (synth_res or {}).items() if k != "qa_wrong"} or None, "timings": timings,
                "heldout": [{"set": h["set"], "n": h["n"], "first": h["first"],
-                            **{n: h[n]["accuracy"] for n in ("gongkai", "baseline") if n in h}} for h in heldout]}
+                            **{n: h[n]["accuracy"] for n in ("gongkai", "baseline") if n in h}} for h in heldout],
+               "wild_extraction": wild_ext, "wild_qa": wild_qa, "calibration": calib,
+               "confident_wrong": confident_wrong}
     (out_dir / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
     md = render_markdown(items, systems, rows_by, extraction, synth_res, timings, gold, set_path, heldout)
+    md += "\n" + "\n".join(report_wild.markdown(wild_ext, wild_qa, calib, n_sets)) + "\n"
+    md += (f"Confident wrong answers (confidence ≥ 0.8 and wrong) across all {n_sets} sets: "
+           f"**{len(confident_wrong)}**{' (' + ', '.join(confident_wrong) + ')' if confident_wrong else ''}.\n")
     path = out_dir / "report.md"
     path.write_text(md, encoding="utf-8")
     return path
@@ -220,7 +239,7 @@ def build_report(set_path: Path, gold: Path, corpus: Path | None, home: Path | N
 HELDOUT_DIR = ROOT / "bench"
 
 
-def _heldout(ask, base_ask=None) -> list[dict[str, Any]]:
+def _heldout(ask, base_ask=None, all_rows: list | None = None) -> list[dict[str, Any]]:
     """Every held-out set (bench/qa_*.jsonl: questions written after the code, over the same documents)
     scored now, next to its recorded first run (bench/heldout_first_runs.json)."""
     first = {}
@@ -230,8 +249,11 @@ def _heldout(ask, base_ask=None) -> list[dict[str, Any]]:
     out = []
     for path in sorted(HELDOUT_DIR.glob("qa_*.jsonl")):
         items = load_set(path)
+        rows = run_items(items, ask)
+        if all_rows is not None:
+            all_rows.extend(rows)
         row: dict[str, Any] = {"set": _rel(path), "n": len(items), "first": first.get(path.name),
-                               "gongkai": summarize(run_items(items, ask))}
+                               "gongkai": summarize(rows)}
         if base_ask is not None:
             row["baseline"] = summarize(run_items(items, base_ask))
         out.append(row)

@@ -63,13 +63,19 @@ def result_key(path: Path, sha: str) -> str:
     return f"{sha[:24]}-{where}"
 
 
-def _work(path: str, out_file: str, engine: str | None) -> dict[str, Any]:
-    """Runs in a worker: extract one file and write its outcome atomically. Returns a short summary."""
+def _work(path: str, out_file: str, engine: str | None, breaker_file: str | None = None) -> dict[str, Any]:
+    """Runs in a worker: extract one file and write its outcome atomically. Returns a short summary.
+    `breaker_file`: the batch's LLM breaker, shared by the workers (after a timeout the rest of the
+    batch goes without the LLM)."""
     import gongkai  # noqa: F401  (offline environment in the worker too)
     from extract.api import extract_path
     from extract.store import atomic_write
     from extract.validate import summary
+    from extract.endpoint import budget
     from ingest.pipeline import shown
+
+    if breaker_file:
+        budget.BATCH.path = Path(breaker_file)
 
     t0 = time.perf_counter()
     try:
@@ -134,6 +140,8 @@ def run(paths: Iterable[str | Path], state_dir: str | Path, *, executor: Executo
             continue
         todo.append((len(statuses) - 1, f, out))
     if todo:
+        breaker_file = results_dir.parent / "llm-breaker.json"
+        breaker_file.unlink(missing_ok=True)  # a new batch tries the LLM again
         own = executor is None
         ex = executor or make_executor("process", workers)
         bar = None
@@ -142,7 +150,7 @@ def run(paths: Iterable[str | Path], state_dir: str | Path, *, executor: Executo
 
             bar = tqdm(total=len(files), initial=len(files) - len(todo), desc="extract", unit="doc", file=sys.stderr)
         try:
-            futures = {ex.submit(_work, str(f), str(out), engine): i for i, f, out in todo}
+            futures = {ex.submit(_work, str(f), str(out), engine, str(breaker_file)): i for i, f, out in todo}
             for fut in as_completed(futures):
                 i = futures[fut]
                 st = statuses[i]

@@ -71,7 +71,9 @@ def _change(t: Text, m: re.Match | None, amount_g: int, amount_sign: int, pct_g:
     return Change(amount=t.leaf(m, amount_g, amount_sign), percent=t.leaf(m, pct_g, pct_sign))
 
 
-def extract_narrative(doc, record: BudgetRecord, table_ranges: list[tuple[int, int]] | None = None) -> None:
+def extract_narrative(doc, record: BudgetRecord, table_ranges: list[tuple[int, int]] | None = None) -> Text:
+    """Fill the narrative's facts into `record` (a figure a table already gave is kept); returns the
+    text read, for `extract.statements`."""
     t = Text(doc, skip=table_ranges)
     _staffing(t, record)
     _totals(t, record)
@@ -82,6 +84,7 @@ def extract_narrative(doc, record: BudgetRecord, table_ranges: list[tuple[int, i
     _performance(t, record)
     _projects(t, record)
     _contact(t, record)
+    return t
 
 
 def _window(t: Text, anchor: re.Match | None, size: int = 400) -> tuple[int, int]:
@@ -120,8 +123,8 @@ def _staffing(t: Text, r: BudgetRecord) -> None:
 
 def _totals(t: Text, r: BudgetRecord) -> None:
     n = r.narrative
-    n.total = t.leaf(t.search(r"(?<!拨款)收支总预算" + NUM + "万元"), 1)
-    n.income_total = t.leaf(t.search(r"收入预算(?:总额)?(?:为)?" + NUM + "万元"), 1)
+    # the totals themselves (收支总预算, 收入预算, 支出预算) are stated figures: extract/statements.py reads them
+    # by name, longest name first (政府采购支出预算总额 is no 支出预算), into narrative.* as well
     m = t.search(r"(?<!上级)(?<!拨款)一般公共预算(?:拨款)?(?:收入)?" + NUM + r"万元,?占" + NUM + "%")
     n.general_own, n.general_own_share = t.leaf(m, 1), t.leaf(m, 2)
     m = t.search(r"上级一般公共预算安排的?转移支付(?:资金)?" + NUM + r"万元,?占" + NUM + "%")
@@ -130,7 +133,6 @@ def _totals(t: Text, r: BudgetRecord) -> None:
     n.carryover, n.carryover_share = t.leaf(m, 1), t.leaf(m, 2)
     m = t.search(r"单位资金" + NUM + r"万元,?占" + NUM + "%")
     n.unit_funds, n.unit_funds_share = t.leaf(m, 1), t.leaf(m, 2)
-    n.expenditure_total = t.leaf(t.search(r"(?<!财政拨款)(?<!公共预算)支出预算(?:总额)?(?:为)?" + NUM + "万元"), 1)
     m = t.search(r"基本支出" + NUM + r"万元,?占" + NUM + "%")
     n.basic, n.basic_share = t.leaf(m, 1), t.leaf(m, 2)
     m = t.search(r"项目支出" + NUM + r"万元,?占" + NUM + "%")
@@ -184,12 +186,15 @@ def _sangong(t: Text, r: BudgetRecord) -> None:
 def _operating(t: Text, r: BudgetRecord) -> None:
     m = t.search(r"机关运行经费" + _FILL + NUM + r"万元(?:,?比上年(?:预算)?" + UP_DOWN + NUM
                  + r"万元,?" + UP_DOWN + NUM + "%)?")
-    r.operating_expenses = t.leaf(m, 1)
+    if not r.operating_expenses.known:  # a 机关运行经费表 (read first) wins
+        r.operating_expenses = t.leaf(m, 1)
     r.operating_expenses_change = _change(t, m, 3, 2, 5, 4)
 
 
 def _procurement(t: Text, r: BudgetRecord) -> None:
     p = r.procurement
+    if p.total.known:
+        return  # a 政府采购表 was read: its figures stand
     m = t.search(r"政府采购(?:预算)?(?:总额|金额)?(?:为|共|共计|合计)?" + NUM + "万元")
     p.total = t.leaf(m, 1)
     a = m.start() if m else 0

@@ -119,7 +119,7 @@ def _piece(no: int, raw: str, norm: str) -> _Piece:
     j = len(toks)
     while j > i and _isnum(toks[j - 1]):
         j -= 1
-    # a table label ("表8") is text, not an amount
+    # a table label ("government_fund") is text, not an amount
     if j < len(toks) and j > i and toks[j - 1].endswith("表") and toks[j].isdigit():
         j += 1
     # a number that is part of a date or a count in a name ("2024 年…", "…5 万元") is text, not an amount

@@ -71,6 +71,8 @@ class Income(Section):
     state_capital: Leaf = _leaf()  # 3. 国有资本经营预算拨款
     special_account: Leaf = _leaf()  # 4. 财政专户核拨
     unit_funds: Leaf = _leaf()  # 5. 单位资金
+    other_funds: Leaf = _leaf()  # 其他资金 (事业收入, 经营收入, 其他收入 — older template wording)
+    fiscal: Leaf = _leaf()  # 财政拨款 (一般公共预算 + 政府性基金 + …) as 收支总表 prints it
     carryover: Leaf = _leaf()  # 二、上年结转结余
     carryover_fiscal: Leaf = _leaf()  # 1. 财政拨款结转
     carryover_nonfiscal: Leaf = _leaf()  # 2. 非财政拨款结转结余
@@ -86,6 +88,7 @@ class Expenditure(Section):
     total: Leaf = _leaf()  # 支出总计 (表1)
     basic: Leaf = _leaf()  # 基本支出 (表3 合计)
     project: Leaf = _leaf()  # 项目支出 (表3 合计)
+    reserve: Leaf = _leaf()  # 单位预留机动经费 (printed beside 基本/项目支出 by some provinces)
     personnel: Leaf = _leaf()  # 人员经费 (表6 合计)
     public: Leaf = _leaf()  # 公用经费 (表6 合计)
     by_function: list[FunctionItem] = Field(default_factory=list)  # per 类, all funds (表3, else 表1)
@@ -95,6 +98,7 @@ class FiscalAppropriation(Section):
     """表4/表5: 财政拨款 and the general public budget."""
 
     income_total: Leaf = _leaf()  # 表4 收入总计
+    basic: Leaf = _leaf()  # 财政拨款基本支出 (财政拨款收支总表 / 财政拨款基本支出表)
     expenditure_total: Leaf = _leaf()  # 表4 支出总计
     general_budget: Leaf = _leaf()  # 表5 合计
     general_budget_basic: Leaf = _leaf()
@@ -194,6 +198,20 @@ class Narrative(Section):
     carryover_total: Leaf = _leaf()  # 十一、上年结转结余 X 万元
 
 
+class BudgetSide(Section):
+    """The budget figures a 决算 prints beside its final figures, under the same paths
+    (`budget.sangong.total` is the 三公 预算数 of the 三公 决算表)."""
+
+    income: Income = Field(default_factory=Income)
+    expenditure: Expenditure = Field(default_factory=Expenditure)
+    fiscal: FiscalAppropriation = Field(default_factory=FiscalAppropriation)
+    sangong: Sangong = Field(default_factory=Sangong)
+    operating_expenses: Leaf = _leaf()
+    meeting_fee: Leaf = _leaf()
+    training_fee: Leaf = _leaf()
+    procurement: Procurement = Field(default_factory=Procurement)
+
+
 class Project(BaseModel):
     """A project (项目) with its budget: from 表7 (code, subject, amount) or from 情况说明 七 (name, amount)."""
 
@@ -212,8 +230,9 @@ class TableRow(BaseModel):
 
 
 class TableData(BaseModel):
-    id: str
-    title: str = ""
+    id: str  # the catalogue kind (ingest/catalog/tables.json), e.g. "sangong"
+    title: str = ""  # as printed
+    label: str | None = None  # the table's number as printed (表1, 表一, 公开01表…)
     kind: str = ""
     unit: str | None = None
     status: Literal["parsed", "empty", "missing", "unparsed"] = "missing"
@@ -248,9 +267,15 @@ class BudgetRecord(BaseModel):
     path: str
     sha256: str | None = None
     engine: str = "deterministic"
+    # which part of a disclosure the file is: "text" (narrative only), "tables" (tables only), "whole"
+    document_part: str | None = Field(default=None, description="text | tables | whole: which part of a disclosure")
+    parts: list[str] = Field(default_factory=list)  # a merged disclosure: the documents it was read from
+    disclosure: str | None = None  # "<canonical body>|<year>|<kind>" (extract.merge.disclosure_key)
     department: Leaf = _leaf()
     region: Leaf = _leaf()
+    level: Leaf = _leaf()  # 省 | 市 | 区 | 县 | 街道 | 乡镇
     fiscal_year: Leaf = _leaf()
+    doc_kind: Leaf = Field(default_factory=Leaf, description="部门预算 | 单位预算 | 部门决算 | 单位决算")
     staffing: Staffing = Field(default_factory=Staffing)
     income: Income = Field(default_factory=Income)
     expenditure: Expenditure = Field(default_factory=Expenditure)
@@ -259,15 +284,28 @@ class BudgetRecord(BaseModel):
     sangong_narrative: Sangong = Field(default_factory=Sangong)  # 情况说明 十
     sangong_change: SangongChange = Field(default_factory=SangongChange)
     operating_expenses: Leaf = _leaf()  # 机关运行经费
+    meeting_fee: Leaf = _leaf()  # 会议费 (printed beside 三公 by some provinces)
+    training_fee: Leaf = _leaf()  # 培训费
     operating_expenses_change: Change = Field(default_factory=Change)
     procurement: Procurement = Field(default_factory=Procurement)
     assets: Assets = Field(default_factory=Assets)
     performance: Performance = Field(default_factory=Performance)
     contact: Contact = Field(default_factory=Contact)
     narrative: Narrative = Field(default_factory=Narrative)
+    # a 决算: the standard paths above hold the final (决算数) figures; the budget printed beside them is here
+    # (全年/调整预算数; budget_initial: 年初预算数 when both are printed)
+    budget: BudgetSide = Field(default_factory=BudgetSide, description=(
+        "决算 only: the budget printed beside each final figure, under the same path (the 全年/调整预算数, or the "
+        "年初预算数 when it is the only one printed). In a 决算 the standard paths hold the 决算数."))
+    budget_initial: BudgetSide = Field(default_factory=BudgetSide, description=(
+        "决算 only: the 年初预算数 when both it and the 全年/调整预算数 are printed."))
     projects: list[Project] = Field(default_factory=list)  # 表7 project lines
     narrative_projects: list[Project] = Field(default_factory=list)  # 七、项目支出情况说明: 项目名称 + 预算安排规模
     tables: dict[str, TableData] = Field(default_factory=dict)
+    # standard tables the national template of this document's kind requires but the document (or the
+    # reader) does not have: a partly read document still answers text questions; nothing is guessed
+    tables_missing: list[str] = Field(default_factory=list, description=(
+        "standard tables the national template of this kind requires that were not found or not read"))
     validation: list[Check] = Field(default_factory=list)
     conflicts: list[Conflict] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
@@ -283,7 +321,7 @@ def json_schema() -> dict[str, Any]:
 
 # Dot paths every record carries (the contract other tools rely on).
 CONTRACT_PATHS = [
-    "department", "region", "fiscal_year",
+    "department", "region", "level", "fiscal_year", "doc_kind",
     "staffing.authorized", "staffing.actual", "staffing.active", "staffing.retired",
     "income.total", "income.current_year", "income.general_budget", "income.upper_transfer", "income.carryover",
     "expenditure.total", "expenditure.basic", "expenditure.project", "expenditure.personnel", "expenditure.public",

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Iterable
 
 from extract.schema import BudgetRecord, Check, Citation, Leaf, TableData, TableRow
+from ingest.catalog import zh_name
 
 HALF_CENT = Decimal("0.005")  # half of the last printed digit of an amount in 万元 with two decimals
 
@@ -66,7 +67,9 @@ class Checker:
         tv = [_num(t[1]) for t in terms]
         if blank_is_zero:
             tv = [Decimal(0) if v is None else v for v in tv]
-        if lv is None or any(v is None for v in tv) or not terms:
+        # both sides read from one printed figure ("收、支预算总计 X 万元" fills both totals): nothing to check
+        same_print = len(terms) == 1 and lhs[1] is not None and lhs[1] is terms[0][1]
+        if lv is None or any(v is None for v in tv) or not terms or same_print:
             check = Check(id=cid, description=description, status="insufficient_data", paths=paths,
                           lhs=float(lv) if lv is not None else None, evidence=_evidence(present))
             self.checks.append(check)
@@ -122,7 +125,7 @@ def _tree_checks(ck: Checker, table: TableData, columns: list[str]) -> None:
     by_code: dict[str, TableRow] = {}
     for r in coded:
         if r.code in by_code and r.level == "项":
-            by_code[r.code] = _merge(by_code[r.code], r)  # one line per project under the same 项 (表7)
+            by_code[r.code] = _merge(by_code[r.code], r)  # one line per project under the same 项 (一般公共预算项目支出表)
         else:
             by_code.setdefault(r.code, r)
     total = next((r for r in rows if r.level == "total"), None)
@@ -146,7 +149,7 @@ def _tree_checks(ck: Checker, table: TableData, columns: list[str]) -> None:
                 else:
                     for k in kids(5, cls):
                         terms.append((f"tables.{tid}.{k.code}.{col}", k.values.get(col) or Leaf(value=Decimal(0))))
-            ck.sum(f"{tid}.{col}.total=sum(类)", f"{tid} 合计 ({col}) = sum of its 类 rows",
+            ck.sum(f"{tid}.{col}.total=sum(类)", f"{zh_name(tid)} 合计 ({col}) = sum of its 类 rows",
                    (f"tables.{tid}.total.{col}", total.values[col]), terms, blank_is_zero=True)
         for code, r in by_code.items():
             if len(code) not in (3, 5):
@@ -156,7 +159,7 @@ def _tree_checks(ck: Checker, table: TableData, columns: list[str]) -> None:
                 continue
             level = "类" if len(code) == 3 else "款"
             sub = "款" if len(code) == 3 else "项"
-            ck.sum(f"{tid}.{code}.{col}=sum({sub})", f"{tid} {level} {code} {r.name} ({col}) = sum of its {sub} rows",
+            ck.sum(f"{tid}.{code}.{col}=sum({sub})", f"{zh_name(tid)} {level} {code} {r.name} ({col}) = sum of its {sub} rows",
                    (f"tables.{tid}.{code}.{col}", r.values.get(col) or Leaf(value=Decimal(0))),
                    [(f"tables.{tid}.{c.code}.{col}", c.values.get(col)) for c in children], blank_is_zero=True)
 
@@ -181,7 +184,7 @@ def _split_checks(ck: Checker, table: TableData, a: str, b: str) -> None:
         if a not in r.values and b not in r.values:
             continue
         name = r.code or r.level
-        ck.sum(f"{table.id}.{name}.total={a}+{b}", f"{table.id} {r.name}: 合计 = {a} + {b}",
+        ck.sum(f"{table.id}.{name}.total={a}+{b}", f"{zh_name(table.id)} {r.name}: 合计 = {a} + {b}",
                (f"tables.{table.id}.{name}.total", r.values["total"]),
                [(f"tables.{table.id}.{name}.{a}", r.values.get(a)), (f"tables.{table.id}.{name}.{b}", r.values.get(b))],
                blank_is_zero=True)
@@ -199,7 +202,7 @@ def _name_key(name: str) -> str:
 
 
 def pair_projects(table: list[str], stated: list[str]) -> list[tuple[int, int]]:
-    """(i, j) pairs of 表7 project i and 情况说明 project j that name the same project."""
+    """(i, j) pairs of 一般公共预算项目支出表 project i and 情况说明 project j that name the same project."""
     tk, sk = [_name_key(n) for n in table], [_name_key(n) for n in stated]
     free = list(range(len(stated)))
     pairs: list[tuple[int, int]] = []
@@ -224,42 +227,42 @@ def validate(record: BudgetRecord) -> list[Check]:
     ck = Checker()
     r = record
     inc, exp, t = r.income, r.expenditure, r.tables
-    # 表1
-    ck.equal("income.total=expenditure.total", "表1 收入总计 = 支出总计",
+    # 收支总表
+    ck.equal("income.total=expenditure.total", "收支总表 收入总计 = 支出总计",
              ("income.total", inc.total), ("expenditure.total", exp.total))
     if inc.current_year.known or inc.carryover.known:
-        ck.sum("income.total=current_year+carryover", "表1 收入总计 = 本年收入 + 上年结转结余",
+        ck.sum("income.total=current_year+carryover", "收支总表 收入总计 = 本年收入 + 上年结转结余",
                ("income.total", inc.total),
                [("income.current_year", inc.current_year), ("income.carryover", inc.carryover)], blank_is_zero=True)
-        ck.sum("income.current_year=sum(sources)", "表1 本年收入 = 一般公共预算 + 政府性基金 + 国有资本经营 + 财政专户 + 单位资金",
+        ck.sum("income.current_year=sum(sources)", "收支总表 本年收入 = 一般公共预算 + 政府性基金 + 国有资本经营 + 财政专户 + 单位资金",
                ("income.current_year", inc.current_year),
                [(f"income.{k}", getattr(inc, k)) for k in
                 ("general_budget", "gov_fund", "state_capital", "special_account", "unit_funds")], blank_is_zero=True)
         if inc.general_own.known or inc.upper_transfer.known:
-            ck.sum("income.general_budget=own+transfer", "表1 一般公共预算拨款 = 一般财力 + 上级转移支付",
+            ck.sum("income.general_budget=own+transfer", "收支总表 一般公共预算拨款 = 一般财力 + 上级转移支付",
                    ("income.general_budget", inc.general_budget),
                    [("income.general_own", inc.general_own), ("income.upper_transfer", inc.upper_transfer)],
                    blank_is_zero=True)
-    t1 = t.get("表1")
+    t1 = t.get("income_expenditure_overview")
     if t1 and t1.status == "parsed":
-        classes = [(f"tables.表1.{c}", leaf) for c, (_, leaf) in _class_map(t1, "amount").items()]
+        classes = [(f"tables.income_expenditure_overview.{c}", leaf) for c, (_, leaf) in _class_map(t1, "amount").items()]
         if classes:
-            ck.sum("表1.expenditure.total=sum(类)", "表1 支出总计 = sum of its function classes",
+            ck.sum("income_expenditure_overview.expenditure.total=sum(类)", "收支总表 支出总计 = sum of its function classes",
                    ("expenditure.total", exp.total), classes)
     # coded tables: sums at every level and row splits
-    for tid, cols in (("表2", ["total"]), ("表3", ["total", "basic", "project"]), ("表5", ["total", "basic", "project"]),
-                      ("表6", ["total", "personnel", "public"]), ("表7", ["total"]), ("表8", ["total"]),
-                      ("表9", ["total"])):
+    for tid, cols in (("income_overview", ["total"]), ("expenditure_overview", ["total", "basic", "project"]), ("general_budget_expenditure", ["total", "basic", "project"]),
+                      ("general_budget_basic", ["total", "personnel", "public"]), ("general_budget_project", ["total"]), ("government_fund", ["total"]),
+                      ("state_capital", ["total"])):
         if tid in t:
             _tree_checks(ck, t[tid], cols)
-    for tid, a, b in (("表3", "basic", "project"), ("表5", "basic", "project"), ("表6", "personnel", "public")):
+    for tid, a, b in (("expenditure_overview", "basic", "project"), ("general_budget_expenditure", "basic", "project"), ("general_budget_basic", "personnel", "public")):
         if tid in t:
             _split_checks(ck, t[tid], a, b)
-    ck.sum("expenditure.total=basic+project", "表3 支出合计 = 基本支出 + 项目支出",
-           ("tables.表3.total.total", (t.get("表3") and t["表3"].totals.get("total")) or Leaf()),
+    ck.sum("expenditure.total=basic+project", "支出总表 支出合计 = 基本支出 + 项目支出",
+           ("tables.expenditure_overview.total.total", (t.get("expenditure_overview") and t["expenditure_overview"].totals.get("total")) or Leaf()),
            [("expenditure.basic", exp.basic), ("expenditure.project", exp.project)], blank_is_zero=exp.basic.known or exp.project.known)
-    ck.sum("basic=personnel+public", "表6 基本支出合计 = 人员经费 + 公用经费",
-           ("tables.表6.total.total", (t.get("表6") and t["表6"].totals.get("total")) or Leaf()),
+    ck.sum("basic=personnel+public", "一般公共预算基本支出表 基本支出合计 = 人员经费 + 公用经费",
+           ("tables.general_budget_basic.total.total", (t.get("general_budget_basic") and t["general_budget_basic"].totals.get("total")) or Leaf()),
            [("expenditure.personnel", exp.personnel), ("expenditure.public", exp.public)],
            blank_is_zero=exp.personnel.known or exp.public.known)
     # 三公
@@ -276,7 +279,7 @@ def validate(record: BudgetRecord) -> list[Check]:
     sn = r.sangong_narrative
     for key in ("total", "overseas_travel", "reception", "vehicle_purchase", "vehicle_operation"):
         if getattr(sn, key).known:
-            ck.equal(f"sangong_narrative.{key}=sangong.{key}", f"三公 {key}: 情况说明 = 表10",
+            ck.equal(f"sangong_narrative.{key}=sangong.{key}", f"三公 {key}: 情况说明 = “三公”经费支出表",
                      (f"sangong_narrative.{key}", getattr(sn, key)), (f"sangong.{key}", getattr(sg, key)))
     ch = r.sangong_change
     if ch.total.amount.known:
@@ -284,54 +287,54 @@ def validate(record: BudgetRecord) -> list[Check]:
                ("sangong_change.total.amount", ch.total.amount),
                [(f"sangong_change.{k}.amount", getattr(ch, k).amount)
                 for k in ("overseas_travel", "reception", "vehicle_purchase", "vehicle_operation")])
-    # cross-table: 表1 / 表3 / 表4 / 表5 / 表6 / 表7 / 表11
-    t3_total = (t.get("表3") and t["表3"].totals.get("total")) or None
+    # cross-table: 收支总表 / 支出总表 / 财政拨款收支总表 / 一般公共预算支出表 / 一般公共预算基本支出表 / 一般公共预算项目支出表 / 上年结转结余表
+    t3_total = (t.get("expenditure_overview") and t["expenditure_overview"].totals.get("total")) or None
     if t3_total is not None:
-        ck.equal("表1.expenditure.total=表3.total", "表1 支出总计 = 表3 合计",
-                 ("expenditure.total", exp.total), ("tables.表3.total.total", t3_total))
-    m1, m3 = _class_map(t.get("表1"), "amount"), _class_map(t.get("表3"), "total")
+        ck.equal("income_expenditure_overview.expenditure.total=expenditure_overview.total", "收支总表 支出总计 = 支出总表 合计",
+                 ("expenditure.total", exp.total), ("tables.expenditure_overview.total.total", t3_total))
+    m1, m3 = _class_map(t.get("income_expenditure_overview"), "amount"), _class_map(t.get("expenditure_overview"), "total")
     for code in sorted(set(m1) | set(m3)):
         if code in m1 or code in m3:
-            ck.equal(f"表1.{code}=表3.{code}", f"功能分类 {code}: 表1 = 表3",
-                     (f"tables.表1.{code}", m1.get(code, ("", None))[1]), (f"tables.表3.{code}.total", m3.get(code, ("", None))[1]))
-    # 表2 (income by subject) and 表3 (expenditure by subject) cover the same money: same code, same total
-    t2, t3 = t.get("表2"), t.get("表3")
+            ck.equal(f"income_expenditure_overview.{code}=expenditure_overview.{code}", f"功能分类 {code}: 收支总表 = 支出总表",
+                     (f"tables.income_expenditure_overview.{code}", m1.get(code, ("", None))[1]), (f"tables.expenditure_overview.{code}.total", m3.get(code, ("", None))[1]))
+    # 收入总表 (income by subject) and 支出总表 (expenditure by subject) cover the same money: same code, same total
+    t2, t3 = t.get("income_overview"), t.get("expenditure_overview")
     if t2 and t3 and t2.status == "parsed" and t3.status == "parsed":
         rows2 = {r.code: r for r in t2.rows if r.code and "total" in r.values}
         rows3 = {r.code: r for r in t3.rows if r.code and "total" in r.values}
         for code in sorted(set(rows2) & set(rows3), key=lambda c: (len(c), c)):
-            ck.equal(f"表2.{code}=表3.{code}", f"{rows3[code].name} ({code}): 表2 总计 = 表3 合计",
-                     (f"tables.表2.{code}.total", rows2[code].values["total"]),
-                     (f"tables.表3.{code}.total", rows3[code].values["total"]))
+            ck.equal(f"income_overview.{code}=expenditure_overview.{code}", f"{rows3[code].name} ({code}): 收入总表 总计 = 支出总表 合计",
+                     (f"tables.income_overview.{code}.total", rows2[code].values["total"]),
+                     (f"tables.expenditure_overview.{code}.total", rows3[code].values["total"]))
     f = r.fiscal
     if f.income_total.known or f.expenditure_total.known:
-        ck.equal("表4.income_total=表4.expenditure_total", "表4 收入总计 = 支出总计",
+        ck.equal("fiscal_overview.income_total=fiscal_overview.expenditure_total", "财政拨款收支总表 收入总计 = 支出总计",
                  ("fiscal.income_total", f.income_total), ("fiscal.expenditure_total", f.expenditure_total))
-        t4 = t.get("表4")
+        t4 = t.get("fiscal_overview")
         app = next((row.values.get("total") for row in (t4.rows if t4 else []) if row.name == "general_budget"), None)
-        ck.equal("表1.general_budget=表4.general_budget", "一般公共预算拨款: 表1 = 表4",
-                 ("income.general_budget", inc.general_budget), ("tables.表4.general_budget", app))
-        ck.equal("表4.expenditure_total=表5.total", "表4 支出总计 = 表5 合计 (一般公共预算)",
+        ck.equal("income_expenditure_overview.general_budget=fiscal_overview.general_budget", "一般公共预算拨款: 收支总表 = 财政拨款收支总表",
+                 ("income.general_budget", inc.general_budget), ("tables.fiscal_overview.general_budget", app))
+        ck.equal("fiscal_overview.expenditure_total=general_budget_expenditure.total", "财政拨款收支总表 支出总计 = 一般公共预算支出表 合计 (一般公共预算)",
                  ("fiscal.expenditure_total", f.expenditure_total), ("fiscal.general_budget", f.general_budget))
-        m4, m5 = _class_map(t4, "general_budget"), _class_map(t.get("表5"), "total")
+        m4, m5 = _class_map(t4, "general_budget"), _class_map(t.get("general_budget_expenditure"), "total")
         for code in sorted(set(m4) | set(m5)):
-            ck.equal(f"表4.{code}=表5.{code}", f"功能分类 {code} 一般公共预算: 表4 = 表5",
-                     (f"tables.表4.{code}.general_budget", m4.get(code, ("", None))[1]),
-                     (f"tables.表5.{code}.total", m5.get(code, ("", None))[1]))
-    if f.general_budget_basic.known and (t.get("表6") and t["表6"].totals.get("total")):
-        ck.equal("表5.basic=表6.total", "一般公共预算基本支出: 表5 = 表6",
-                 ("fiscal.general_budget_basic", f.general_budget_basic), ("tables.表6.total.total", t["表6"].totals["total"]))
-    t7 = t.get("表7")
+            ck.equal(f"fiscal_overview.{code}=general_budget_expenditure.{code}", f"功能分类 {code} 一般公共预算: 财政拨款收支总表 = 一般公共预算支出表",
+                     (f"tables.fiscal_overview.{code}.general_budget", m4.get(code, ("", None))[1]),
+                     (f"tables.general_budget_expenditure.{code}.total", m5.get(code, ("", None))[1]))
+    if f.general_budget_basic.known and (t.get("general_budget_basic") and t["general_budget_basic"].totals.get("total")):
+        ck.equal("general_budget_expenditure.basic=general_budget_basic.total", "一般公共预算基本支出: 一般公共预算支出表 = 一般公共预算基本支出表",
+                 ("fiscal.general_budget_basic", f.general_budget_basic), ("tables.general_budget_basic.total.total", t["general_budget_basic"].totals["total"]))
+    t7 = t.get("general_budget_project")
     if f.general_budget_project.known and t7 and t7.totals.get("total"):
-        ck.equal("表5.project=表7.total", "一般公共预算项目支出: 表5 = 表7",
-                 ("fiscal.general_budget_project", f.general_budget_project), ("tables.表7.total.total", t7.totals["total"]))
-    t11 = t.get("表11")
+        ck.equal("general_budget_expenditure.project=general_budget_project.total", "一般公共预算项目支出: 一般公共预算支出表 = 一般公共预算项目支出表",
+                 ("fiscal.general_budget_project", f.general_budget_project), ("tables.general_budget_project.total.total", t7.totals["total"]))
+    t11 = t.get("carryover")
     if t11 and t11.status == "missing" and _num(inc.carryover):
-        ck.equal("income.carryover=表11.total", "上年结转结余: 表1 = 表11 (表11 not printed)",
-                 ("income.carryover", inc.carryover), ("tables.表11.total.total", None))
+        ck.equal("income.carryover=carryover.total", "上年结转结余: 收支总表 = 上年结转结余表 (上年结转结余表 not printed)",
+                 ("income.carryover", inc.carryover), ("tables.carryover.total.total", None))
     if t11 and t11.totals.get("total"):
-        ck.equal("income.carryover=表11.total", "上年结转结余: 表1 = 表11",
-                 ("income.carryover", inc.carryover), ("tables.表11.total.total", t11.totals["total"]))
+        ck.equal("income.carryover=carryover.total", "上年结转结余: 收支总表 = 上年结转结余表",
+                 ("income.carryover", inc.carryover), ("tables.carryover.total.total", t11.totals["total"]))
     # narrative vs tables
     n = r.narrative
     pairs = [
@@ -364,20 +367,20 @@ def validate(record: BudgetRecord) -> list[Check]:
     for key in ("basic", "project"):
         ck.share(f"narrative.{key}_share", f"情况说明 {key} 占支出预算的比例", (f"narrative.{key}_share", getattr(n, f"{key}_share")),
                  (f"narrative.{key}", getattr(n, key)), base_exp)
-    m5 = _class_map(t.get("表5"), "total")
+    m5 = _class_map(t.get("general_budget_expenditure"), "total")
     by_name = {name: (code, leaf) for code, (name, leaf) in m5.items()}
     gb_total = f.general_budget
     for i, item in enumerate(n.structure):
         name = item["name"].value
         code, leaf = by_name.get(name, (None, None))
-        ck.equal(f"narrative.structure.{name}=表5", f"情况说明 {name}（类）= 表5",
-                 (f"narrative.structure.{i}.amount", item["amount"]), (f"tables.表5.{code}.total", leaf))
+        ck.equal(f"narrative.structure.{name}=general_budget_expenditure", f"情况说明 {name}（类）= 一般公共预算支出表",
+                 (f"narrative.structure.{i}.amount", item["amount"]), (f"tables.general_budget_expenditure.{code}.total", leaf))
         ck.share(f"narrative.structure.{name}_share", f"情况说明 {name}（类）占一般公共预算的比例",
                  (f"narrative.structure.{i}.share", item["share"]), (f"narrative.structure.{i}.amount", item["amount"]),
                  ("fiscal.general_budget", gb_total))
     perf = r.performance
     if perf.overall_amount.known:
-        ck.equal("performance.overall_amount=income.total", "整体绩效目标涉及金额 = 收支总预算 (表1 收入总计)",
+        ck.equal("performance.overall_amount=income.total", "整体绩效目标涉及金额 = 收支总预算 (收支总表 收入总计)",
                  ("performance.overall_amount", perf.overall_amount), ("income.total", inc.total))
     if perf.funding_upper.known or perf.funding_own.known:
         ck.sum("performance.funding=income.total", "整体绩效目标表 资金来源 (上级安排 + 本级安排 + 其他) = 收入总计",
@@ -385,28 +388,28 @@ def validate(record: BudgetRecord) -> list[Check]:
                                              ("performance.funding_own", perf.funding_own),
                                              ("performance.funding_other", perf.funding_other)], blank_is_zero=True)
         if perf.funding_upper.known and inc.upper_transfer.known:
-            ck.equal("performance.funding_upper=income.upper_transfer", "整体绩效目标表 上级安排 = 表1 上级一般公共预算安排转移支付",
+            ck.equal("performance.funding_upper=income.upper_transfer", "整体绩效目标表 上级安排 = 收支总表 上级一般公共预算安排转移支付",
                      ("performance.funding_upper", perf.funding_upper), ("income.upper_transfer", inc.upper_transfer))
-    # 表7: each row's 项目支出合计 = the sum of its economic-class columns (in print order; blanks vanish)
-    t7 = t.get("表7")
+    # 一般公共预算项目支出表: each row's 项目支出合计 = the sum of its economic-class columns (in print order; blanks vanish)
+    t7 = t.get("general_budget_project")
     if t7 and t7.status == "parsed":
         for row in t7.rows:
             parts = [(c, v) for c, v in row.values.items() if c != "total" and v.known]
             if "total" in row.values and parts:
                 name = row.code or row.level
-                ck.sum(f"表7.{name}.total=sum(columns)", f"表7 {row.name[:20]}{' ' + row.extra[:30] if row.extra else ''}: 项目支出合计 = sum of its columns",
-                       (f"tables.表7.{name}.total", row.values["total"]),
-                       [(f"tables.表7.{name}.{c}", v) for c, v in parts])
+                ck.sum(f"general_budget_project.{name}.total=sum(columns)", f"一般公共预算项目支出表 {row.name[:20]}{' ' + row.extra[:30] if row.extra else ''}: 项目支出合计 = sum of its columns",
+                       (f"tables.general_budget_project.{name}.total", row.values["total"]),
+                       [(f"tables.general_budget_project.{name}.{c}", v) for c, v in parts])
     if r.narrative_projects and f.general_budget_project.known:
-        ck.sum("narrative_projects=表5.project", "情况说明 项目预算安排规模之和 = 一般公共预算项目支出 (表5)",
+        ck.sum("narrative_projects=general_budget_expenditure.project", "情况说明 项目预算安排规模之和 = 一般公共预算项目支出 (一般公共预算支出表)",
                ("fiscal.general_budget_project", f.general_budget_project),
                [(f"narrative_projects.{i}.amount", p.amount) for i, p in enumerate(r.narrative_projects)])
-    # the same project has the same amount in 表7 and in 情况说明 七: paired by name (n-th namesake with n-th
+    # the same project has the same amount in 一般公共预算项目支出表 and in 情况说明 七: paired by name (n-th namesake with n-th
     # namesake), then a name that contains the other (at least 6 characters) when that pairing is unique
     for i, j in pair_projects([str(p.name.value or "") for p in r.projects],
                               [str(p.name.value or "") for p in r.narrative_projects]):
         p = r.projects[i]
-        ck.equal(f"projects.{i}=narrative_projects.{j}", f"项目 {str(p.name.value)[:30]}: 表7 = 情况说明",
+        ck.equal(f"projects.{i}=narrative_projects.{j}", f"项目 {str(p.name.value)[:30]}: 一般公共预算项目支出表 = 情况说明",
                  (f"projects.{i}.amount", p.amount), (f"narrative_projects.{j}.amount", r.narrative_projects[j].amount))
     # narrative internal sums
     p = r.procurement

@@ -14,7 +14,8 @@ import gongkai  # noqa: F401  (sets the offline environment first)
 
 # Stages that contribute sub-commands, in help order. A stage module must define
 # `register(subparsers)` and set `func` on each parser it adds.
-STAGES = ["ingest.cli", "extract.cli", "qa.cli", "ui.cli", "evals.cli", "gongkai.synth_cli"]
+STAGES = ["ingest.cli", "extract.cli", "qa.cli", "ui.cli", "evals.cli", "gongkai.synth_cli", "extract.endpoint.cli",
+          "gongkai.settings_cli"]
 
 
 def build_parser() -> argparse.ArgumentParser:

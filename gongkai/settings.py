@@ -1,6 +1,9 @@
 """Settings: one data directory ($GONGKAI_HOME, default ./.gongkai), read from env and a file.
 
 Precedence: environment variable GONGKAI_<NAME> > $GONGKAI_HOME/settings.json > default.
+`sources()` says where each value came from. `save()` writes the file atomically with mode 0600
+(only the owner can read it) and never copies a value that came from the environment onto disk —
+an API key given as GONGKAI_LLM_API_KEY stays in the environment.
 Nothing here imports a heavy library.
 """
 
@@ -8,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import stat
+import tempfile
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -21,6 +26,10 @@ OFFLINE_ENV = {
     "ANONYMIZED_TELEMETRY": "False",
     "TOKENIZERS_PARALLELISM": "false",
 }
+
+# Values that are never shown, logged or echoed.
+SECRETS = ("llm_api_key",)
+STRUCTURED_MODES = ("auto", "tools", "json_schema", "json")
 
 
 def apply_offline_env() -> None:
@@ -48,7 +57,16 @@ class Settings:
     llm_base_url: str = ""
     llm_model: str = ""
     llm_api_key: str = ""
+    # Retries of a failed request (HTTP 5xx, 429, a dropped connection) — inside the deadline, never
+    # beyond it.
     llm_max_retries: int = 2
+    # Every LLM call of one question (understanding + phrasing, retries included) ends within this.
+    llm_timeout_s: float = 20.0
+    # Every LLM call of one document's extraction (all sections, re-asks, retries) ends within this.
+    llm_doc_timeout_s: float = 60.0
+    # How structured answers are asked for: auto (what `gongkai llm check` detected, else tools),
+    # tools (function calling), json_schema (response_format), json (plain JSON in the reply).
+    llm_structured: str = "auto"
     # Parallel workers for bulk work; 0 = number of cores.
     workers: int = 0
     # Upload / parse limits.
@@ -68,34 +86,122 @@ class Settings:
     def public(self) -> dict:
         """Settings safe to show: secrets are masked, never echoed."""
         data = asdict(self)
-        if data.get("llm_api_key"):
-            data["llm_api_key"] = "***"
+        for name in SECRETS:
+            if data.get(name):
+                data[name] = "***"
         return data
+
+
+def env_name(field_name: str) -> str:
+    return f"GONGKAI_{field_name.upper()}"
 
 
 def settings_file() -> Path:
     return home() / "settings.json"
 
 
-def load() -> Settings:
-    data: dict = {}
+def _read_file() -> dict:
     path = settings_file()
-    if path.exists():
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _coerce(kind: str, raw) -> object:
+    if kind in ("int", int):
+        return int(raw)
+    if kind in ("float", float):
+        return float(raw)
+    return str(raw)
+
+
+def load() -> Settings:
+    data = _read_file()
     values = {}
     for f in fields(Settings):
-        raw = os.environ.get(f"GONGKAI_{f.name.upper()}", data.get(f.name))
+        raw = os.environ.get(env_name(f.name), data.get(f.name))
         if raw is None:
             continue
-        values[f.name] = int(raw) if f.type in ("int", int) else str(raw)
+        values[f.name] = _coerce(f.type, raw)
     return Settings(**values)
 
 
+def sources() -> dict[str, str]:
+    """Where each value comes from: "env" (GONGKAI_<NAME>), "file" (settings.json) or "default"."""
+    data = _read_file()
+    out = {}
+    for f in fields(Settings):
+        if os.environ.get(env_name(f.name)) is not None:
+            out[f.name] = "env"
+        elif data.get(f.name) is not None:
+            out[f.name] = "file"
+        else:
+            out[f.name] = "default"
+    return out
+
+
+def file_problems() -> list[str]:
+    """Plain-words warnings about the settings file (a stored key others can read)."""
+    path = settings_file()
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return []
+    if mode & 0o077 and any(_read_file().get(name) for name in SECRETS):
+        return [f"{path} holds an API key and is readable by others (mode {mode:04o}): run `chmod 600 {path}` "
+                "or save the settings again"]
+    return []
+
+
 def save(settings: Settings) -> Path:
+    """Write the settings file atomically, mode 0600. A value that equals what the environment sets
+    is not written (the file keeps its own value, if any): keys given only in the environment never
+    reach the disk."""
+    old = _read_file()
+    out: dict = {}
+    for f in fields(Settings):
+        value = getattr(settings, f.name)
+        env = os.environ.get(env_name(f.name))
+        if env is not None:
+            try:
+                from_env = _coerce(f.type, env) == value
+            except ValueError:
+                from_env = False
+            if from_env:
+                if old.get(f.name) is not None:
+                    out[f.name] = old[f.name]
+                continue
+        if f.name in SECRETS and not value:
+            continue  # an empty secret is simply absent
+        out[f.name] = value
+    return _write(out)
+
+
+def update(changes: dict | None = None, remove: tuple[str, ...] | list[str] = ()) -> Path:
+    """Change or remove single values in the settings file (what `gongkai settings set/unset` do)."""
+    data = _read_file()
+    data.update(changes or {})
+    for name in remove:
+        data.pop(name, None)
+    return _write(data)
+
+
+def _write(data: dict) -> Path:
+    """The settings file, written atomically and readable by its owner only (0600)."""
     path = settings_file()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(asdict(settings), ensure_ascii=False, indent=2), encoding="utf-8")
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings.", suffix=".tmp")  # created 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            os.fchmod(fh.fileno(), 0o600)
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return path

@@ -102,10 +102,11 @@ def _make(doc: Document, n: int, text: str, lines: list[int], section: str | Non
 
 
 def _table_chunks(doc: Document, sec, lines: list[int], n0: int) -> list[Chunk]:
-    table = doc.table(f"表{sec.number}")
+    table = doc.table(sec.ref) if sec.ref else None
     unit = table.unit if table else None
     title = table.title if table else sec.title
-    prefix = f"表{sec.number} {title}" + (f"（单位：{unit}）" if unit else "")
+    label = (table.label + " ") if table and table.label else ""
+    prefix = f"{label}{title}" + (f"（单位：{unit}）" if unit else "")
     if table and table.empty:
         prefix += "（空表）"
     header = _table_header(doc, table.line_start, table.line_end) if table else []
@@ -145,7 +146,7 @@ def _table_piece(doc, n, prefix, header, header_text, cur, sec) -> Chunk:
     body = "\n".join(doc.lines[i - 1].norm for i in cur)
     head = header_text if header and cur[0] > header[-1] else ""
     text = "\n".join(x for x in (prefix, head, body) if x)
-    return _make(doc, n, text, cur, sec.title, f"表{sec.number}", "table")
+    return _make(doc, n, text, cur, sec.title, sec.ref, "table")
 
 
 def _text_chunks(doc: Document, sec, lines: list[int], n0: int, part_of) -> list[Chunk]:

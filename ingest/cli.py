@@ -61,8 +61,13 @@ def register(sub) -> None:
     ri.set_defaults(func=cmd_reindex)
 
 
-def _tables(ids: list[str]) -> str:
-    return ",".join(i.replace("表", "") for i in ids)
+def _tables(ids: list[str], names: bool = False) -> str:
+    """How many standard tables were found (with `names`, which ones: 收支总表, “三公”经费支出表…)."""
+    from ingest.catalog import zh_name
+
+    if not ids:
+        return "0 tables"
+    return f"{len(ids)} tables ({'、'.join(zh_name(i) for i in ids)})" if names else f"{len(ids)} tables"
 
 
 def one_line(text) -> str:
@@ -75,10 +80,12 @@ def format_result(r) -> str:
         return f"FAILED     {one_line(r.path)}: {one_line(r.message)} [{r.reason}]"
     unit = r.department or "(unit not found)"
     year = r.fiscal_year or "year?"
-    tables = f"{len(r.tables)} tables (表{_tables(r.tables)})" if r.tables else "0 tables"
+    tables = _tables(r.tables)
+    kind = " · ".join(x for x in (r.doc_kind, r.level) if x)
     extra = f" · extraction {r.extraction}" if r.extraction and r.extraction not in ("ok", "skipped") else ""
     note = f"\n           {one_line(r.message)}" if r.message and r.status in ("repaired", "replaced", "refreshed") else ""
-    return f"{r.status:<10} {r.doc}  {unit} · {year} · {tables} · {r.chunks} chunks{extra}{note}"
+    return (f"{r.status:<10} {r.doc}  {unit} · {year}{' · ' + kind if kind else ''} · {tables} · {r.chunks} chunks"
+            f"{extra}{note}")
 
 
 def _n(n: int, word: str) -> str:
@@ -198,19 +205,37 @@ def _print_stale_notice() -> None:
         print(note, file=sys.stderr)
 
 
+def halves(entries: list[dict]) -> dict[str, str]:
+    """doc → the other file of the same disclosure, for each text half + tables half pair."""
+    by: dict[str, list[dict]] = {}
+    for e in entries:
+        if e.get("disclosure"):
+            by.setdefault(e["disclosure"], []).append(e)
+    out: dict[str, str] = {}
+    for group in by.values():
+        texts = [e for e in group if e.get("part") == "text"]
+        tabs = [e for e in group if e.get("part") == "tables"]
+        if len(texts) == 1 and len(tabs) == 1:
+            out[texts[0]["doc"]], out[tabs[0]["doc"]] = tabs[0]["doc"], texts[0]["doc"]
+    return out
+
+
 def cmd_list(args) -> int:
     from gongkai.settings import home
     from ingest.state import describe, home_states
     from ingest.store import Store, removing, stale_parts
 
-    keys = ("doc", "path", "department", "region", "fiscal_year", "tables", "chunks", "sha256", "source_type", "pages")
+    keys = ("doc", "path", "department", "region", "level", "fiscal_year", "doc_kind", "part", "disclosure",
+            "tables", "chunks", "sha256", "source_type", "pages")
     store = Store()
     catalog = store.catalog()
     states = home_states(home(), catalog)
     entries = [catalog[k] for k in sorted(catalog) if not removing(catalog[k])]
+    pair = halves(entries)
     # "stale": what an older Gongkai made ("chunks", "record"); `gongkai reindex` re-makes it
     # "state": parsed | extracted | indexed (answerable, vectors pending) | embedded | incomplete
-    rows = [{**{k: e.get(k) for k in keys}, "stale": stale_parts(e), **states[e["doc"]].to_dict()} for e in entries]
+    rows = [{**{k: e.get(k) for k in keys}, "with": pair.get(e["doc"]), "stale": stale_parts(e),
+             **states[e["doc"]].to_dict()} for e in entries]
     gone = [d for d, e in sorted(catalog.items()) if removing(e)]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
@@ -220,11 +245,28 @@ def cmd_list(args) -> int:
         print("no documents ingested yet (gongkai ingest PATH…)")
         _print_list_notes(gone)
         return 0
-    for r in rows:
+    done: set[str] = set()
+
+    def line(r: dict, indent: str = "") -> str:
         old = f" · STALE ({' and '.join(r['stale'])} from an older Gongkai)" if r["stale"] else ""
-        print(f"{r['doc']}  {r['department'] or '?'} · {r['region'] or '?'} · {r['fiscal_year'] or '?'} · "
-              f"表{_tables(r['tables'] or [])} · {r['chunks']} chunks · {r['path']} · "
-              f"{describe(states[r['doc']])}{old}")
+        part = f" · {r['part']} part" if r.get("with") else ""
+        return (f"{indent}{r['doc']}  {r['department'] or '?'} · {r['region'] or '?'} ({r['level'] or '?'}) · "
+                f"{r['fiscal_year'] or '?'} · {r['doc_kind'] or '?'}{part} · {_tables(r['tables'] or [])} · "
+                f"{r['chunks']} chunks · {r['path']} · {describe(states[r['doc']])}{old}")
+
+    by_doc = {r["doc"]: r for r in rows}
+    for r in rows:
+        if r["doc"] in done:
+            continue
+        other = by_doc.get(r.get("with") or "")
+        if other is not None:
+            body, year, kind = (r.get("disclosure") or "||").split("|")
+            print(f"{r['department'] or body} · {year} · {kind} — one disclosure in two files (text + tables):")
+            for x in sorted((r, other), key=lambda x: x.get("part") != "text"):
+                print(line(x, "  "))
+                done.add(x["doc"])
+            continue
+        print(line(r))
     _print_list_notes(gone)
     return 0
 

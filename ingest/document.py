@@ -47,6 +47,7 @@ class Line:
     norm: str  # normalised (half-width, spaces between CJK removed, thousands separators dropped…)
     page: int | None = None  # 1-based PDF page
     page_line: int | None = None  # 1-based line on that page
+    cells: list | None = None  # a ruled table row: [x0, x1] (points) or None per tab-separated cell
 
     @property
     def cite_line(self) -> int:
@@ -55,9 +56,9 @@ class Line:
 
 @dataclass(slots=True)
 class TableInfo:
-    """A standard table (表1–表11) found in the document."""
+    """A standard table found in the document (a kind of ingest/catalog/tables.json)."""
 
-    id: str  # "表1" … "表11"
+    id: str  # the catalogue kind: "income_expenditure_overview", "sangong", … (one table per kind)
     title: str  # e.g. "部门收支总体情况表"
     kind: str  # canonical key, e.g. "income_expenditure_overview", "sangong" (see ingest.structure)
     unit: str | None = None  # "元" | "万元" | "亿元" as stated for this table
@@ -66,6 +67,7 @@ class TableInfo:
     title_line: int = 0
     empty: bool = False
     note: str | None = None  # 备注, e.g. "…为空表"
+    label: str | None = None  # the table's number as printed: 表1, 表一, 公开01表… (None: none printed)
 
 
 @dataclass(slots=True)
@@ -77,6 +79,7 @@ class Section:
     line_start: int
     line_end: int
     number: int | None = None  # 一 → 1 …; part number for parts
+    ref: str | None = None  # for kind "table": the table's id (its catalogue kind)
 
 
 @dataclass(slots=True)
@@ -90,6 +93,9 @@ class Document:
     department: str | None = None
     department_span: Span | None = None
     region: str | None = None
+    level: str | None = None  # 省 | 市 | 区 | 县 | 街道 | 乡镇 (the body's administrative level)
+    doc_kind: str | None = None  # 部门预算 | 单位预算 | 部门决算 | 单位决算
+    doc_kind_span: Span | None = None
     fiscal_year: int | None = None
     fiscal_year_span: Span | None = None
     tables: list[TableInfo] = field(default_factory=list)
@@ -126,7 +132,7 @@ class Document:
         data["lines"] = [Line(**l) for l in data.get("lines", [])]
         data["tables"] = [TableInfo(**t) for t in data.get("tables", [])]
         data["sections"] = [Section(**s) for s in data.get("sections", [])]
-        for key in ("department_span", "fiscal_year_span"):
+        for key in ("department_span", "fiscal_year_span", "doc_kind_span"):
             if data.get(key):
                 data[key] = Span.from_dict(data[key])
         return cls(**data)

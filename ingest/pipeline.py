@@ -60,10 +60,11 @@ def read_text(path: Path) -> str:
     raise BrokenFile(f"{shown(path.name)}: not readable as UTF-8 or GB18030 text", path=str(path))
 
 
-def make_lines(raw_lines: list[tuple[str, int | None, int | None]]) -> list[Line]:
-    """(text, page, page_line) → numbered Lines with their normalised form."""
-    return [Line(no=i + 1, text=t, norm=normalize_line(t), page=p, page_line=pl)
-            for i, (t, p, pl) in enumerate(raw_lines)]
+def make_lines(raw_lines: list[tuple]) -> list[Line]:
+    """(text, page, page_line[, cells]) → numbered Lines with their normalised form."""
+    return [Line(no=i + 1, text=r[0], norm=normalize_line(r[0]), page=r[1], page_line=r[2],
+                 cells=r[3] if len(r) > 3 else None)
+            for i, r in enumerate(raw_lines)]
 
 
 def load_document(path: str | Path, *, require_disclosure: bool = True) -> Document:
@@ -100,8 +101,9 @@ def load_document(path: str | Path, *, require_disclosure: bool = True) -> Docum
     _check_garbled(doc, p)
     recognise(doc)
     if require_disclosure and not doc.tables and not (doc.fiscal_year and doc.department):
-        raise NotADisclosure(f"{shown(p.name)}: does not look like a budget disclosure (预算公开): no standard table "
-                             "(表1–表11), no 编制单位 and no budget year found", path=str(p))
+        raise NotADisclosure(f"{shown(p.name)}: does not look like a budget disclosure (预算/决算公开): no standard "
+                             "table (收支总表, 三公经费表… by title), and no issuing body with a budget year found",
+                             path=str(p))
     return doc
 
 

@@ -48,6 +48,8 @@ class FileResult:
     department: str | None = None
     region: str | None = None
     fiscal_year: int | None = None
+    doc_kind: str | None = None
+    level: str | None = None
     tables: list[str] = field(default_factory=list)
     empty_tables: list[str] = field(default_factory=list)
     chunks: int = 0
@@ -761,7 +763,8 @@ def _complete(store, doc_id: str) -> bool:
 
 def _result_from_entry(path: Path, status: str, e: dict, seconds: float) -> FileResult:
     return FileResult(path=str(path), status=status, doc=e.get("doc"), department=e.get("department"),
-                      region=e.get("region"), fiscal_year=e.get("fiscal_year"), tables=list(e.get("tables") or []),
+                      region=e.get("region"), fiscal_year=e.get("fiscal_year"), doc_kind=e.get("doc_kind"),
+                      level=e.get("level"), tables=list(e.get("tables") or []),
                       empty_tables=list(e.get("empty_tables") or []), chunks=e.get("chunks") or 0,
                       pages=e.get("pages"), seconds=seconds)
 

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.document import Chunk, Document
+from ingest.identity import canonical_body, document_part
 
 CATALOG = "catalog.json"
 SUMMARY = "pipeline.json"
@@ -44,15 +45,16 @@ SUMMARY = "pipeline.json"
 # -- pipeline version ---------------------------------------------------------------------------
 # BUMP ONE OF THESE when a code change alters the OUTPUT for an unchanged input file, so homes
 # built by the older code are re-processed instead of silently serving old chunks/records:
-#   STRUCTURE_VERSION: ingest/pipeline.py, loaders/, normalize.py, structure.py, chunk.py
+#   STRUCTURE_VERSION: ingest/pipeline.py, loaders/, normalize.py, structure.py, tables.py, identity.py,
+#                      catalog/, chunk.py
 #                      (the stored Document, its chunks and therefore the index entries);
 #                      a bump also re-extracts (the record is made from the Document);
 #   EXTRACT_VERSION:   extract/ (the record written to records/<doc>.json).
 # Not needed for changes that leave the output identical (speed-ups, refactors). A stale document
 # is re-processed by `gongkai ingest` of the same file (status "refreshed") or by `gongkai reindex`;
 # `gongkai list`, `gongkai ask` and `gongkai ui` say when a home holds stale documents.
-STRUCTURE_VERSION = 1
-EXTRACT_VERSION = 2
+STRUCTURE_VERSION = 3
+EXTRACT_VERSION = 3
 
 
 def chunks_stamp() -> str:
@@ -302,6 +304,14 @@ class Store:
         return cat
 
 
+def disclosure_of(doc: Document) -> str | None:
+    """"<canonical body>|<year>|<kind>": the files of one disclosure share it."""
+    body = canonical_body(doc.department)
+    if not body or not doc.fiscal_year:
+        return None
+    return f"{body}|{doc.fiscal_year}|{'决算' if '决算' in (doc.doc_kind or '') else '预算'}"
+
+
 def entry_for(doc: Document, n_chunks: int, source_rel: str | None) -> dict[str, Any]:
     return {
         "doc": doc.doc,
@@ -311,6 +321,10 @@ def entry_for(doc: Document, n_chunks: int, source_rel: str | None) -> dict[str,
         "department": doc.department,
         "region": doc.region,
         "fiscal_year": doc.fiscal_year,
+        "doc_kind": doc.doc_kind,
+        "level": doc.level,
+        "part": document_part(doc),  # text | tables | whole: two parts of one disclosure are shown together
+        "disclosure": disclosure_of(doc),
         "tables": [t.id for t in doc.tables],
         "empty_tables": [t.id for t in doc.tables if t.empty],
         "chunks": n_chunks,

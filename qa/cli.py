@@ -40,6 +40,8 @@ def _print(result: dict, as_json: bool) -> None:
             print(f"  [{c.get('doc')} {where}line {c.get('line')}] {quote[:160]}")
         if result.get("declined"):
             print(f"  (declined: {result.get('reason')})")
+        for note in result.get("notes") or []:
+            print(f"  note: {note}")
 
 
 def _stale_notice() -> None:

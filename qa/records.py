@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,8 @@ from qa.text import to_decimal
 from qa.units import UnitIndex
 
 # tables whose rows are looked up by printed name (表1/表4/表10 are read through fixed paths)
-ROW_TABLES = ("表6", "表3", "表5", "表2", "表7", "表11")
+ROW_TABLES = ("general_budget_basic", "expenditure_overview", "general_budget_expenditure", "income_overview",
+              "general_budget_project", "carryover", "fiscal_basic", "fiscal_expenditure", "operating_expenses")
 ROW_COLUMNS = ("total", "amount")
 
 
@@ -46,13 +47,24 @@ DERIVED_FIGURES = "_derived_figures"
 @dataclass
 class Library:
     home: Path
-    records: list[dict]
+    records: list[dict]  # one per disclosure: the two files of a split disclosure are merged (extract.merge)
     units: UnitIndex
     row_names: set[str]
     function_names: dict[str, str]  # code → name as printed by the records
+    part_records: dict[str, dict] = field(default_factory=dict)  # each file's own record, by its doc id
+    merged_into: dict[str, str] = field(default_factory=dict)  # file doc id → merged record doc id
 
     def record(self, doc: str) -> dict | None:
+        """The record answering for a document: its own, or the merged disclosure it is part of."""
+        doc = self.merged_into.get(doc, doc)
         return next((r for r in self.records if r.get("doc") == doc), None)
+
+    def files_of(self, rec: dict) -> list[tuple[str, dict]]:
+        """(doc id, the file's own record) of each file a record was read from (one, or the two halves)."""
+        parts = rec.get("parts") or []
+        if parts:
+            return [(p, self.part_records.get(p) or rec) for p in parts]
+        return [(rec.get("doc"), rec)]
 
 
 _LOCK = threading.Lock()
@@ -87,9 +99,12 @@ def load_library(home: Path | str | None = None) -> Library:
             return hit[1]
     from extract.store import load_records
 
-    records = load_records(h)
+    from extract.merge import merge_halves
+
+    files = load_records(h)
+    records, merged_into = merge_halves(files)
     lib = Library(home=h, records=records, units=UnitIndex.from_records(records), row_names=set(),
-                  function_names={})
+                  function_names={}, part_records={r.get("doc"): r for r in files}, merged_into=merged_into)
     for r in records:
         for tid in ROW_TABLES:
             for row in ((r.get("tables") or {}).get(tid) or {}).get("rows", []):
@@ -130,7 +145,7 @@ def _same(a: Any, b: Any) -> bool:
 def figure(record: dict, metric: Metric) -> Figure | None:
     """The figure for `metric` in `record` (None when the document does not state it)."""
     derived = record.get(DERIVED_FIGURES)
-    if derived is not None:  # a previous-year view (qa.api._previous_view): only what was derived
+    if derived is not None:  # a previous-year view (qa.routes._previous_op): only what was derived
         return derived.get(metric.key)
     doc = record.get("doc", "")
     dep = str(leaf(record, "department")[0] or doc)
@@ -150,6 +165,11 @@ def figure(record: dict, metric: Metric) -> Figure | None:
         if value is not None:
             found.append((path, value, evidence))
     if not found:
+        for name in metric.rows:  # a figure some documents print only as a table row (会议费 of 基本支出表)
+            fig = _row_figure(record, replace(metric, row=name), doc, dep, year)
+            if fig is not None:
+                fig.metric = metric
+                return fig
         return None
     path, value, evidence = found[0]
     fig = Figure(doc, dep, year, metric, value, path, evidence[:2])

@@ -16,7 +16,7 @@ DOC = "002_77eafa45268ff922"
 def test_cli_reports_precision_recall_per_section_and_document(capsys):
     assert cli(["eval", "extract", str(GOLD / f"{DOC}.json")]) == 0
     out = capsys.readouterr().out
-    assert "TOTAL" in out and "tables.表5" in out and DOC in out and "validator flagged" in out
+    assert "TOTAL" in out and "tables.general_budget_expenditure" in out and DOC in out and "validator flagged" in out
 
 
 def test_a_wrong_extraction_lowers_precision_and_recall():
@@ -27,14 +27,14 @@ def test_a_wrong_extraction_lowers_precision_and_recall():
         rec = copy.deepcopy(rec)
         rec["sangong"]["total"]["value"] = 9.99  # wrong value
         rec["procurement"]["goods"]["value"] = None  # missed value
-        rec["tables"]["表5"]["rows"] = rec["tables"]["表5"]["rows"][:-3]  # missed rows
+        rec["tables"]["general_budget_expenditure"]["rows"] = rec["tables"]["general_budget_expenditure"]["rows"][:-3]  # missed rows
         return rec
 
     good = evaluate(GOLD / f"{DOC}.json")["documents"][DOC]
     bad = evaluate(GOLD / f"{DOC}.json", extract_fn=broken)["documents"][DOC]
     assert bad["sections"]["sangong"]["fp"] == good["sections"]["sangong"]["fp"] + 1
     assert bad["sections"]["procurement"]["fn"] == good["sections"]["procurement"]["fn"] + 1
-    assert bad["sections"]["tables.表5"]["recall"] < good["sections"]["tables.表5"]["recall"]
+    assert bad["sections"]["tables.general_budget_expenditure"]["recall"] < good["sections"]["tables.general_budget_expenditure"]["recall"]
     paths = {m["path"] for m in bad["misses"]}
     assert {"sangong.total", "procurement.goods"} <= paths
 
@@ -44,7 +44,7 @@ def test_validator_agreement_matches_by_evidence_line():
     flag = {"id": "x", "status": "mismatch", "paths": ["performance.overall_amount"],
             "evidence": [{"doc": DOC, "line": 1299, "quote": "涉及金额 2018.55 万元"}]}
     res = validator_agreement(incs, [flag, {"id": "y", "status": "pass", "paths": [], "evidence": []}])
-    assert res["detectable"] == 2 and res["flagged"] == 1
+    assert res["detectable"] == 3 and res["flagged"] == 1  # 2 original + 002-perf-ecard-activation (audit-2026-12)
     assert res["other_mismatch_flags"] == []
     stray = {"id": "z", "status": "mismatch", "paths": ["sangong.total"], "evidence": [{"line": 683}]}
     res = validator_agreement(incs, [stray])
@@ -64,7 +64,7 @@ def test_wrong_row_names_are_scored_apart_from_values():
 
     def renamed(path):
         rec = copy.deepcopy(extract_path(path))
-        rows = rec["tables"]["表5"]["rows"]
+        rows = rec["tables"]["general_budget_expenditure"]["rows"]
         named = [r for r in rows if r.get("code")]
         named[0]["name"] = "不是这个科目"
         return rec
@@ -72,7 +72,7 @@ def test_wrong_row_names_are_scored_apart_from_values():
     good = evaluate(GOLD / f"{DOC}.json")
     bad = evaluate(GOLD / f"{DOC}.json", extract_fn=renamed)
     assert bad["total"] == good["total"]
-    assert bad["row_names"]["表5"]["right"] == good["row_names"]["表5"]["right"] - 1
-    assert bad["row_names"]["表5"]["rows"] == good["row_names"]["表5"]["rows"]
+    assert bad["row_names"]["general_budget_expenditure"]["right"] == good["row_names"]["general_budget_expenditure"]["right"] - 1
+    assert bad["row_names"]["general_budget_expenditure"]["rows"] == good["row_names"]["general_budget_expenditure"]["rows"]
     assert any(m["path"].endswith(".name") and m["extracted"] == "不是这个科目"
                for m in bad["documents"][DOC]["misses"])

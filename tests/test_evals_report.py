@@ -86,3 +86,21 @@ def test_heldout_section_shows_first_run_next_to_today(tmp_path, monkeypatch):
     systems = {"gongkai": summarize(rows["gongkai"])}
     md = render_markdown(ITEMS, systems, rows, evaluate(GOLD), None, {}, GOLD, ROOT / "evals" / "sets" / "qa.jsonl", held)
     assert "| 1/2 (50.0%) | 100.0% | 0.0% |" in md and "All first runs together: **1/2 (50.0%)**" in md
+
+
+def test_calibration_bands_and_confident_wrong():
+    """Accuracy per confidence band counts the answers given; declines are apart; a wrong answer at
+    0.8 or more is listed as confident wrong."""
+    from evals.report_wild import calibration, confident_wrong, markdown
+
+    def row(i, conf, correct, declined=False):
+        return {"id": i, "correct": correct, "result": {"confidence": conf, "declined": declined}}
+
+    rows = [row("a", 0.95, True), row("b", 0.95, False), row("c", 0.85, True), row("d", 0.7, True),
+            row("e", 0.5, False), row("f", 0.9, True, declined=True)]
+    bands = {b["band"]: b for b in calibration(rows)}
+    assert (bands["≥ 0.9"]["n"], bands["≥ 0.9"]["correct"], bands["≥ 0.9"]["accuracy"]) == (2, 1, 50.0)
+    assert (bands["0.8–0.9"]["n"], bands["0.6–0.8"]["n"], bands["< 0.6"]["n"]) == (1, 1, 1)
+    assert bands["declined"]["n"] == 1 and confident_wrong(rows) == ["b"]
+    md = "\n".join(markdown(None, None, calibration(rows), 2))
+    assert "| ≥ 0.9 | 2 | 1 | 50.0 % |" in md

@@ -54,7 +54,7 @@ def test_csv_and_parquet_exports_have_document_and_item_tables(tmp_path, home):
     assert len(docs) == 4 and "income.total" in docs.columns and "staffing.authorized" in docs.columns
     row = docs.set_index("doc").loc["002_77eafa45268ff922"]
     assert row["income.total"] == 2081.55 and row["validation.mismatch"] >= 1
-    cell = items[(items.doc == "002_77eafa45268ff922") & (items.table == "表5") & (items.code == 210)
+    cell = items[(items.doc == "002_77eafa45268ff922") & (items.table == "general_budget_expenditure") & (items.code == 210)
                  & (items.column == "project")]
     assert cell["amount"].tolist() == [1801.0] and cell["line"].tolist() == [438]
     assert set(checks.status) <= {"pass", "rounding", "mismatch", "insufficient_data"}
@@ -74,7 +74,7 @@ def test_csv_and_parquet_exports_have_document_and_item_tables(tmp_path, home):
 def test_validate_prints_the_report_with_findings(home):
     out = gk("validate", CORPUS / "004_479787b2eb065ad4.txt")
     assert out.returncode == 0
-    assert "[mismatch] 表2 类 210 卫生健康支出" in out.stdout and "1202.75" in out.stdout
+    assert "[mismatch] 收入总表 类 210 卫生健康支出" in out.stdout and "1202.75" in out.stdout
     js = json.loads(gk("validate", "--json", DOC1).stdout)
     assert js[0]["summary"]["pass"] > 100
 

@@ -70,8 +70,8 @@ def test_markdown_tab_layout(records):
     assert classes(r) == [("208", 27.53), ("210", 201.23), ("221", 18.64)]
     assert (v(r, "sangong.total"), v(r, "sangong.reception"), v(r, "sangong.vehicle_operation")) == (2.22, 0.12, 2.10)
     assert (v(r, "procurement.goods"), v(r, "assets.vehicles"), v(r, "fiscal_year")) == (8.44, 1, 2024)
-    assert r["tables"]["表9"]["status"] == "empty" and "空表" in r["tables"]["表9"]["note"]["value"]
-    assert r["tables"]["表8"]["status"] == "missing"
+    assert r["tables"]["state_capital"]["status"] == "empty" and "空表" in r["tables"]["state_capital"]["note"]["value"]
+    assert r["tables"]["government_fund"]["status"] == "missing"
     # 8.29 (上级安排) + 239.07 (本级安排) ≠ 247.40 in the performance table: reported
     bad = {c["id"]: c for c in r["validation"] if c["status"] == "mismatch"}
     assert "performance.funding=income.total" in bad
@@ -92,7 +92,7 @@ def test_wrapped_layout(records):
     r = records["003_ed059d2f5e2a2cf7"]
     assert (v(r, "income.unit_funds"), v(r, "income.carryover"), v(r, "income.total")) == (5.00, 110.10, 1048.38)
     assert (v(r, "procurement.services"), v(r, "assets.vehicles"), v(r, "sangong.total")) == (184.02, 2, 9.50)
-    assert r["tables"]["表11"]["totals"]["total"]["value"] == 110.10
+    assert r["tables"]["carryover"]["totals"]["total"]["value"] == 110.10
     assert classes(r) == [("208", 59.62), ("210", 988.76)]
     assert v(r, "contact.name") == "唐玉蓉"
 
@@ -101,10 +101,10 @@ def test_plain_pdftotext_layout_and_real_inconsistency(records):
     r = records["004_479787b2eb065ad4"]
     assert (v(r, "fiscal_year"), v(r, "expenditure.total"), v(r, "sangong.total")) == (2023, 1258.45, 0.80)
     assert classes(r) == [("208", 31.30), ("210", 1202.75), ("221", 24.40)]
-    assert r["tables"]["表11"]["status"] == "missing"
+    assert r["tables"]["carryover"]["status"] == "missing"
     bad = {c["id"]: c for c in r["validation"] if c["status"] == "mismatch"}
-    assert bad["表2.210.total=sum(款)"]["difference"] == 76.5
-    assert "表7.21012.total=sum(columns)" in bad  # 724.71 printed against a column of 664.71
+    assert bad["income_overview.210.total=sum(款)"]["difference"] == 76.5
+    assert "general_budget_project.21012.total=sum(columns)" in bad  # 724.71 printed against a column of 664.71
 
 
 def test_projects_from_table_7_and_narrative(records):
@@ -112,7 +112,7 @@ def test_projects_from_table_7_and_narrative(records):
     names = [p["name"]["value"] for p in r["projects"]]
     assert "离休人员医疗费项目" in names and len(names) == 8  # project names split off the wrapped subject name
     assert sum(p["amount"]["value"] for p in r["narrative_projects"]) == pytest.approx(493.64)
-    check = next(c for c in r["validation"] if c["id"] == "narrative_projects=表5.project")
+    check = next(c for c in r["validation"] if c["id"] == "narrative_projects=general_budget_expenditure.project")
     assert check["status"] == "pass"
     # 表7 gives 151.58 for a project that 情况说明 七 budgets at 61.58 (the rest is another project)
     r4 = records["004_479787b2eb065ad4"]

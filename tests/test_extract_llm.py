@@ -177,15 +177,31 @@ def test_llm_engine_without_endpoint_is_a_clear_error(home):
 
 
 def test_llm_value_filling_an_empty_field_is_refused_when_it_breaks_a_check():
+    # the document's own figures disagree: 5.00 + 0 + 0.73 ≠ 6.23
+    doc = document(TEXT.replace("政府采购货物预算 5.50 万元", "政府采购货物预算 5.00 万元"))
+    base = build_record(doc)
+    from extract.schema import Leaf
+
+    base.procurement.goods = Leaf()
+    fake, _ = make_fake({"Procurement": [{"total": fact(6.23, "政府采购预算 6.23 万元"),
+                                          "goods": fact(5.0, "政府采购货物预算 5.00 万元")}]})
+    rec = refine_with_llm(doc, base, llm=fake, max_retries=0)
+    assert rec.procurement.goods.value is None
+    refused = [c for c in rec.conflicts if c.path == "procurement.goods"]
+    assert refused and refused[0].kept == "deterministic" and "fails a validation check" in refused[0].reason
+
+
+def test_llm_value_printed_but_not_as_the_field_is_refused():
+    """A figure that is in the quote but labelled as something else (the procurement total for goods)
+    goes to conflicts, never into the record."""
     doc = document(TEXT)
     base = build_record(doc)
     from extract.schema import Leaf
 
     base.procurement.goods = Leaf()
-    # a figure that is printed in the document, but not the goods figure: 6.23 + 0 + 0.73 ≠ 6.23
     fake, _ = make_fake({"Procurement": [{"total": fact(6.23, "政府采购预算 6.23 万元"),
                                           "goods": fact(6.23, "政府采购预算 6.23 万元")}]})
     rec = refine_with_llm(doc, base, llm=fake, max_retries=0)
     assert rec.procurement.goods.value is None
     refused = [c for c in rec.conflicts if c.path == "procurement.goods"]
-    assert refused and refused[0].kept == "deterministic" and "fails a validation check" in refused[0].reason
+    assert refused and refused[0].kept == "deterministic" and "not as goods" in refused[0].reason

@@ -72,7 +72,7 @@ def pdf_record(tmp_path_factory):
 
 def test_table_across_pages_is_read_whole(pdf_record):
     rec, rows, classes, gb, gp = pdf_record
-    t3 = rec["tables"]["表3"]
+    t3 = rec["tables"]["expenditure_overview"]
     assert t3["status"] == "parsed"
     coded = [r for r in t3["rows"] if r["code"]]
     assert len(coded) == len(rows) - 1  # every printed row once (repeated headers are not rows)
@@ -81,13 +81,13 @@ def test_table_across_pages_is_read_whole(pdf_record):
     assert rec["expenditure"]["basic"]["value"] == float(gb) and rec["expenditure"]["project"]["value"] == float(gp)
     pages = {r["values"]["total"]["evidence"][0]["page"] for r in coded}
     assert len(pages) >= 2  # rows cited on the page they were printed on
-    tree = [c for c in rec["validation"] if c["id"].startswith("表3.")]
+    tree = [c for c in rec["validation"] if c["id"].startswith("expenditure_overview.")]
     assert tree and all(c["status"] == "pass" for c in tree), [c for c in tree if c["status"] != "pass"]
 
 
 def test_table_in_yuan_is_converted_and_agrees_with_narrative(pdf_record):
     rec = pdf_record[0]
-    assert rec["tables"]["表10"]["unit"] == "元"
+    assert rec["tables"]["sangong"]["unit"] == "元"
     assert rec["sangong"]["total"]["value"] == 3.5 and rec["sangong"]["reception"]["value"] == 0.5
     assert rec["sangong"]["vehicle_operation"]["value"] == 3.0 and rec["sangong"]["overseas_travel"]["value"] == 0
     ev = rec["sangong"]["total"]["evidence"][0]
@@ -146,6 +146,6 @@ def test_project_table_across_pages_and_the_narrative_projects(project_pdf):
     by_id = {c["id"]: c for c in rec["validation"]}
     bad = [c["id"] for c in rec["validation"] if c["id"].startswith("projects.") and c["status"] != "pass"]
     assert bad == ["projects.7=narrative_projects.7"]
-    assert by_id["表5.project=表7.total"]["status"] == "pass"
-    assert by_id["narrative_projects=表5.project"]["status"] == "mismatch"
-    assert by_id["narrative_projects=表5.project"]["lhs"] == float(total)
+    assert by_id["general_budget_expenditure.project=general_budget_project.total"]["status"] == "pass"
+    assert by_id["narrative_projects=general_budget_expenditure.project"]["status"] == "mismatch"
+    assert by_id["narrative_projects=general_budget_expenditure.project"]["lhs"] == float(total)

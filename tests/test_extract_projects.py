@@ -74,9 +74,9 @@ def record(t7: str, with_t5: bool = True, narrative: str = ""):
     parts = ([T5] if with_t5 else []) + ["项目支出情况表", t7] + ([narrative] if narrative else [])
     text = "\n".join(parts)
     n5 = len(T5.split("\n")) if with_t5 else 0
-    tables = {"表7": (n5 + 2, n5 + 1 + len(t7.split("\n")))}
+    tables = {"general_budget_project": (n5 + 2, n5 + 1 + len(t7.split("\n")))}
     if with_t5:
-        tables["表5"] = (1, n5)
+        tables["general_budget_expenditure"] = (1, n5)
     return build_record(document(text, tables=tables))
 
 
@@ -102,7 +102,7 @@ def test_wrapped_project_name_is_split_off_the_subject_name_and_cross_checked():
     bad = checks["projects.0=narrative_projects.0"]
     assert (bad.status, bad.lhs, bad.rhs) == ("mismatch", 45.00, 40)
     assert checks["projects.1=narrative_projects.1"].status == "pass"
-    total = checks["narrative_projects=表5.project"]
+    total = checks["narrative_projects=general_budget_expenditure.project"]
     assert (total.status, total.lhs, total.rhs) == ("mismatch", 57.40, 52.40)
 
 
@@ -158,7 +158,7 @@ def test_project_table_in_yuan_is_compared_in_wan():
 213 01 99 其他农业农村支出 农机购置补贴项目 124,000.00 124,000.00
 合计 574,000.00 574,000.00"""
     text = "项目支出情况表\n单位：元\n" + t7 + "\n" + NARRATIVE.replace("：40 万元", "：45 万元")
-    rec = build_record(document(text, tables={"表7": (3, 6)}, unit="元"))
+    rec = build_record(document(text, tables={"general_budget_project": (3, 6)}, unit="元"))
     # 450,000.00 元 = 45 万元; the names are split off by the names 情况说明 七 states (no 表5 here)
     assert [(p.name.value, p.amount.value) for p in rec.projects] == [(n, a) for _, n, a in EXPECTED]
     assert "450,000.00" in rec.projects[0].amount.evidence[0].quote  # cited as printed, in 元

@@ -88,9 +88,9 @@ NAMES = [("乡村道路养护补助资金", D("45.00")), ("农机购置补贴项
 def tables(t7: str, with_t3: bool = True):
     parts = ([T3] if with_t3 else []) + ["项目支出情况表", t7]
     n3 = len(T3.split("\n")) if with_t3 else 0
-    spans = {"表7": (n3 + 2, n3 + 1 + len(t7.split("\n")))}
+    spans = {"general_budget_project": (n3 + 2, n3 + 1 + len(t7.split("\n")))}
     if with_t3:
-        spans["表3"] = (1, n3)
+        spans["expenditure_overview"] = (1, n3)
     return parse_all(document("\n".join(parts), tables=spans))
 
 
@@ -99,26 +99,26 @@ def item_rows(t7):
 
 
 def test_wrapped_subject_and_project_cells_are_told_apart_by_the_subject_name_other_tables_print():
-    rows = item_rows(tables(WRAPPED)["表7"])
+    rows = item_rows(tables(WRAPPED)["general_budget_project"])
     assert rows == [(SUBJECT, name, amount) for name, amount in NAMES]
 
 
 def test_without_other_tables_a_year_or_the_shared_subject_pieces_tell_them_apart():
-    rows = item_rows(tables(WRAPPED, with_t3=False)["表7"])
+    rows = item_rows(tables(WRAPPED, with_t3=False)["general_budget_project"])
     # every line of 2130199 begins with the same pieces "其他农业农村" + "支出": that is the subject
     assert rows == [(SUBJECT, name, amount) for name, amount in NAMES]
     # a single project line: only a piece starting with a year separates the project
     single = "\n".join(WRAPPED.split("\n")[:3] + WRAPPED.split("\n")[19:])
-    assert item_rows(tables(single, with_t3=False)["表7"]) == [(SUBJECT, NAMES[2][0], D("12.40"))]
+    assert item_rows(tables(single, with_t3=False)["general_budget_project"]) == [(SUBJECT, NAMES[2][0], D("12.40"))]
 
 
 def test_project_cell_ending_on_the_amounts_line_is_one_name():
-    rows = item_rows(tables(TAIL_ON_AMOUNTS)["表7"])
+    rows = item_rows(tables(TAIL_ON_AMOUNTS)["general_budget_project"])
     assert rows == [(SUBJECT, "乡村道路养护补助资金", D("45.00")), (SUBJECT, "农机购置补贴项目", D("24.80"))]
 
 
 def test_subject_cell_cut_by_a_page_break_is_completed_from_the_same_code_elsewhere():
-    rows = item_rows(tables(CUT_BY_PAGE)["表7"])
+    rows = item_rows(tables(CUT_BY_PAGE)["general_budget_project"])
     assert rows == [(SUBJECT, "乡村道路养护补助资金", D("45.00")), (SUBJECT, "农机购置补贴项目", D("24.80"))]
 
 
@@ -129,18 +129,18 @@ def test_nothing_to_split_on_keeps_the_printed_name():
 其他农业农村支出
 45.00 45.00
 合计 45.00 45.00"""
-    assert item_rows(tables(body, with_t3=False)["表7"]) == [(SUBJECT, None, D("45.00"))]
+    assert item_rows(tables(body, with_t3=False)["general_budget_project"]) == [(SUBJECT, None, D("45.00"))]
     # a year inside a piece (not at its start) is no cut either
     body2 = body.replace("其他农业农村支出\n", "其他农业农村支出\n某局2023年乡村道路资金\n")
-    assert item_rows(tables(body2, with_t3=False)["表7"]) == [(SUBJECT + "某局2023年乡村道路资金", None, D("45.00"))]
+    assert item_rows(tables(body2, with_t3=False)["general_budget_project"]) == [(SUBJECT + "某局2023年乡村道路资金", None, D("45.00"))]
 
 
 def test_the_record_projects_match_the_rows():
     text = "\n".join([T3, "项目支出情况表", WRAPPED])
     n3 = len(T3.split("\n"))
-    rec = build_record(document(text, tables={"表3": (1, n3), "表7": (n3 + 2, n3 + 1 + len(WRAPPED.split("\n")))}))
+    rec = build_record(document(text, tables={"expenditure_overview": (1, n3), "general_budget_project": (n3 + 2, n3 + 1 + len(WRAPPED.split("\n")))}))
     assert [(p.name.value, p.amount.value) for p in rec.projects] == NAMES
-    assert [r.extra for r in rec.tables["表7"].rows if r.code == "2130199"] == [n for n, _ in NAMES]
+    assert [r.extra for r in rec.tables["general_budget_project"].rows if r.code == "2130199"] == [n for n, _ in NAMES]
 
 
 # -- 表11 --------------------------------------------------------------------------------------------
@@ -168,7 +168,7 @@ T11 = """上年结转结余情况明细表
 
 
 def test_carryover_item_names_keep_their_year_and_numbers():
-    t = parse_all(document(T11, tables={"表11": (1, len(T11.split("\n")))}))["表11"]
+    t = parse_all(document(T11, tables={"carryover": (1, len(T11.split("\n")))}))["carryover"]
     items = [(r.name, r.values["total"].value) for r in t.rows if r.level == "item"]
     # the wrapped header's pieces are not a name; "经费" ending a name is kept; the page number 7 is nothing
     assert items == [("2022年乡村道路养护补助资金(第二批)", D("20.50")),
@@ -190,19 +190,19 @@ def _rows(rec, tid):
 
 
 def test_corpus_project_rows_keep_subject_and_project_apart(corpus_records):
-    t7 = _rows(corpus_records["004"], "表7")  # lines 777-785: 210 12 99 / 财政对其他基本医疗保… / 离休人员医疗保障（本级）
+    t7 = _rows(corpus_records["004"], "general_budget_project")  # lines 777-785: 210 12 99 / 财政对其他基本医疗保… / 离休人员医疗保障（本级）
     assert ("2101299", "财政对其他基本医疗保险基金的补助", "离休人员医疗保障(本级)") in t7
     assert ("2101299", "财政对其他基本医疗保险基金的补助", "一次性改制企业医疗(本级)") in t7
     assert ("2100399", "其他基层医疗卫生机构支出", "2023年自治区财政人身意外伤害保险补助资金") in t7
-    t7 = _rows(corpus_records["003"], "表7")  # lines 749-762 and 797-803 (a page break after 保障管理)
+    t7 = _rows(corpus_records["003"], "general_budget_project")  # lines 749-762 and 797-803 (a page break after 保障管理)
     assert ("2101505", "医疗保障政策管理", "2024年中央财政医疗服务与保障能力提升补助资金(医疗保障服务能力建设部分)") in t7
     assert ("2101599", "其他医疗保障管理事务支出", "干部保健费项目") in t7
     # no 表7 row of any sample document has a subject name with a digit (a year glued onto it)
     for rec in corpus_records.values():
-        assert not any(c and n and any(ch.isdigit() for ch in n) for c, n, _ in _rows(rec, "表7"))
+        assert not any(c and n and any(ch.isdigit() for ch in n) for c, n, _ in _rows(rec, "general_budget_project"))
 
 
 def test_corpus_carryover_names_keep_their_year(corpus_records):
-    names = [n for _, n, _ in _rows(corpus_records["003"], "表11")]  # lines 1024-1030
+    names = [n for _, n, _ in _rows(corpus_records["003"], "carryover")]  # lines 1024-1030
     assert names[:2] == ["2023年医疗服务与保障能力提升[医疗保障服务能力建设部分]中央财政补助资金",
                          "2023年中央财政医疗保障能力提升部分补助资金(第二批)"]

@@ -35,7 +35,7 @@ def val(row, col):
 
 
 def test_tab_layout_expenditure_table_keeps_cell_positions():
-    t = parse_all(doc_of(MD, {"表3": (168, 185)}))["表3"]
+    t = parse_all(doc_of(MD, {"expenditure_overview": (168, 185)}))["expenditure_overview"]
     r = rows_by_code(t)
     assert t.status == "parsed"
     assert (val(r["210"], "total"), val(r["210"], "basic"), val(r["210"], "project")) == (D("201.23"), D("192.94"), D("8.29"))
@@ -48,7 +48,7 @@ def test_tab_layout_expenditure_table_keeps_cell_positions():
 
 
 def test_reversed_layout_rows_codes_and_wrapped_names():
-    t = parse_all(doc_of(REV, {"表5": (407, 478)}))["表5"]
+    t = parse_all(doc_of(REV, {"general_budget_expenditure": (407, 478)}))["general_budget_expenditure"]
     r = rows_by_code(t)
     # "1801.00214.352015.35卫生健康支出210": printed right to left and run together
     assert (val(r["210"], "total"), val(r["210"], "basic"), val(r["210"], "project")) == (D("2015.35"), D("214.35"), D("1801.00"))
@@ -61,7 +61,7 @@ def test_reversed_layout_rows_codes_and_wrapped_names():
 
 
 def test_economic_table_personnel_public_rule_on_reversed_layout():
-    t = parse_all(doc_of(REV, {"表6": (485, 542)}))["表6"]
+    t = parse_all(doc_of(REV, {"general_budget_basic": (485, 542)}))["general_budget_basic"]
     r = rows_by_code(t)
     assert val(r["302"], "public") == D("13.29") and r["302"].resolution == "rule"
     assert val(r["30101"], "personnel") == D("61.28")
@@ -69,7 +69,7 @@ def test_economic_table_personnel_public_rule_on_reversed_layout():
 
 
 def test_wrapped_layout_rejoins_amounts_split_across_lines():
-    t = parse_all(doc_of(WRAP, {"表2": (181, 438)}))["表2"]
+    t = parse_all(doc_of(WRAP, {"income_overview": (181, 438)}))["income_overview"]
     r = rows_by_code(t)
     assert val(r["210"], "total") == D("988.76")
     assert val(r["2101599"], "total") == D("380.44") and "其他医疗保障管理事务" in r["2101599"].name
@@ -80,7 +80,7 @@ def test_wrapped_layout_rejoins_amounts_split_across_lines():
 
 
 def test_overview_table_income_and_classes_pdftotext():
-    t = parse_all(doc_of(REV, {"表1": (41, 112)}))["表1"]
+    t = parse_all(doc_of(REV, {"income_expenditure_overview": (41, 112)}))["income_expenditure_overview"]
     items = {r.name: r.values["amount"].value for r in t.rows if r.level == "item"}
     assert items["income_total"] == D("2081.55") and items["expenditure_total"] == D("2081.55")
     assert items["general_own"] == D("1984.69") and items["upper_transfer"] == D("91.00")
@@ -90,14 +90,14 @@ def test_overview_table_income_and_classes_pdftotext():
 
 
 def test_overview_table_tab_layout_with_html_totals():
-    t = parse_all(doc_of(MD, {"表1": (95, 127)}))["表1"]
+    t = parse_all(doc_of(MD, {"income_expenditure_overview": (95, 127)}))["income_expenditure_overview"]
     items = {r.name: r.values["amount"].value for r in t.rows if r.level == "item"}
     assert items["income_total"] == D("247.40") and items["general_budget"] == D("247.40")
     assert items["general_own"] == D("239.11") and items["unit_funds"] is None
 
 
 def test_fiscal_table_reversed_right_side():
-    t = parse_all(doc_of(REV, {"表4": (331, 400)}))["表4"]
+    t = parse_all(doc_of(REV, {"fiscal_overview": (331, 400)}))["fiscal_overview"]
     classes = {r.code: r.values["general_budget"].value for r in t.rows if r.level == "类"}
     assert classes["210"] == D("2015.35") and classes["205"] == D("0.92")
     items = {r.name: r for r in t.rows if r.level == "item"}
@@ -106,7 +106,7 @@ def test_fiscal_table_reversed_right_side():
 
 
 def test_sangong_table_wrapped_label_and_blank_rows():
-    t = parse_all(doc_of(WRAP, {"表10": (962, 989)}))["表10"]
+    t = parse_all(doc_of(WRAP, {"sangong": (962, 989)}))["sangong"]
     got = {k: v.value for k, v in t.totals.items()}
     assert got["total"] == D("9.50") and got["reception"] == D("1.50")
     assert got["vehicle_total"] == D("8.00") and got["vehicle_operation"] == D("8.00")
@@ -115,13 +115,13 @@ def test_sangong_table_wrapped_label_and_blank_rows():
 
 def test_empty_table_is_recorded_empty_with_its_note():
     note = "伽师县医疗保障局 2024 年没有使用国有资本经营预算拨款安排的支出，国有资本经营预算支出情况表为空表。"
-    t = parse_all(doc_of(MD, {"表9": (319, 322)}, empty={"表9": note}))["表9"]
+    t = parse_all(doc_of(MD, {"state_capital": (319, 322)}, empty={"state_capital": note}))["state_capital"]
     assert t.status == "empty" and t.rows == []
     assert "为空表" in t.note.value and t.note.evidence[0].line == 324
 
 
 def test_project_table_lines_per_project_and_years_in_names():
-    t = parse_all(doc_of(WRAP, {"表7": (663, 904)}))["表7"]
+    t = parse_all(doc_of(WRAP, {"general_budget_project": (663, 904)}))["general_budget_project"]
     projects = [r for r in t.rows if r.code == "2101599"]
     assert [val(r, "total") for r in projects] == [D("300.00"), D("5.00"), D("26.40"), D("11.00"), D("2.00")]
     policy = next(r for r in t.rows if r.code == "2101505")
@@ -133,10 +133,10 @@ def test_project_table_lines_per_project_and_years_in_names():
 def test_table_stated_in_yuan_is_converted_to_wan():
     text = "财政拨款“三公”经费支出情况表\n单位：元\n“三公”经费支出内容 合计\n合计 22,200.00 22,200.00\n因公出国（境）费\n" \
            "公务接待费 1,200.00 1,200.00\n公务用车购置及运行费（小计） 21,000.00 21,000.00\n其中：公务用车购置费\n公务用车运行费 21,000.00 21,000.00"
-    doc = document(text, tables={"表10": (3, 9)}, unit="元")
+    doc = document(text, tables={"sangong": (3, 9)}, unit="元")
     rec = build_record(doc)
     assert rec.sangong.total.value == D("2.22") and rec.sangong.reception.value == D("0.12")
-    assert rec.tables["表10"].unit == "元"
+    assert rec.tables["sangong"].unit == "元"
     assert "22,200.00" in rec.sangong.total.evidence[0].quote  # quoted as printed, in the printed unit
 
 
@@ -169,15 +169,15 @@ def test_narrative_facts_markdown_layout():
 def test_sangong_table_all_blank_is_zero_and_next_table_label_is_not_an_amount():
     text = "“三公”经费支出内容\t合计\t资金来源\n\t\t一般公共预算\t政府性基金\n合计\n因公出国（境）费\n公务接待费\n" \
            "公务用车购置及运行费（小计）\n其中：公务用车购置费\n公务用车运行费\n\n表 11"
-    rec = build_record(document(text, tables={"表10": (1, 11)}))
+    rec = build_record(document(text, tables={"sangong": (1, 11)}))
     assert rec.sangong.total.value == 0 and rec.sangong.vehicle_operation.value == 0
     assert rec.sangong.total.evidence[0].line == 3
-    assert rec.tables["表10"].status == "empty"
+    assert rec.tables["sangong"].status == "empty"
 
 
 def test_negative_amount_keeps_its_sign():
     text = "“三公”经费支出内容\t合计\n合计\t-1.27\t-1.27\n公务用车购置及运行费（小计）\t1.58\t1.58\n公务用车运行费\t1.58\t1.58"
-    rec = build_record(document(text, tables={"表10": (1, 4)}))
+    rec = build_record(document(text, tables={"sangong": (1, 4)}))
     assert rec.sangong.total.value == D("-1.27")
     check = next(c for c in rec.validation if c.id == "sangong.total=sum(items)")
     assert check.status == "mismatch"
@@ -194,9 +194,9 @@ def test_template_variants_class_rows_by_name_bracketed_codes_older_income_label
         "本年收入合计 30.00",
         "收入总计 30.00 支出总计 30.00",
     ])
-    rec = build_record(document(text, tables={"表3": (1, 4), "表1": (5, 8)}))
+    rec = build_record(document(text, tables={"expenditure_overview": (1, 4), "income_expenditure_overview": (5, 8)}))
     assert [(i.code.value, i.amount.value) for i in rec.expenditure.by_function] == [("208", D("30.00"))]
-    row = next(r for r in rec.tables["表3"].rows if r.code == "2080501")
+    row = next(r for r in rec.tables["expenditure_overview"].rows if r.code == "2080501")
     assert row.values["total"].value == D("30.00")
     assert rec.income.general_budget.value == D("30.00") and rec.income.current_year.value == D("30.00")
 
@@ -230,15 +230,15 @@ def test_government_fund_table_with_rows_and_its_tree_check():
         "229 60 08 用于残疾人事业的彩票公益金支出 4.50 4.50",
         "合计 13.50 13.50",
     ])
-    rec = build_record(document(text, tables={"表8": (3, 9)}))
-    t = rec.tables["表8"]
+    rec = build_record(document(text, tables={"government_fund": (3, 9)}))
+    t = rec.tables["government_fund"]
     r = rows_by_code(t)
     assert t.status == "parsed" and t.totals["total"].value == D("13.50")
     assert (val(r["22960"], "total"), val(r["2296002"], "total"), val(r["2296008"], "total")) == (
         D("12.50"), D("8.00"), D("4.50"))
-    checks = {c.id: c for c in rec.validation if c.id.startswith("表8.")}
-    assert checks["表8.22960.total=sum(项)"].status == "pass"
-    bad = checks["表8.229.total=sum(款)"]  # the 类 row prints 13.50 over a single 款 of 12.50: reported
+    checks = {c.id: c for c in rec.validation if c.id.startswith("government_fund.")}
+    assert checks["government_fund.22960.total=sum(项)"].status == "pass"
+    bad = checks["government_fund.229.total=sum(款)"]  # the 类 row prints 13.50 over a single 款 of 12.50: reported
     assert (bad.status, bad.lhs, bad.rhs) == ("mismatch", 13.50, 12.50)
 
 

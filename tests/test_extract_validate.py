@@ -33,8 +33,8 @@ def test_rounding_reported_in_a_table_tree():
     text = "\n".join([
         "科 目 支出预算", "208 社会保障和就业支出 1.00 1.00", "208 05 行政事业单位养老支出 0.33 0.33",
         "208 06 其他 0.33 0.33", "208 07 其他二 0.33 0.33", "合计 1.00 1.00"])
-    rec = build_record(document(text, tables={"表3": (1, 6)}))
-    check = next(c for c in rec.validation if c.id == "表3.208.total=sum(款)")
+    rec = build_record(document(text, tables={"expenditure_overview": (1, 6)}))
+    check = next(c for c in rec.validation if c.id == "expenditure_overview.208.total=sum(款)")
     assert check.status == "rounding" and check.difference == 0.01
     assert [e.line for e in check.evidence][:2] == [2, 3]
 
@@ -43,18 +43,18 @@ def test_real_inconsistency_in_income_table_is_reported_not_repaired():
     # 表2 of this document: 卫生健康支出 1202.75, but its 款 rows add up to 1126.25 (the 76.50 carried over
     # is missing from 基层医疗卫生机构)
     path = CORPUS / "004_479787b2eb065ad4.txt"
-    doc = document(path.read_text(encoding="utf-8").rstrip("\n"), tables={"表2": (155, 337)}, doc=path.stem)
+    doc = document(path.read_text(encoding="utf-8").rstrip("\n"), tables={"income_overview": (155, 337)}, doc=path.stem)
     rec = build_record(doc)
-    check = next(c for c in rec.validation if c.id == "表2.210.total=sum(款)")
+    check = next(c for c in rec.validation if c.id == "income_overview.210.total=sum(款)")
     assert check.status == "mismatch"
     assert (check.lhs, check.rhs, check.difference) == (1202.75, 1126.25, 76.5)
-    row = next(r for r in rec.tables["表2"].rows if r.code == "21003")
+    row = next(r for r in rec.tables["income_overview"].rows if r.code == "21003")
     assert row.values["total"].value == D("151.58")  # the printed figure, untouched
 
 
 def test_narrative_figure_disagreeing_with_tables():
     path = CORPUS / "002_77eafa45268ff922.txt"
-    doc = document(path.read_text(encoding="utf-8").rstrip("\n"), tables={"表1": (41, 112)}, doc=path.stem)
+    doc = document(path.read_text(encoding="utf-8").rstrip("\n"), tables={"income_expenditure_overview": (41, 112)}, doc=path.stem)
     rec = build_record(doc)
     check = next(c for c in rec.validation if c.id == "performance.overall_amount=income.total")
     assert check.status == "mismatch" and check.lhs == 2018.55 and check.rhs == 2081.55
@@ -64,7 +64,7 @@ def test_narrative_figure_disagreeing_with_tables():
 
 def test_sangong_identities_and_narrative_agreement():
     path = CORPUS / "001_4e595076af774e23.txt"
-    doc = document(path.read_text(encoding="utf-8").rstrip("\n"), tables={"表10": (336, 343)}, doc=path.stem)
+    doc = document(path.read_text(encoding="utf-8").rstrip("\n"), tables={"sangong": (336, 343)}, doc=path.stem)
     rec = build_record(doc)
     by_id = {c.id: c for c in rec.validation}
     assert by_id["sangong.total=sum(items)"].status == "pass"

@@ -82,16 +82,16 @@ def test_identity_and_tables(doc):
     assert doc.department == UNIT
     assert doc.region == "安宁区"
     assert doc.fiscal_year == 2025
-    assert [t.id for t in doc.tables] == ["表1", "表3", "表8", "表10"]
+    assert [t.id for t in doc.tables] == ["income_expenditure_overview", "expenditure_overview", "government_fund", "sangong"]
     assert all(t.unit == "万元" for t in doc.tables)
-    assert [t.id for t in doc.tables if t.empty] == ["表8"]
-    assert "空表" in doc.table("表8").note
+    assert [t.id for t in doc.tables if t.empty] == ["government_fund"]
+    assert "空表" in doc.table("government_fund").note
     parts = [s.number for s in doc.sections if s.kind == "part"]
     assert parts == [1, 2, 3, 4]
 
 
 def test_table_rows_are_tab_joined_and_span_pages(doc):
-    t3 = doc.table("表3")
+    t3 = doc.table("expenditure_overview")
     lines = [doc.line(i) for i in range(t3.line_start, t3.line_end + 1)]
     pages = {l.page for l in lines}
     assert len(pages) >= 2  # the long table continues on the next page
@@ -139,7 +139,11 @@ def test_parse_pdf_lines_is_plain_data(pdf_path):
 
     lines, pages = parse_pdf_lines(str(pdf_path))
     assert pages == 6 and pickle.loads(pickle.dumps(lines)) == lines
-    assert all(isinstance(t, str) and p >= 1 and pl >= 1 for t, p, pl in lines)
+    assert all(isinstance(t, str) and p >= 1 and pl >= 1 for t, p, pl, *_ in lines)
+    # a ruled table row also gives each tab-separated cell's left and right edge on the page
+    rows = [r for r in lines if len(r) == 4]
+    assert rows and all(len(r[3]) == len(r[0].split("\t")) for r in rows)
+    assert all(b is None or (len(b) == 2 and b[0] < b[1]) for r in rows for b in r[3])
     assert pickle.dumps(parse_pdf_lines)  # top-level, picklable (child-process parsing)
 
 
@@ -154,7 +158,7 @@ def test_chunks_cite_the_page_that_prints_them(doc, pdf_path):
     with pdfplumber.open(pdf_path) as pdf:
         pages = [squash(p.extract_text()) for p in pdf.pages]
     chunks = chunk_document(doc)
-    assert {c.table_id for c in chunks if c.kind == "table"} == {"表1", "表3", "表8", "表10"}
+    assert {c.table_id for c in chunks if c.kind == "table"} == {"income_expenditure_overview", "expenditure_overview", "government_fund", "sangong"}
     for c in chunks:
         lines = [l for l in doc.lines if l.page == c.span.page and l.page_line == c.span.line]
         assert len(lines) == 1, c.id
@@ -164,7 +168,7 @@ def test_chunks_cite_the_page_that_prints_them(doc, pdf_path):
         assert c.span.quote == "\n".join(l.text.strip() for l in cited)
         for q in c.span.quote.split("\n"):
             assert squash(q) in pages[c.span.page - 1], (c.id, c.span.page, q)
-    t3 = [c for c in chunks if c.table_id == "表3"]
+    t3 = [c for c in chunks if c.table_id == "expenditure_overview"]
     assert len({c.span.page for c in t3}) == 2 and all(c.text.startswith("表3 部门支出总体情况表（单位：万元）") for c in t3)
     # the continued piece repeats the header row
     assert all("科目编码\t科目名称\t合计" in c.text for c in t3)
@@ -180,7 +184,7 @@ def test_a_chunk_ends_at_the_page_break(tmp_path):
               Table(header=[["科目编码", "科目名称", "合计", "基本支出", "项目支出"]], col_widths=W,
                     repeat_header=True, rows=class_rows(45))]
     doc = load_document(render_pdf(tmp_path / "break.pdf", blocks))
-    t3 = [c for c in chunk_document(doc) if c.table_id == "表3"]
+    t3 = [c for c in chunk_document(doc) if c.table_id == "expenditure_overview"]
     assert {c.span.page for c in t3} == {1, 2}
     for c in t3:
         lines = [l for l in doc.lines if l.page == c.span.page]

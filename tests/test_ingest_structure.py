@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from ingest.catalog import legacy_to_kind
 from ingest.normalize import join_wrapped, normalize_line, split_run_together
 from ingest.pipeline import load_document
 
@@ -20,6 +21,8 @@ EXPECT = {
     "004_479787b2eb065ad4": dict(department="新疆伊犁哈萨克自治州特克斯县医疗保障局", region="特克斯县", year=2023,
                                  tables=set(range(1, 11)), empty={8, 9}),
 }
+
+LEGACY = legacy_to_kind()  # 表N as the samples number their tables → catalogue kind
 
 # Words each table's own body carries (its header or its total row) — checked inside the body range.
 BODY_WORDS = {
@@ -49,9 +52,12 @@ def test_identity(docs, doc_id):
 @pytest.mark.parametrize("doc_id", sorted(EXPECT))
 def test_tables_found_with_unit_and_empty(docs, doc_id):
     d, e = docs[doc_id], EXPECT[doc_id]
-    assert {int(t.id[1:]) for t in d.tables} == e["tables"]
+    # each table is found under its catalogue kind, with the number the sample prints as its label
+    assert {t.id for t in d.tables} == {LEGACY[f"表{n}"] for n in e["tables"]}
+    assert {t.label for t in d.tables} == {f"表{n}" for n in e["tables"]}
+    assert all(LEGACY[t.label] == t.id for t in d.tables)
     assert all(t.unit == "万元" for t in d.tables)
-    assert {int(t.id[1:]) for t in d.tables if t.empty} == e["empty"]
+    assert {int(t.label[1:]) for t in d.tables if t.empty} == e["empty"]
     for t in d.tables:
         if t.empty:
             assert t.note and "空表" in t.note
@@ -64,7 +70,7 @@ def test_table_body_ranges(docs, doc_id):
     for t in tables:
         assert 1 <= t.line_start <= t.line_end <= len(d.lines)
         body = re.sub(r"\s+", "", d.text(t.line_start, t.line_end))
-        for w in BODY_WORDS[int(t.id[1:])]:
+        for w in BODY_WORDS[int(t.label[1:])]:
             assert w in body, (t.id, w)
         # a body never contains another table's title line
         others = [o.title_line for o in d.tables if o is not t]
@@ -76,11 +82,11 @@ def test_table_body_ranges(docs, doc_id):
 def test_title_after_body_layout(docs):
     """002 prints each table's title block after its body."""
     d = docs["002_77eafa45268ff922"]
-    t1, t3 = d.table("表1"), d.table("表3")
+    t1, t3 = d.table("income_expenditure_overview"), d.table("expenditure_overview")
     assert t1.line_end < t1.title_line and t3.line_end < t3.title_line
     assert "收入总计" in d.line(t1.line_end).norm.replace(" ", "")
     # the reversed-column row of 表4 lies in 表4's body
-    t4 = d.table("表4")
+    t4 = d.table("fiscal_overview")
     rows = [l.no for l in d.lines if l.norm.startswith("0.920.92205")]
     assert rows and t4.line_start <= rows[0] <= t4.line_end
 
@@ -89,7 +95,7 @@ def test_title_before_body_layout(docs):
     d = docs["003_ed059d2f5e2a2cf7"]
     for t in d.tables:
         assert t.title_line < t.line_start
-    t10 = d.table("表10")
+    t10 = d.table("sangong")
     assert "公务用车运行费" in d.text(t10.line_start, t10.line_end)
 
 
@@ -187,7 +193,7 @@ def test_a_wrapped_table_row_stays_in_one_chunk(docs):
     from ingest.chunk import chunk_document
 
     d = docs["002_77eafa45268ff922"]
-    chunks = [c for c in chunk_document(d) if c.table_id == "表2"]
+    chunks = [c for c in chunk_document(d) if c.table_id == "income_overview"]
     assert len(chunks) >= 2
     label = next(l.no for l in d.lines if l.norm == "财政对城乡居民基本医")
     amounts = next(l.no for l in d.lines if l.no > label and re.match(r"\d+\.\d{2}", l.norm))

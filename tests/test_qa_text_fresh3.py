@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import re
 
-from qa.passages import (Sentence, formal_change_words, focus, reason_of_change, split_sentences)
+from qa.pick import focus, formal_change_words
+from qa.sentences import Sentence, split_sentences
+from qa.stated import reason_of_change
 from qa.text import squeeze
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from qa.units import UnitIndex, build_unit
-from qa.understand import Vocabulary, understand
+from qa.unit_names import build_unit
+from qa.units import UnitIndex
+from qa.understand import understand
+from qa.vocabulary import Vocabulary
 
 NAMES = {
     "001": ("伽师县医疗保障局", 2024),

@@ -103,7 +103,7 @@ def test_each_input_gets_its_own_specific_line(batch, case):
         assert line.startswith("ingested"), line
         entry = next(e for e in batch["listed"] if Path(e["path"]).name == shown_name(batch, case))
         assert entry["department"] == "伽师县医疗保障局" and entry["fiscal_year"] == 2024, entry
-        assert {"表1", "表3", "表10"} <= set(entry["tables"]) and entry["chunks"] > 10, entry
+        assert {"income_expenditure_overview", "expenditure_overview", "sangong"} <= set(entry["tables"]) and entry["chunks"] > 10, entry
     else:
         assert line.startswith("FAILED"), line
         assert line.rstrip().endswith(f"[{c.expect}]"), line
@@ -167,7 +167,7 @@ def test_yuan_tables_are_converted():
     assert not differing
     # the record says which unit the table printed, and the quote stays as printed (in 元):
     # 31.30 万元 is cited by the row that prints 313000.00
-    assert b["tables"]["表1"]["unit"] == "元" and a["tables"]["表1"]["unit"] == "万元"
+    assert b["tables"]["income_expenditure_overview"]["unit"] == "元" and a["tables"]["income_expenditure_overview"]["unit"] == "万元"
     (ev,) = b["expenditure"]["by_function"][0]["amount"]["evidence"]
     assert "313000.00" in ev["quote"] and "31.30" not in ev["quote"]
 

@@ -13,13 +13,15 @@ import pytest
 
 from evals.synth import generate, make
 from evals.synth.score import score
+from ingest.catalog import legacy_to_kind
 
 CORPUS_NAMES = ["伽师", "轮台", "克孜勒苏", "克州", "特克斯", "伊犁"]
 N = 40
 
 
 def _tables(text: str) -> dict[str, dict]:
-    """表N → {"unit": 元|万元, "rows": [cells…]} read from the text rendering (tab-separated)."""
+    """table kind → {"unit": 元|万元, "rows": [cells…]} read from the text rendering (tab-separated; the
+    generator labels its tables 表1–表11, the samples' numbering)."""
     lines = text.split("\n")
     out: dict[str, dict] = {}
     i = 0
@@ -32,7 +34,7 @@ def _tables(text: str) -> dict[str, dict]:
             while j < len(lines) and lines[j] != "":
                 rows.append(lines[j].split("\t"))
                 j += 1
-            out[f"表{m.group(1)}"] = {"unit": unit, "rows": rows}
+            out[legacy_to_kind()[f"表{m.group(1)}"]] = {"unit": unit, "rows": rows}
             i = j
         i += 1
     return out
@@ -54,7 +56,7 @@ def check(text: str) -> set[str]:
     bad: set[str] = set()
     t = _tables(text)
     # 表3 and 表5: 类 = Σ款 = Σ项, 合计 = Σ类, each row total = basic + project
-    for tid in ("表3", "表5"):
+    for tid in ("expenditure_overview", "general_budget_expenditure"):
         unit = t[tid]["unit"]
         body = [r for r in t[tid]["rows"] if re.fullmatch(r"\d{3}", r[0]) or r[3:4] == ["合 计"]]
         rows = [(r[0], r[1], r[2], *(_num(_col(r, k), unit) for k in (4, 5, 6))) for r in body]
@@ -69,28 +71,28 @@ def check(text: str) -> set[str]:
         if sum(r[3] for r in rows if r[0] and not r[1]) != total[3]:
             bad.add(f"{tid}.total=sum(类)")
     # 表6: 合计 = Σ items; basic = personnel + public
-    unit = t["表6"]["unit"]
-    items = [r for r in t["表6"]["rows"] if re.fullmatch(r"\d{3}", r[0]) and r[1]]
-    total = [r for r in t["表6"]["rows"] if r[2:3] == ["合 计"]][0]
+    unit = t["general_budget_basic"]["unit"]
+    items = [r for r in t["general_budget_basic"]["rows"] if re.fullmatch(r"\d{3}", r[0]) and r[1]]
+    total = [r for r in t["general_budget_basic"]["rows"] if r[2:3] == ["合 计"]][0]
     tot, pers, pub = (_num(_col(total, k), unit) for k in (3, 4, 5))
     if sum(_num(_col(r, 4), unit) for r in items) != pers:
         bad.add("表6.personnel=sum(items)")
     if tot != pers + pub:
         bad.add("表6.total=personnel+public")
     # 表10: 合计 = parts
-    unit = t["表10"]["unit"]
-    sg = {r[0]: _num(_col(r, 1), unit) for r in t["表10"]["rows"][2:]}
+    unit = t["sangong"]["unit"]
+    sg = {r[0]: _num(_col(r, 1), unit) for r in t["sangong"]["rows"][2:]}
     if sg["合计"] != sg["因公出国（境）费"] + sg["公务接待费"] + sg["其中：公务用车购置费"] + sg["公务用车运行费"]:
         bad.add("表10.total=parts")
     # 表1: 收入总计 = 支出总计 = Σ类 = 表3 合计; narrative agrees
-    unit = t["表1"]["unit"]
-    last = t["表1"]["rows"][-1]
+    unit = t["income_expenditure_overview"]["unit"]
+    last = t["income_expenditure_overview"]["rows"][-1]
     income, spend = _num(last[1], unit), _num(last[3], unit)
-    classes = sum(_num(_col(r, 3), unit) for r in t["表1"]["rows"][2:-1])
+    classes = sum(_num(_col(r, 3), unit) for r in t["income_expenditure_overview"]["rows"][2:-1])
     if not (income == spend == classes):
         bad.add("表1.income=expenditure=sum(类)")
-    t3 = [r for r in t["表3"]["rows"] if r[3:4] == ["合 计"]][0]
-    if _num(t3[4], t["表3"]["unit"]) != income:
+    t3 = [r for r in t["expenditure_overview"]["rows"] if r[3:4] == ["合 计"]][0]
+    if _num(t3[4], t["expenditure_overview"]["unit"]) != income:
         bad.add("表1.total=表3.total")
     m = re.search(r"收支总预算 ([\d.]+) 万元", text)
     if Decimal(m.group(1)) != income:
@@ -140,8 +142,8 @@ def test_yuan_tables_are_stated_and_gold_stays_in_wan():
         for tid in traps:
             assert t[tid]["unit"] == "元"
             seen += 1
-        if "表10" in traps:
-            printed = Decimal([r for r in t["表10"]["rows"] if r[0] == "合计"][0][1])
+        if "sangong" in traps:
+            printed = Decimal([r for r in t["sangong"]["rows"] if r[0] == "合计"][0][1])
             assert Decimal(str(gold["sangong"]["total"]["value"])) * 10000 == printed
     assert seen >= N
 
@@ -242,7 +244,8 @@ def test_ingest_reads_synthetic_text():
         assert doc.department == gold["department"]["value"]
         assert doc.fiscal_year == gold["fiscal_year"]["value"]
         ids = {t.id: t for t in doc.tables}
-        assert set(ids) == {f"表{k}" for k in range(1, 12)}
+        assert set(ids) == set(legacy_to_kind().values())
+        assert {t.label for t in doc.tables} == {f"表{k}" for k in range(1, 12)}
         for tid in gold["synthetic"]["unit_traps"]:
             assert ids[tid].unit == "元"
         for tid in gold["synthetic"]["tables_empty"]:
@@ -259,7 +262,7 @@ def test_ingest_reads_synthetic_pdf(tmp_path):
     assert doc.source_type == "pdf"
     assert doc.department == gold["department"]["value"]
     assert doc.fiscal_year == gold["fiscal_year"]["value"]
-    assert {t.id for t in doc.tables} == {f"表{k}" for k in range(1, 12)}
+    assert {t.id for t in doc.tables} == set(legacy_to_kind().values())
     api = pytest.importorskip("extract.api")
     r = score(gold, api.extract_document(doc).export())
     print(f"synthetic PDF extraction: {r['correct']}/{r['total']}; wrong {r['wrong']}")

@@ -28,7 +28,7 @@ RECORD = {
     "expenditure": {"total": _leaf(300.5, line=20, quote="支出总计 300.50"),
                     "by_function": [{"code": _leaf("208"), "name": _leaf("社会保障和就业支出"),
                                      "amount": _leaf(20.0, line=22, quote="208 社会保障和就业支出 20.00")}]},
-    "tables": {"表10": {"id": "表10", "title": "财政拨款“三公”经费支出情况表", "unit": "万元", "status": "parsed",
+    "tables": {"sangong": {"id": "sangong", "label": "表10", "title": "财政拨款“三公”经费支出情况表", "unit": "万元", "status": "parsed",
                         "columns": ["合计"], "note": _leaf(None),
                         "rows": [{"code": None, "name": "合计", "values": {"合计": _leaf(1.03, line=12, quote="合计 1.03")}}]}},
     "validation": [
@@ -47,7 +47,7 @@ def _text_doc() -> Document:
              "支出总计 300.50"]
     lines = [Line(no=i + 1, text=t, norm=t.strip()) for i, t in enumerate(texts)]
     return Document(doc="d1", path="d1.txt", sha256="x", source_type="text", lines=lines, department="测试县医疗保障局",
-                    tables=[TableInfo(id="表10", title="财政拨款“三公”经费支出情况表", kind="sangong", unit="万元",
+                    tables=[TableInfo(id="sangong", label="表10", title="财政拨款“三公”经费支出情况表", kind="sangong", unit="万元",
                                       line_start=12, line_end=13, title_line=11)],
                     sections=[Section(kind="part", title="第二部分 预算公开表", line_start=10, line_end=20, number=2)])
 

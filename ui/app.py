@@ -19,7 +19,6 @@ from typing import Any
 import gongkai  # noqa: F401  (offline environment first)
 from gongkai import settings as gsettings
 from ingest.errors import GongkaiError
-from ui import answer as ans
 from ui import backend, exports, passage, uploads
 from ui import records as rec
 
@@ -203,13 +202,37 @@ def compare_source_html(row: list | None, cites: dict, home: Path) -> str:
 
 def settings_markdown(s: gsettings.Settings) -> str:
     pub = s.public()
-    llm = (f"on — <code>{html.escape(pub['llm_base_url'])}</code> model <code>{html.escape(pub['llm_model'] or '(default)')}</code>"
+    src = gsettings.sources()
+
+    def where(name: str) -> str:
+        return {"env": f" <span class='gk-note'>(from {gsettings.env_name(name)})</span>",
+                "file": "", "default": ""}[src.get(name, "default")]
+
+    llm = (f"on — <code>{html.escape(pub['llm_base_url'])}</code>{where('llm_base_url')} model "
+           f"<code>{html.escape(pub['llm_model'] or '(none set)')}</code>{where('llm_model')}"
            if s.llm_enabled else "off")
-    key = "set (hidden)" if s.llm_api_key else "not set"
-    items = [("LLM endpoint", llm), ("API key", key), ("retrieval depth (top_k)", pub["top_k"]),
+    key = ("set (hidden)" if s.llm_api_key else "not set") + where("llm_api_key")
+    if src.get("llm_api_key") == "env":
+        key += "<br><span class='gk-note'>the environment's key is used and never saved; a key saved here counts " \
+               "only once that variable is unset</span>"
+    items = [("LLM endpoint", llm), ("API key", key),
+             ("LLM deadline", f"{s.llm_timeout_s:g} s per question · {s.llm_doc_timeout_s:g} s per document"),
+             ("structured output", html.escape(s.llm_structured)),
+             ("retrieval depth (top_k)", pub["top_k"]),
              ("embedder", f"<code>{html.escape(str(pub['embedder']))}</code>"), ("upload limit", f"{pub['max_upload_mb']} MB")]
+    warn = "".join(f"<p class='gk-note'>⚠ {html.escape(w)}</p>" for w in gsettings.file_problems())
     return ("<table class='gk-table gk-settings'><tbody>"
-            + "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in items) + "</tbody></table>")
+            + "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in items) + "</tbody></table>" + warn)
+
+
+def check_html(report) -> str:
+    """The connection test's report: each step in plain words."""
+    marks = {"ok": "✓", "fail": "✗", "note": "•"}
+    rows = "".join(f"<li>{marks.get(st.status, '•')} <b>{html.escape(st.name)}</b>: {html.escape(st.message)}</li>"
+                   for st in report.steps)
+    head = ("<p><b>✓ The LLM endpoint works.</b></p>" if report.ok
+            else f"<p><b>✗ Not usable:</b> {html.escape(report.problem or 'see below')}</p>")
+    return f"<div class='gk-check'>{head}<ul>{rows}</ul></div>"
 
 
 # -- the app ------------------------------------------------------------------------------------
@@ -220,6 +243,9 @@ def build(home: Path | None = None):
 
     home = Path(home or gsettings.home())
     convs = Conversations()
+    from extract.endpoint import budget
+
+    budget.BATCH.cooldown_s = 300  # uploads try the LLM again 5 min after it timed out
 
     def doc_choices() -> list[tuple[str, str]]:
         records = rec.load(home)
@@ -257,8 +283,7 @@ def build(home: Path | None = None):
                     history = list(history or [])
                     history.append({"role": "user", "content": q})
                     try:
-                        result = convs.get(sid, home).ask(q)
-                        md, srcs, _flags = ans.render(result, rec.load(home))
+                        md, srcs = backend.answer_markdown(convs.get(sid, home), q, home)
                     except GongkaiError as exc:
                         md, srcs = f"**【错误 error】** {html.escape(str(exc))}", []
                     except backend.Missing as exc:
@@ -418,26 +443,34 @@ def build(home: Path | None = None):
                 llm_key = gr.Textbox(label="API key (never shown; leave empty to keep the current one)",
                                      type="password", value="", elem_id="gk-llm-key")
                 clear_key = gr.Checkbox(label="Remove the stored API key", value=False, elem_id="gk-llm-key-clear")
+                with gr.Row():
+                    llm_timeout = gr.Number(label="LLM deadline per question (s)", value=s0.llm_timeout_s, minimum=1,
+                                            elem_id="gk-llm-timeout")
+                    llm_structured = gr.Dropdown(choices=list(gsettings.STRUCTURED_MODES), value=s0.llm_structured,
+                                                 label="Structured output (auto = as detected by Test connection)",
+                                                 elem_id="gk-llm-structured")
                 top_k = gr.Slider(1, 30, value=s0.top_k, step=1, label="Retrieval depth (top_k)",
                                   elem_id="gk-topk")
-                save_btn = gr.Button("保存 Save", variant="primary", elem_id="gk-save")
+                with gr.Row():
+                    save_btn = gr.Button("保存 Save", variant="primary", elem_id="gk-save")
+                    test_btn = gr.Button("测试连接 Test connection", elem_id="gk-llm-test")
                 save_status = gr.Markdown(elem_id="gk-save-status")
+                test_out = gr.HTML(elem_id="gk-llm-check")
 
-                def on_save(url: str, model: str, key: str, drop_key: bool, k: float):
-                    url = (url or "").strip()
-                    if url and not url.startswith(("http://", "https://")):
-                        raise gr.Error("The LLM endpoint must be an http(s) URL, or empty to turn the LLM off.")
-                    s = gsettings.load()
-                    s.llm_base_url, s.llm_model, s.top_k = url, (model or "").strip(), int(k)
-                    if drop_key:
-                        s.llm_api_key = ""
-                    elif key:
-                        s.llm_api_key = key
-                    gsettings.save(s)
+                def on_save(url: str, model: str, key: str, drop_key: bool, k: float, timeout_s, structured):
+                    try:
+                        s = backend.save_settings(url, model, key, drop_key, int(k), timeout_s, structured)
+                    except ValueError as exc:
+                        raise gr.Error(str(exc)) from None
                     return settings_markdown(s), "", False, "Saved."
 
-                save_btn.click(on_save, [llm_url, llm_model, llm_key, clear_key, top_k],
+                save_btn.click(on_save, [llm_url, llm_model, llm_key, clear_key, top_k, llm_timeout, llm_structured],
                                [settings_md, llm_key, clear_key, save_status])
+
+                def on_test(url: str, model: str, key: str, timeout_s):
+                    return check_html(backend.test_connection(url, model, key, timeout_s))
+
+                test_btn.click(on_test, [llm_url, llm_model, llm_key, llm_timeout], test_out)
 
         # ---------------------------------------------------------------- shared refresh
         def refresh(selected: str | None = None):

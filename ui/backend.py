@@ -165,3 +165,53 @@ def document_states(home: Path) -> dict[str, str]:
         if st.note:
             out[doc] += f" · {st.note}"
     return out
+
+
+# -- settings tab -------------------------------------------------------------------------------
+
+def save_settings(url: str, model: str, key: str, drop_key: bool, top_k: int, timeout_s: float | None = None,
+                  structured: str | None = None):
+    """Save the settings tab's values (file mode 0600; a value that only the environment sets — the
+    API key above all — is never written). Returns the settings now in effect. ValueError on a bad URL."""
+    from gongkai import settings as gsettings
+
+    url = (url or "").strip()
+    if url and not url.startswith(("http://", "https://")):
+        raise ValueError("The LLM endpoint must be an http(s) URL, or empty to turn the LLM off.")
+    s = gsettings.load()
+    s.llm_base_url, s.llm_model, s.top_k = url, (model or "").strip(), int(top_k)
+    if timeout_s:
+        s.llm_timeout_s = max(1.0, float(timeout_s))
+    if structured in gsettings.STRUCTURED_MODES:
+        s.llm_structured = structured
+    if drop_key:
+        s.llm_api_key = ""
+    elif key:
+        s.llm_api_key = key
+    gsettings.save(s)
+    return gsettings.load()
+
+
+def test_connection(url: str, model: str, key: str = "", timeout_s: float | None = None):
+    """`gongkai llm check` on the values in the form (the stored key when none is typed); the report."""
+    from gongkai import settings as gsettings
+    from extract.endpoint import check
+
+    cfg = gsettings.load()
+    cfg.llm_base_url = (url or "").strip()
+    cfg.llm_model = (model or "").strip()
+    if key:
+        cfg.llm_api_key = key
+    if timeout_s:
+        cfg.llm_timeout_s = max(1.0, float(timeout_s))
+    return check.run(cfg)
+
+
+def answer_markdown(conversation, question: str, home: Path) -> tuple[str, list]:
+    """The chat's reply to `question` in `conversation`: (markdown, [(source label, citation)])."""
+    from ui import answer as ans
+    from ui import records as rec
+
+    result = conversation.ask(question)
+    md, srcs, _flags = ans.render(result, rec.load(home))
+    return md, srcs

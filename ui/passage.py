@@ -73,7 +73,7 @@ def _section_title(doc: Any, line_no: int) -> str:
     if best is not None:
         bits.append(best.title)
     if table is not None:
-        label = f"{table.id} {table.title}"
+        label = f"{table.label} {table.title}" if getattr(table, "label", None) else table.title
         bits = [b for b in bits if b.strip() not in (label, table.title, table.id)]
         bits.append(label + (f"（单位：{table.unit}）" if table.unit else ""))
     return " › ".join(bits)

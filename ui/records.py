@@ -217,10 +217,13 @@ def list_tables(record: dict) -> dict[str, list[dict]]:
 
 
 def source_tables(record: dict) -> list[tuple[str, list[str], list[list[str]], str]]:
-    """The parsed disclosure tables (表1–表11) as (caption, header, rows, kind) with a per-row citation."""
+    """The parsed disclosure tables (catalogue order) as (caption, header, rows, kind) with a per-row citation;
+    a caption is the table's label and title as printed."""
+    from ingest.catalog import zh_name
+
     out = []
     tables = record.get("tables") or {}
-    for tid, t in sorted(tables.items(), key=lambda kv: _table_no(kv[0])):
+    for tid, t in sorted(tables.items(), key=lambda kv: _table_no(kv[0])):  # catalogue order
         if not isinstance(t, dict):
             continue
         cols = list(t.get("columns") or [])
@@ -241,7 +244,7 @@ def source_tables(record: dict) -> list[tuple[str, list[str], list[list[str]], s
             rows.append([r.get("code") or "", name, *cells, cite(ev[0]) if ev else ""])
         unit = t.get("unit") or ""
         status = t.get("status") or ""
-        caption = f"{tid} {t.get('title') or ''}".strip() + (f"（单位：{unit}）" if unit else "") + f" — {status}"
+        caption = f"{t.get('label') or ''} {t.get('title') or zh_name(tid)}".strip() + (f"（单位：{unit}）" if unit else "") + f" — {status}"
         note, _ = leaf(t, "note")
         if note:
             caption += f"；备注：{note}"
@@ -250,8 +253,10 @@ def source_tables(record: dict) -> list[tuple[str, list[str], list[list[str]], s
 
 
 def _table_no(tid: str) -> int:
-    digits = "".join(ch for ch in tid if ch.isdigit())
-    return int(digits) if digits else 99
+    from ingest.catalog import table_kinds
+
+    order = [k.kind for k in table_kinds()]
+    return order.index(tid) if tid in order else 99
 
 
 def validation_rows(record: dict | None) -> list[dict]:

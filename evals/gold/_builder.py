@@ -77,6 +77,12 @@ class Doc:
         (gold_dir / f"{self.doc}.json").write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         for item in inconsistencies:
             item["evidence"] = [self.ev(l, q) for l, q in item.pop("where")]
+        # entries an auditor added by hand to the JSON (they carry "added_by") survive a rebuild
+        path = gold_dir / f"{self.doc}.inconsistencies.json"
+        if path.exists():
+            old = json.loads(path.read_text(encoding="utf-8")).get("inconsistencies", [])
+            have = {i["id"] for i in inconsistencies}
+            inconsistencies += [i for i in old if i.get("added_by") and i["id"] not in have]
         (gold_dir / f"{self.doc}.inconsistencies.json").write_text(
             json.dumps({"doc": self.doc, "inconsistencies": inconsistencies}, ensure_ascii=False, indent=1) + "\n",
             encoding="utf-8",

@@ -124,7 +124,7 @@ record = {
         "public": L(7.41, (446, "公用经费 7.41 万元")),
     },
     "line_items": {
-        "表5": [
+        "general_budget_expenditure": [
             D.row("208", "社会保障和就业支出", 240, "208			社会保障和就业支出	27.53	27.53", total=27.53, basic=27.53, project=None),
             D.row("20805", "行政事业单位养老支出", 241, "行政事业单位养老支出	27.53	27.53", total=27.53, basic=27.53, project=None),
             D.row("2080501", "行政单位离退休", 242, "行政单位离退休	4.71	4.71", total=4.71, basic=4.71, project=None),
@@ -141,7 +141,7 @@ record = {
             D.row("2210201", "住房公积金", 253, "住房公积金	18.64	18.64", total=18.64, basic=18.64, project=None),
             D.row("total", "合计", 254, "合 计	247.40	239.11	8.29", total=247.40, basic=239.11, project=8.29),
         ],
-        "表6": [
+        "general_budget_basic": [
             D.row("30101", "基本工资", 266, "基本工资	56.77	56.77", total=56.77, personnel=56.77, public=None),
             D.row("30102", "津贴补贴", 267, "津贴补贴	50.88	50.88", total=50.88, personnel=50.88, public=None),
             D.row("30103", "奖金", 268, "奖金	35.80	35.80", total=35.80, personnel=35.80, public=None),
@@ -166,15 +166,15 @@ record = {
             D.row("30305", "生活补助", 291, "生活补助	0.58	0.58", total=0.58, personnel=0.58, public=None),
             D.row("total", "合计", 292, "合 计	239.11	231.70	7.41", total=239.11, personnel=231.70, public=7.41),
         ],
-        "表7": [
+        "general_budget_project": [
             D.row("2101599", "伽师县医保局 2024 年自治区财政全民参保补助及医疗服务经费资金项目", 306,
                   "伽师县医保局 2024 年自治区财政全民参保补助及医疗服务经费资金项目	8.29", total=8.29),
         ],
     },
     "tables_empty": {
-        "表8": N("表8 is not printed at all (表7 is followed by 表9); 八 says the table is empty"),
-        "表9": L("empty", (324, "国有资本经营预算支出情况表为空表")),
-        "表11": L("empty", (358, "上年结转结余预算支出情况表为空表")),
+        "government_fund": N("表8 is not printed at all (表7 is followed by 表9); 八 says the table is empty"),
+        "state_capital": L("empty", (324, "国有资本经营预算支出情况表为空表")),
+        "carryover": L("empty", (358, "上年结转结余预算支出情况表为空表")),
     },
 }
 

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import random
+
 from evals.synth import names
+from evals.synth.layout import Layout, label_text, thousands
 from evals.synth.model import ECON_CLASS, PERSONNEL_ITEMS, PUBLIC_ITEMS, Synth, fmt, fmt_yuan, pct
 
 CN_NUM = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
@@ -28,7 +31,7 @@ class Row:
 
 @dataclass
 class Table:
-    id: str  # "表1"
+    id: str  # the catalogue kind, "income_expenditure_overview" (ingest/catalog/tables.json)
     title: str
     unit_name: str
     unit: str  # 万元 | 元
@@ -36,6 +39,20 @@ class Table:
     rows: list[Row]
     note: str | None = None
     widths: list[float] | None = None  # relative column widths for the PDF
+    code_cols: int = 0  # leading code columns (类 款 项 = 3, 类 款 = 2) that a joined-codes layout merges
+    label_text: str | None = None  # the printed label under a non-default layout ("" = none)
+    title_marks: dict[str, str] = field(default_factory=dict)  # gold paths stated in the title (fiscal_year)
+
+    @property
+    def label(self) -> str:
+        """The table's number as the generator prints it (表1 … 表11, the samples' numbering, unless a
+        layout gave it another label)."""
+        if self.label_text is not None:
+            return self.label_text
+        from ingest.catalog import kind_info
+
+        info = kind_info(self.id)
+        return (info.legacy if info else None) or self.id
 
 
 def _v(cents: int | None, unit: str = "万元", blank_zero: bool = True) -> str:
@@ -54,22 +71,68 @@ def _change_words(change_cents: int, percent: str) -> str:
     return f"减少 {fmt(-change_cents)} 万元，下降 {percent}%"
 
 
-def build_blocks(s: Synth) -> list[Para | Table]:
+def build_blocks(s: Synth, half: str = "whole") -> list[Para | Table]:
+    """The document's blocks; `half` = whole | text (narrative only) | tables (tables only), the two
+    files some provinces publish (…部门预算公开文件 + …部门预算公开表)."""
+    lay = s.layout
     u, y = s.unit, s.year
+    pub = lay.publisher
     B: list[Para | Table] = []
     P = lambda text, kind="para", **marks: B.append(Para(text, kind, {k.replace("__", "."): v for k, v in marks.items()}))  # noqa: E731
 
-    B.append(Para(f"{u}{y}年部门预算公开", "title", {"department": u, "fiscal_year": f"{y}年"}))
+    if s.kind == "final":
+        from evals.synth.final import final_blocks
+
+        return final_blocks(s, half)
+    if half == "tables":
+        return tables_half(s)
+    fmt_n = _nfmt(s)
+    tables_first = lay.order == "tables-first" and half == "whole"
+    part_names = {"overview": f"{y}年{pub}概况", "tables": f"{y}年{pub}预算公开表", "explain": f"{y}年{pub}预算情况说明",
+                  "glossary": "名词解释"}
+    order = ["tables", "overview", "explain", "glossary"] if tables_first else ["overview", "tables", "explain", "glossary"]
+    heading = {k: f"第{CN_NUM[i]}部分 {part_names[k]}" for i, k in enumerate(order, 1)}
+    B.append(Para(f"{u}{y}年{pub}预算公开", "title", {"department": u, "fiscal_year": f"{y}年", "doc_kind": f"{pub}预算"}))
     P("目 录", "heading")
-    P(f"第一部分 {y}年部门概况", "heading")
-    P("一、主要职能")
-    P("二、机构设置及人员情况")
-    P(f"第二部分 {y}年部门预算公开表", "heading")
-    P(f"第三部分 {y}年部门预算情况说明", "heading")
-    P("第四部分 名词解释", "heading")
+    for k in order:
+        P(heading[k], "heading")
+        if k == "overview":
+            P("一、主要职能")
+            P("二、机构设置及人员情况")
+
+    def table_part():
+        P(heading["tables"], "heading")
+        if half == "text":
+            P(f"（详见《{u}{y}年{pub}预算公开表》）")
+        else:
+            B.extend(numbered(s, tables(s)))
+
+    if tables_first:
+        table_part()
 
     # -- 第一部分 -------------------------------------------------------------------------------
-    P(f"第一部分 {y}年部门概况", "heading")
+    B.extend(overview(s, heading["overview"]))
+
+    # -- 第二部分 -------------------------------------------------------------------------------
+    if not tables_first:
+        table_part()
+
+    # -- 第三部分 -------------------------------------------------------------------------------
+    B.extend(narrative(s, heading["explain"], fmt_n))
+
+    P(heading["glossary"], "heading")
+    for i, (term, text) in enumerate(GLOSSARY, 1):
+        P(f"{CN_NUM[i]}、{term}：{text}")
+    P(u)
+    return B
+
+
+def overview(s: Synth, heading: str) -> list[Para]:
+    """部门概况: functions, offices and staff."""
+    u = s.unit
+    B: list[Para] = []
+    P = lambda text, kind="para", **marks: B.append(Para(text, kind, {k.replace("__", "."): v for k, v in marks.items()}))  # noqa: E731
+    P(heading, "heading")
     P("一、主要职能", "heading")
     work = s.dept["topics"]
     P(f"（一）贯彻执行国家和上级关于{s.dept['name'][:-1] if s.dept['name'].endswith('局') else s.dept['name']}工作的方针政策和法律法规，"
@@ -84,19 +147,58 @@ def build_blocks(s: Synth) -> list[Para | Table]:
                   f"离休 {st['separated']} 人，增加 0 人。")
     P(staff_line, staffing__authorized=f"编制数 {st['authorized']}", staffing__actual=f"实有人数 {st['actual']} 人",
       staffing__active=f"在职 {st['active']} 人", staffing__retired=f"退休 {st['retired']} 人")
-
-    # -- 第二部分 -------------------------------------------------------------------------------
-    P(f"第二部分 {y}年部门预算公开表", "heading")
-    B.extend(tables(s))
-
-    # -- 第三部分 -------------------------------------------------------------------------------
-    B.extend(narrative(s))
-
-    P("第四部分 名词解释", "heading")
-    for i, (term, text) in enumerate(GLOSSARY, 1):
-        P(f"{CN_NUM[i]}、{term}：{text}")
-    P(u)
     return B
+
+
+def _nfmt(s: Synth):
+    """The narrative's number format (thousands separators only under thousands=all)."""
+    if s.layout.thousands == "all":
+        return lambda cents: thousands(fmt(cents))
+    return fmt
+
+
+def numbered(s: Synth, ts: list[Table], kind: str = "预算") -> list[Table]:
+    """Apply the layout to a table set: labels by position, joined codes, thousands separators."""
+    lay = s.layout
+    if lay.is_default and kind == "预算":
+        return ts
+    for n, t in enumerate(ts, 1):
+        t.label_text = label_text(lay, n, kind)
+        if lay.codes == "joined" and t.code_cols:
+            k = t.code_cols
+            t.rows = [Row(["".join(r.cells[:k])] + r.cells[k:], r.marks, r.bold) for r in t.rows]
+            top = t.header[0][0].replace("分类科目", "科目")
+            header = [[top if i == 0 else ""] + h[k:] for i, h in enumerate(t.header)]
+            t.header = [h for h in header if any(h)]
+            if t.widths:
+                t.widths = [sum(t.widths[:k])] + t.widths[k:]
+        if lay.thousands in ("tables", "all"):
+            t.rows = [Row([thousands(c) for c in r.cells], r.marks, r.bold) for r in t.rows]
+    return ts
+
+
+def tables_half(s: Synth, kind: str = "预算") -> list[Para | Table]:
+    """The tables file of a two-file disclosure: an optional cover line, then the tables; the year is
+    stated by the cover or by a table title."""
+    u, y = s.unit, s.year
+    rng = random.Random(f"split:{s.seed}:{s.doc}")
+    B: list[Para | Table] = []
+    ts = numbered(s, tables(s) if kind == "预算" else final_tables(s), kind)
+    if rng.random() < 0.5:
+        B.append(Para(f"{u}{y}年{s.layout.publisher}{kind}公开表", "title",
+                      {"department": u, "fiscal_year": f"{y}年", "doc_kind": f"{s.layout.publisher}{kind}"}))
+    elif not any(str(y) in t.title for t in ts):
+        ts[0].title = f"{y}年{ts[0].title}"
+    for t in ts:
+        if str(y) in t.title:
+            t.title_marks = {"fiscal_year": f"{y}年"}
+    return B + ts
+
+
+def final_tables(s: Synth) -> list[Table]:
+    from evals.synth.final import final_tables as ft
+
+    return ft(s)
 
 
 GLOSSARY = [
@@ -112,12 +214,22 @@ GLOSSARY = [
 ]
 
 
+CODE_COLS = {"income_overview": 3, "expenditure_overview": 3, "general_budget_expenditure": 3, "general_budget_basic": 2,
+             "general_budget_project": 3, "government_fund": 3, "state_capital": 3, "operating_expenses": 2}
+
+
 def _table(s: Synth, tid: str, title: str, header, rows, note=None, widths=None) -> Table:
     unit = "元" if tid in s.yuan_tables else "万元"
-    return Table(tid, title, s.unit, unit, header, rows, note, widths)
+    return Table(tid, title, s.unit, unit, header, rows, note, widths, code_cols=CODE_COLS.get(tid, 0))
 
 
 def tables(s: Synth) -> list[Table]:
+    if s.layout.titles == "jiangsu":
+        return jiangsu_tables(s)
+    return template_tables(s)
+
+
+def template_tables(s: Synth) -> list[Table]:
     out: list[Table] = []
     y, u = s.year, s.unit
     total = s.total
@@ -135,7 +247,7 @@ def tables(s: Synth) -> list[Table]:
             ("2. 非财政拨款结余", 0, None), ("其中：财政专户核拨", 0, None), ("单位资金", 0, None)]
     rows = []
     n = max(len(left), len(names.FUNCTION_CLASSES))
-    unit1 = "元" if "表1" in s.yuan_tables else "万元"
+    unit1 = "元" if "income_expenditure_overview" in s.yuan_tables else "万元"
     for i in range(n):
         l_name, l_val, l_path = left[i] if i < len(left) else ("", 0, None)
         code, cname = names.FUNCTION_CLASSES[i] if i < len(names.FUNCTION_CLASSES) else ("", "")
@@ -144,11 +256,11 @@ def tables(s: Synth) -> list[Table]:
         rows.append(Row(cells, marks))
     rows.append(Row(["收 入 总 计", _v(total, unit1), "支 出 总 计", _v(total, unit1)],
                     {"income.total": None, "expenditure.total": None}, bold=True))
-    out.append(_table(s, "表1", "部门收支总体情况表", [["收 入", "", "支 出", ""], ["项 目", "预算数", "功能分类", "预算数"]],
+    out.append(_table(s, "income_expenditure_overview", "部门收支总体情况表", [["收 入", "", "支 出", ""], ["项 目", "预算数", "功能分类", "预算数"]],
                       rows, widths=[3, 1.2, 3, 1.2]))
 
     # 表2 收入总体
-    unit2 = "元" if "表2" in s.yuan_tables else "万元"
+    unit2 = "元" if "income_overview" in s.yuan_tables else "万元"
     rows = []
     for lvl, code, r in s.tree():
         cells = _code_cells(code) + [s.name_of(code), _v(r["total"], unit2), _v(r["own"] + r["upper"], unit2),
@@ -156,7 +268,7 @@ def tables(s: Synth) -> list[Table]:
         rows.append(Row(cells))
     rows.append(Row(["", "", "", "合 计", _v(total, unit2), _v(s.general_budget, unit2), _v(s.general_own, unit2),
                      _v(s.upper, unit2), "", "", "", "", "", _v(s.carryover, unit2), ""], bold=True))
-    out.append(_table(s, "表2", "部门收入总体情况表", [
+    out.append(_table(s, "income_overview", "部门收入总体情况表", [
         ["功能分类科目编码", "", "", "功能分类科目名称", "总 计", "财政拨款（补助）", "", "", "", "", "", "财政专户（教育收费）", "单位资金",
          "财政拨款结转", "非财政拨款结转结余"],
         ["类", "款", "项", "", "", "小计", "一般公共预算", "上级一般公共预算安排的转移支付", "政府性基金预算",
@@ -164,7 +276,7 @@ def tables(s: Synth) -> list[Table]:
         widths=[0.95, 0.8, 0.8, 2.8, 1.1, 1.1, 1.1, 1.1, 0.9, 0.9, 0.9, 0.9, 0.9, 1.1, 0.9]))
 
     # 表3 支出总体
-    unit3 = "元" if "表3" in s.yuan_tables else "万元"
+    unit3 = "元" if "expenditure_overview" in s.yuan_tables else "万元"
     rows = []
     for lvl, code, r in s.tree():
         amount = s.shown(f"class.{code[0]}", r["total"]) if lvl == "类" else r["total"]
@@ -172,12 +284,12 @@ def tables(s: Synth) -> list[Table]:
         rows.append(Row(cells, {f"expenditure.by_function.{code[0]}": None} if lvl == "类" else {}))
     rows.append(Row(["", "", "", "合 计", _v(total, unit3), _v(s.basic, unit3), _v(s.project_total, unit3)],
                     {"expenditure.basic": None, "expenditure.project": None}, bold=True))
-    out.append(_table(s, "表3", "部门支出总体情况表", [["功能分类科目编码", "", "", "功能分类科目名称", "合 计", "基本支出", "项目支出"],
+    out.append(_table(s, "expenditure_overview", "部门支出总体情况表", [["功能分类科目编码", "", "", "功能分类科目名称", "合 计", "基本支出", "项目支出"],
                                                         ["类", "款", "项", "", "", "", ""]], rows,
                       widths=[0.5, 0.5, 0.5, 4, 1.2, 1.2, 1.2]))
 
     # 表4 财政拨款收支总体
-    unit4 = "元" if "表4" in s.yuan_tables else "万元"
+    unit4 = "元" if "fiscal_overview" in s.yuan_tables else "万元"
     fclasses = dict((c, a) for c, _, a in s.by_class(include_carryover=False))
     left4 = [("一、财政拨款（补助）", s.general_budget), ("一般公共预算", s.general_budget), ("政府性基金预算", 0), ("国有资本经营预算", 0)]
     rows = []
@@ -187,24 +299,24 @@ def tables(s: Synth) -> list[Table]:
         rows.append(Row([l_name, _v(l_val, unit4), f"{code} {cname}", _v(amt, unit4), _v(amt, unit4), "", ""]))
     rows.append(Row(["收 入 总 计", _v(s.general_budget, unit4), "支 出 总 计", _v(s.general_budget, unit4),
                      _v(s.general_budget, unit4), "", ""], bold=True))
-    out.append(_table(s, "表4", "财政拨款收支预算总体情况表", [
+    out.append(_table(s, "fiscal_overview", "财政拨款收支预算总体情况表", [
         ["财政拨款收入", "", "财政拨款支出", "", "", "", ""],
         ["项 目", "合 计", "功 能 分 类", "合 计", "一般公共预算", "政府性基金预算", "国有资本经营预算"]], rows,
         widths=[2.4, 1, 3, 1, 1, 1, 1]))
 
     # 表5 一般公共预算支出
-    unit5 = "元" if "表5" in s.yuan_tables else "万元"
+    unit5 = "元" if "general_budget_expenditure" in s.yuan_tables else "万元"
     rows = []
     for lvl, code, r in s.tree(include_carryover=False):
         rows.append(Row(_code_cells(code) + [s.name_of(code), _v(r["total"], unit5), _v(r["basic"], unit5), _v(r["project"], unit5)]))
     gb_project = s.project_total - s.carryover
     rows.append(Row(["", "", "", "合 计", _v(s.general_budget, unit5), _v(s.basic, unit5), _v(gb_project, unit5)], bold=True))
-    out.append(_table(s, "表5", "一般公共预算支出情况表", [["功能分类科目编码", "", "", "功能分类科目名称", "合 计", "基本支出", "项目支出"],
+    out.append(_table(s, "general_budget_expenditure", "一般公共预算支出情况表", [["功能分类科目编码", "", "", "功能分类科目名称", "合 计", "基本支出", "项目支出"],
                                                           ["类", "款", "项", "", "", "", ""]], rows,
                       widths=[0.5, 0.5, 0.5, 4, 1.2, 1.2, 1.2]))
 
     # 表6 一般公共预算基本支出 (经济分类)
-    unit6 = "元" if "表6" in s.yuan_tables else "万元"
+    unit6 = "元" if "general_budget_basic" in s.yuan_tables else "万元"
     rows = []
     items = {k[:2]: k[2] for k in PERSONNEL_ITEMS + PUBLIC_ITEMS}
     amounts = {**s.personnel, **s.public}
@@ -222,12 +334,12 @@ def tables(s: Synth) -> list[Table]:
     shown_pers = s.shown("expenditure.personnel", s.personnel_total)
     rows.append(Row(["", "", "合 计", _v(s.basic, unit6), _v(shown_pers, unit6), _v(s.public_total, unit6)],
                     {"expenditure.personnel": None, "expenditure.public": None}, bold=True))
-    out.append(_table(s, "表6", "一般公共预算基本支出情况表", [["经济分类科目编码", "", "经济分类科目名称", "合 计", "人员经费", "公用经费"],
+    out.append(_table(s, "general_budget_basic", "一般公共预算基本支出情况表", [["经济分类科目编码", "", "经济分类科目名称", "合 计", "人员经费", "公用经费"],
                                                              ["类", "款", "", "", "", ""]], rows,
                       widths=[0.6, 0.6, 4, 1.2, 1.2, 1.2]))
 
     # 表7 一般公共预算项目支出
-    unit7 = "元" if "表7" in s.yuan_tables else "万元"
+    unit7 = "元" if "general_budget_project" in s.yuan_tables else "万元"
     gb_projects = [p for p in s.projects if p.source != "carryover"]
     header7 = [["科目编码", "", "", "科目名称", "项目名称", "项目支出合计", "工资福利支出", "商品和服务支出", "对个人和家庭的补助", "资本性支出", "其他支出"],
                ["类", "款", "项", "", "", "", "", "", "", "", ""]]
@@ -253,17 +365,17 @@ def tables(s: Synth) -> list[Table]:
     else:
         rows.append(Row(["", "", "", "", "合计", "", "", "", "", "", ""]))
         note = f"备注：{u}{y}年没有使用一般公共预算拨款安排的项目支出，一般公共预算项目支出情况表为空表。"
-    out.append(_table(s, "表7", "一般公共预算项目支出情况表", header7, rows, note,
+    out.append(_table(s, "general_budget_project", "一般公共预算项目支出情况表", header7, rows, note,
                       widths=[0.5, 0.5, 0.5, 2.2, 3.6, 1.1, 0.9, 1.1, 1.1, 1, 0.8]))
 
     # 表8 / 表9 empty
-    for tid, title, what in (("表8", "政府性基金预算支出情况表", "政府性基金预算"), ("表9", "国有资本经营预算支出情况表", "国有资本经营预算")):
+    for tid, title, what in (("government_fund", "政府性基金预算支出情况表", "政府性基金预算"), ("state_capital", "国有资本经营预算支出情况表", "国有资本经营预算")):
         out.append(_table(s, tid, title, [["功能分类科目编码", "", "", "功能分类科目名称", "合 计", "基本支出", "项目支出"],
                                           ["类", "款", "项", "", "", "", ""]], [Row(["", "", "", "合计", "", "", ""])],
                           f"备注：{u}{y}年没有使用{what}拨款安排的支出，{title}为空表。", widths=[0.5, 0.5, 0.5, 4, 1.2, 1.2, 1.2]))
 
     # 表10 三公
-    unit10 = "元" if "表10" in s.yuan_tables else "万元"
+    unit10 = "元" if "sangong" in s.yuan_tables else "万元"
     sg = s.sangong
     true_total = sum(sg.values())
     shown_total = s.shown("sangong.total", true_total)
@@ -277,12 +389,12 @@ def tables(s: Synth) -> list[Table]:
                 {"sangong.vehicle_purchase": None}),
             Row(["公务用车运行费", _v(sg["vehicle_operation"], unit10), _v(sg["vehicle_operation"], unit10), "", ""],
                 {"sangong.vehicle_operation": None})]
-    out.append(_table(s, "表10", "财政拨款“三公”经费支出情况表", [["“三公”经费支出内容", "合计", "资金来源", "", ""],
+    out.append(_table(s, "sangong", "财政拨款“三公”经费支出情况表", [["“三公”经费支出内容", "合计", "资金来源", "", ""],
                                                                 ["", "", "一般公共预算", "政府性基金", "国有资本经营预算"]], rows,
                       widths=[3.4, 1.2, 1.4, 1.2, 1.4]))
 
     # 表11 上年结转结余
-    unit11 = "元" if "表11" in s.yuan_tables else "万元"
+    unit11 = "元" if "carryover" in s.yuan_tables else "万元"
     carried = [p for p in s.projects if p.source == "carryover"]
     header11 = [["项目名称", "总计", "财政拨款", "", "", "", "非财政拨款", "", "", ""],
                 ["", "", "合计", "人员经费", "公用经费", "项目支出", "合计", "人员经费", "公用经费", "项目支出"]]
@@ -293,11 +405,83 @@ def tables(s: Synth) -> list[Table]:
     else:
         rows = [Row(["合计", "", "", "", "", "", "", "", "", ""])]
         note = f"备注：{u}{y}年没有使用上年结转结余预算安排的支出，上年结转结余情况明细表为空表。"
-    out.append(_table(s, "表11", "上年结转结余情况明细表", header11, rows, note, widths=[4, 1, 1, 0.8, 0.8, 1, 0.8, 0.8, 0.8, 0.8]))
+    out.append(_table(s, "carryover", "上年结转结余情况明细表", header11, rows, note, widths=[4, 1, 1, 0.8, 0.8, 1, 0.8, 0.8, 0.8, 0.8]))
     return out
 
 
-def narrative(s: Synth) -> list[Para]:
+JIANGSU_TITLES = {
+    "income_expenditure_overview": "收支预算总表", "income_overview": "收入预算总表", "expenditure_overview": "支出预算总表",
+    "fiscal_overview": "财政拨款收支预算总表", "general_budget_expenditure": "一般公共预算支出预算表（功能科目）",
+    "general_budget_basic": "一般公共预算基本支出预算表（经济科目）", "government_fund": "政府性基金支出预算表",
+}
+
+
+def jiangsu_tables(s: Synth) -> list[Table]:
+    """The table set and wordings of a Jiangsu provincial disclosure: the template's overview,
+    income, expenditure, fiscal and general-budget tables retitled (收支预算总表 …), then
+    “三公”经费、会议费、培训费支出预算表 (one row under a three-level header), 政府性基金支出预算表 (empty),
+    一般公共预算机关运行经费支出预算表 and 政府采购预算表 (货物A / 工程B / 服务C)."""
+    y = s.year
+    base = {t.id: t for t in template_tables(s)}
+    out: list[Table] = []
+    for tid in ("income_expenditure_overview", "income_overview", "expenditure_overview", "fiscal_overview",
+                "general_budget_expenditure", "general_budget_basic"):
+        t = base[tid]
+        t.title = JIANGSU_TITLES[tid]
+        out.append(t)
+
+    # “三公”经费、会议费、培训费
+    unit = "元" if "sangong" in s.yuan_tables else "万元"
+    sg = s.sangong
+    true_total = sum(sg.values())
+    shown = s.shown("sangong.total", true_total)
+    meeting, training = s.public.get(("302", "15"), 0), s.public.get(("302", "16"), 0)
+    vehicle = sg["vehicle_purchase"] + sg["vehicle_operation"]
+    cells = [_v(shown + meeting + training, unit), _v(shown, unit), _v(sg["overseas_travel"], unit), _v(vehicle, unit),
+             _v(sg["vehicle_purchase"], unit), _v(sg["vehicle_operation"], unit), _v(sg["reception"], unit),
+             _v(meeting, unit), _v(training, unit)]
+    marks = {k: None for k in ("sangong.total", "sangong.overseas_travel", "sangong.vehicle_total", "sangong.vehicle_purchase",
+                               "sangong.vehicle_operation", "sangong.reception", "meeting_fee", "training_fee")}
+    header = [["合计", "“三公”经费", "", "", "", "", "", "会议费", "培训费"],
+              ["", "小计", "因公出国（境）费", "公务用车购置及运行维护费", "", "", "公务接待费", "", ""],
+              ["", "", "", "小计", "公务用车购置费", "公务用车运行维护费", "", "", ""]]
+    out.append(_table(s, "sangong", "“三公”经费、会议费、培训费支出预算表", header, [Row(cells, marks)],
+                      widths=[1.1, 1.1, 1.2, 1.1, 1.2, 1.2, 1.1, 1, 1]))
+
+    gf = base["government_fund"]
+    gf.title = JIANGSU_TITLES["government_fund"]
+    gf.note = "注：本部门无相关收支项目。"
+    out.append(gf)
+
+    # 机关运行经费 = the public (公用) part of basic spending, by economic item
+    unit = "元" if "operating_expenses" in s.yuan_tables else "万元"
+    items = {k[:2]: k[2] for k in PUBLIC_ITEMS}
+    rows = [Row(["", "", "合 计", _v(s.operating, unit)], {"operating_expenses": None}, bold=True),
+            Row(["302", "", ECON_CLASS["302"], _v(s.operating, unit)])]
+    rows += [Row([k[0], k[1], items[k], _v(a, unit)]) for k, a in sorted(s.public.items())]
+    out.append(_table(s, "operating_expenses", "一般公共预算机关运行经费支出预算表",
+                      [["科目编码", "", "科目名称", "机关运行经费支出"], ["类", "款", "", ""]], rows, widths=[0.6, 0.6, 4, 1.6]))
+
+    # 政府采购预算表
+    unit = "元" if "procurement" in s.yuan_tables else "万元"
+    pr = s.procurement
+    shown_total = s.shown("procurement.total", pr["total"])
+    rows = [Row(["合计", "", "", _v(shown_total, unit)], {"procurement.total": None}, bold=True)]
+    note = None
+    for i, (cat, label) in enumerate((("goods", "货物A"), ("works", "工程B"), ("services", "服务C")), 1):
+        if not pr[cat]:
+            continue
+        rows.append(Row([f"{CN_NUM[i]}、{label}", "", "", _v(pr[cat], unit)], {f"procurement.{cat}": None}))
+        rows += [Row([a, b, form, _v(c, unit)]) for a, b, form, c in s.procurement_lines.get(cat, [])]
+    if not shown_total:
+        rows = [Row(["合计", "", "", ""])]
+        note = "注：本部门无政府采购预算。"
+    out.append(_table(s, "procurement", f"{y}年政府采购预算表", [["采购品目大类", "采购物品名称", "采购组织形式", "总计"]], rows, note,
+                      widths=[3, 3, 2, 1.4]))
+    return out
+
+
+def narrative(s: Synth, heading: str | None = None, fmt=fmt) -> list[Para]:
     B: list[Para] = []
     u, y = s.unit, s.year
 
@@ -306,7 +490,7 @@ def narrative(s: Synth) -> list[Para]:
 
     total = s.total
     nt = s.shown("narrative.total", total)
-    P(f"第三部分 {y}年部门预算情况说明", "heading")
+    P(heading or f"第三部分 {y}年部门预算情况说明", "heading")
     P(f"一、关于{u}{y}年收支预算情况的总体说明", "heading")
     P(f"按照全口径预算的原则，{u}{y}年所有收入和支出均纳入部门预算管理。收支总预算 {fmt(nt)} 万元。",
       narrative__total=f"收支总预算 {fmt(nt)} 万元")
@@ -396,7 +580,15 @@ def narrative(s: Synth) -> list[Para]:
     t, tl = sum(sg.values()), sum(sl.values())
     P(f"{u}{y}年财政拨款“三公”经费预算数为 {fmt(t)} 万元，其中：因公出国（境）费 {fmt(sg['overseas_travel'])} 万元，"
       f"公务用车购置费 {fmt(sg['vehicle_purchase'])} 万元，公务用车运行费 {fmt(sg['vehicle_operation'])} 万元，"
-      f"公务接待费 {fmt(sg['reception'])} 万元。", sangong_narrative__total=f"“三公”经费预算数为 {fmt(t)} 万元")
+      f"公务接待费 {fmt(sg['reception'])} 万元。", sangong_narrative__total=f"“三公”经费预算数为 {fmt(t)} 万元",
+      sangong_narrative__overseas_travel=f"因公出国（境）费 {fmt(sg['overseas_travel'])} 万元",
+      sangong_narrative__vehicle_purchase=f"公务用车购置费 {fmt(sg['vehicle_purchase'])} 万元",
+      sangong_narrative__vehicle_operation=f"公务用车运行费 {fmt(sg['vehicle_operation'])} 万元",
+      sangong_narrative__reception=f"公务接待费 {fmt(sg['reception'])} 万元")
+    if s.layout.titles == "jiangsu":
+        meeting, training = s.public.get(("302", "15"), 0), s.public.get(("302", "16"), 0)
+        P(f"{y}年会议费预算 {fmt(meeting)} 万元，培训费预算 {fmt(training)} 万元。",
+          meeting_fee=f"会议费预算 {fmt(meeting)} 万元", training_fee=f"培训费预算 {fmt(training)} 万元")
     parts = []
     for key, label in (("overseas_travel", "因公出国（境）费"), ("vehicle_purchase", "公务用车购置费"),
                        ("vehicle_operation", "公务用车运行费"), ("reception", "公务接待费")):

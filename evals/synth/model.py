@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass, field
 
 from evals.synth import names
+from evals.synth.layout import Layout
 
 PERSONNEL_ITEMS = [  # 表6 经济分类: (类, 款, name)
     ("301", "01", "基本工资"), ("301", "02", "津贴补贴"), ("301", "03", "奖金"), ("301", "07", "绩效工资"),
@@ -101,6 +102,17 @@ class Synth:
     yuan_tables: list[str] = field(default_factory=list)
     # printed overrides from injected errors: key → printed cents
     printed: dict[str, int] = field(default_factory=dict)
+    layout: Layout = field(default_factory=Layout)
+    level: str = ""  # 省 | 市 | 区 | 县 | 街道 (the issuing body's administrative level)
+    street: str | None = None  # the 街道 of a 街道办事处
+    # 政府采购预算表 lines (Jiangsu set): category → [(品目, 物品, 组织形式, cents)]
+    procurement_lines: dict[str, list] = field(default_factory=dict)
+    kind: str = "budget"  # budget (部门预算) | final (部门决算: this Synth holds the final accounts)
+    final: object = None  # evals.synth.final.Accounts for a final-accounts document
+
+    @property
+    def doc_kind(self) -> str:
+        return f"{self.layout.publisher}{'决算' if self.kind == 'final' else '预算'}"
 
     # -- derived -----------------------------------------------------------------------------
     @property
@@ -222,7 +234,11 @@ def _name(rng: random.Random) -> str:
     return rng.choice(names.SURNAMES) + "".join(rng.choice(names.GIVEN) for _ in range(rng.choice((1, 2))))
 
 
-def build(index: int, seed: int, *, inject_rate: float = 0.0, yuan_rate: float = 0.0) -> Synth:
+def build(index: int, seed: int, *, inject_rate: float = 0.0, yuan_rate: float = 0.0,
+          layout: Layout | None = None) -> Synth:
+    """The numbers of document `index`. A layout's `body` (province / street) changes who publishes;
+    with the default layout the random stream, and so the document, is today's."""
+    layout = layout or Layout()
     rng = random.Random(seed * 1_000_003 + index)
     year = rng.randint(2019, 2025)
     province = rng.choice(names.PROVINCES)
@@ -239,6 +255,19 @@ def build(index: int, seed: int, *, inject_rate: float = 0.0, yuan_rate: float =
         unit = prefecture + county + dept["name"]
     else:
         unit = region + dept["name"]
+    street = None
+    if layout.body == "province":
+        county, prefecture, region = None, "", province
+        dept = dict(dept, name=names.province_name(dept["name"]))
+        unit = province + dept["name"]
+    elif layout.body == "street":
+        brng = random.Random(f"street:{seed}:{index}")
+        if not county or not county.endswith("区"):
+            county = (county[:-1] if county else names.place(brng)) + "区"
+        region = county
+        street = brng.choice(names.STREET_NAMES) + "街道"
+        dept = names.STREET
+        unit = (prefecture if brng.random() < 0.3 else "") + county + street + "办事处"
 
     authorized = rng.randint(4, 60)
     active = max(1, authorized + rng.randint(-3, 2))
@@ -344,15 +373,65 @@ def build(index: int, seed: int, *, inject_rate: float = 0.0, yuan_rate: float =
               county=county, dept=dept, unit=unit, region=region, staff=staff, offices=offices,
               personnel=p, public=pub, projects=projects, sangong=sangong, sangong_last=sangong_last,
               operating_last=operating_last, procurement=proc, assets=assets, contact=(_name(rng), phone),
-              xiang_names=xiang_names, kuan_names=kuan_names)
+              xiang_names=xiang_names, kuan_names=kuan_names, layout=layout, street=street)
+    s.level = level_of(s)
     s.income_last = {"general_own": last(s.general_own), "upper": last(s.upper), "basic": last(s.basic),
                      "project": last(s.project_total)}
+    if layout.body == "province":
+        scale_amounts(s, random.Random(f"scale:{seed}:{index}").choice([5, 8, 10, 15, 20, 30]))
+    if not layout.is_default:
+        s.procurement_lines = procurement_lines(s, random.Random(f"procurement:{seed}:{index}"))
 
     if yuan_rate and rng.random() < yuan_rate:
-        s.yuan_tables = sorted(rng.sample(["表3", "表6", "表10"], rng.choice([1, 1, 2])))
+        s.yuan_tables = sorted(rng.sample(["expenditure_overview", "general_budget_basic", "sangong"], rng.choice([1, 1, 2])))
     if inject_rate and rng.random() < inject_rate:
         _inject(s, rng)
     return s
+
+
+def level_of(s: Synth) -> str:
+    """省 | 市 | 区 | 县 | 街道, by the rule of ingest (the most specific unit in the body's name)."""
+    if s.street:
+        return "街道"
+    if s.layout.body == "province":
+        return "省"
+    if s.county:
+        return {"县": "县", "区": "区", "市": "市"}[s.county[-1]]
+    return "市"
+
+
+def scale_amounts(s: Synth, k: int) -> None:
+    """Multiply every amount by k (a province-level department spends more); sums keep holding."""
+    s.personnel = {a: v * k for a, v in s.personnel.items()}
+    s.public = {a: v * k for a, v in s.public.items()}
+    for p in s.projects:
+        p.amount *= k
+        p.econ = {a: v * k for a, v in p.econ.items()}
+    s.sangong = {a: v * k for a, v in s.sangong.items()}
+    s.sangong_last = {a: v * k for a, v in s.sangong_last.items()}
+    s.operating_last *= k
+    s.procurement = {a: v * k for a, v in s.procurement.items()}
+    s.income_last = {a: v * k for a, v in s.income_last.items()}
+    for a in ("vehicles_value", "furniture_value", "other_value", "housing_value"):
+        s.assets[a] *= k
+    s.staff = {a: (v * k if a in ("authorized", "active", "retired") else v) for a, v in s.staff.items()}
+    s.staff["actual"] = s.staff["active"] + s.staff["retired"] + s.staff["separated"]
+
+
+def procurement_lines(s: Synth, rng: random.Random) -> dict[str, list]:
+    """Split each procurement category into 1–4 printed lines that add up to it."""
+    out: dict[str, list] = {}
+    for cat in ("goods", "works", "services"):
+        total = s.procurement[cat]
+        if not total:
+            continue
+        items = rng.sample(names.PROCUREMENT_ITEMS[cat], min(len(names.PROCUREMENT_ITEMS[cat]), rng.randint(1, 4)))
+        cuts = sorted(rng.sample(range(1, total), len(items) - 1)) if total > len(items) else []
+        if len(cuts) != len(items) - 1:
+            items, cuts = items[:1], []
+        bounds = [0] + cuts + [total]
+        out[cat] = [(a, b, rng.choice(names.PROCUREMENT_FORMS), bounds[i + 1] - bounds[i]) for i, (a, b) in enumerate(items)]
+    return out
 
 
 INJECTIONS = ["narrative_total", "sangong_total", "class_row", "personnel_total", "procurement_total"]
@@ -380,11 +459,11 @@ def _inject(s: Synth, rng: random.Random) -> None:
             if amount + delta <= 0:
                 delta = abs(delta)
             s.printed[f"class.{code}"] = amount + delta
-            s.injected.append({"kind": "sum_mismatch", "key": f"class.{code}", "table": "表3",
+            s.injected.append({"kind": "sum_mismatch", "key": f"class.{code}", "table": "expenditure_overview",
                                "paths": ["expenditure.by_function"], "printed": amount + delta, "expected": amount})
         elif kind == "personnel_total":
             s.printed["expenditure.personnel"] = s.personnel_total + delta
-            s.injected.append({"kind": "sum_mismatch", "key": "expenditure.personnel", "table": "表6",
+            s.injected.append({"kind": "sum_mismatch", "key": "expenditure.personnel", "table": "general_budget_basic",
                                "paths": ["expenditure.personnel", "expenditure.public", "expenditure.basic"],
                                "printed": s.personnel_total + delta, "expected": s.personnel_total})
         elif kind == "procurement_total":

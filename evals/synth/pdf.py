@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from evals.synth.blocks import Para, Table
+from evals.synth.layout import Layout
 
 _MARGIN = 42
 
@@ -32,9 +33,32 @@ def _spans(header: list[list[str]]) -> list[tuple[tuple[int, int], tuple[int, in
     return out
 
 
-def to_pdfkit(blocks: list[Para | Table], width: float) -> list:
-    from evals import pdfkit
+def _spans_deep(header: list[list[str]]) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Merged cells of a header of any depth: a label spans the blanks to its right that have a label
+    below them, and then down over the rows where all its columns are blank."""
+    out = []
+    n, m = len(header), max(len(h) for h in header)
+    grid = [h + [""] * (m - len(h)) for h in header]
+    for r in range(n):
+        for c in range(m):
+            if not grid[r][c]:
+                continue
+            j = c
+            while j + 1 < m and not grid[r][j + 1] and any(grid[k][j + 1] for k in range(r + 1, n)):
+                j += 1
+            k = r
+            while k + 1 < n and not any(grid[k + 1][c:j + 1]):
+                k += 1
+            if j > c or k > r:
+                out.append(((c, r), (j, k)))
+    return out
 
+
+def to_pdfkit(blocks: list[Para | Table], width: float, layout: Layout | None = None) -> list:
+    from evals import pdfkit
+    from evals.synth.text import table_head
+
+    lay = layout or Layout()
     out: list = []
     in_tables = False
     for b in blocks:
@@ -47,26 +71,33 @@ def to_pdfkit(blocks: list[Para | Table], width: float) -> list:
                 out.append(pdfkit.Para(b.text))
             continue
         if not in_tables:
-            out.append(pdfkit.PageBreak())
+            if not (out and isinstance(out[-1], pdfkit.PageBreak)):
+                out.append(pdfkit.PageBreak())
             in_tables = True
         rel = b.widths or [1] * len(b.header[0])
         widths = [width * w / sum(rel) for w in rel]
-        out.append(pdfkit.Para(b.id.replace("表", "表 "), size=9))
-        out.append(pdfkit.Para(b.title, size=13, align="center"))
-        out.append(pdfkit.Para(f"编制部门：{b.unit_name}　　　　单位：{b.unit}", size=9))
+        head = []
+        for line in table_head(b, lay, pdf=True):
+            title = line.endswith(b.title)
+            head.append(pdfkit.Para(line, size=13 if title else 9, align="center" if title else "left"))
+        if lay.title_pos == "before":
+            out += head
         out.append(pdfkit.Table(rows=[r.cells for r in b.rows], header=b.header, col_widths=widths,
-                                repeat_header=True, size=6.5, spans=_spans(b.header)))
+                                repeat_header=True, size=6.5,
+                                spans=_spans(b.header) if len(b.header) <= 2 else _spans_deep(b.header)))
+        if lay.title_pos == "after":
+            out += head
         if b.note:
             out.append(pdfkit.Para(b.note, size=9))
         out.append(pdfkit.Spacer(10))
     return out
 
 
-def render_pdf(blocks: list[Para | Table], path: str | Path, title: str = "") -> Path:
+def render_pdf(blocks: list[Para | Table], path: str | Path, title: str = "", layout: Layout | None = None) -> Path:
     from reportlab.lib.pagesizes import A4
 
     from evals import pdfkit
 
     width = A4[0] - 2 * _MARGIN
-    return pdfkit.render_pdf(path, to_pdfkit(blocks, width), margin=_MARGIN, title=title or Path(path).stem,
+    return pdfkit.render_pdf(path, to_pdfkit(blocks, width, layout), margin=_MARGIN, title=title or Path(path).stem,
                              page_numbers=True)

@@ -58,3 +58,68 @@ def score(gold: dict, record: dict) -> dict[str, Any]:
         if not same(item["amount"], got_fn.get(code)):
             wrong.append((f"expenditure.by_function.{code}", item["amount"]["value"], got_fn.get(code)))
     return {"total": total, "correct": total - len(wrong), "wrong": wrong}
+
+
+def _norm(path: str) -> str:
+    import re
+
+    return re.sub(r"by_function\.\d+", "by_function.*", path)
+
+
+def summarize(pairs) -> dict[str, Any]:
+    """Accuracy over (gold, record) pairs: overall, per variant (gold synthetic.variants, kind and
+    half: "titles=jiangsu", "kind=final", "half=tables"; "template" = no layout variant) and the most
+    frequent wrong paths (list items as by_function.*)."""
+    from collections import Counter, defaultdict
+
+    total = correct = 0
+    misses: Counter = Counter()
+    per: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    per_miss: dict[str, Counter] = defaultdict(Counter)
+    for gold, record in pairs:
+        r = score(gold, record)
+        total += r["total"]
+        correct += r["correct"]
+        syn = gold.get("synthetic") or {}
+        keys = list(syn.get("variants") or ["template"]) + [f"kind={syn.get('kind', 'budget')}", f"half={gold.get('half', 'whole')}"]
+        for k in keys:
+            per[k][0] += r["total"]
+            per[k][1] += r["correct"]
+        for path, _, _ in r["wrong"]:
+            misses[_norm(path)] += 1
+            for k in keys:
+                per_miss[k][_norm(path)] += 1
+    return {"total": total, "correct": correct, "accuracy": round(correct / max(total, 1), 4),
+            "misses": misses.most_common(20),
+            "by_variant": {k: {"accuracy": round(c / max(t, 1), 4), "leaves": t, "misses": per_miss[k].most_common(5)}
+                           for k, (t, c) in sorted(per.items())}}
+
+
+def main(argv=None) -> int:
+    """python -m evals.synth.score DIR [--pdf]: extract every document `gongkai synth` wrote to DIR
+    and print the accuracy per variant and the most frequent wrong paths (JSON)."""
+    import argparse
+    import json
+    from pathlib import Path
+
+    ap = argparse.ArgumentParser(prog="python -m evals.synth.score")
+    ap.add_argument("dir")
+    ap.add_argument("--pdf", action="store_true", help="read DIR/pdf (default DIR/text)")
+    args = ap.parse_args(argv)
+    from extract.api import extract_document
+    from ingest.pipeline import load_document
+
+    root = Path(args.dir)
+
+    def pairs():
+        for gpath in sorted((root / "gold").glob("*.json")):
+            gold = json.loads(gpath.read_text(encoding="utf-8"))
+            doc = root / ("pdf" if args.pdf else "text") / f"{gpath.stem}.{'pdf' if args.pdf else 'txt'}"
+            yield gold, extract_document(load_document(doc)).export()
+
+    print(json.dumps(summarize(pairs()), ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

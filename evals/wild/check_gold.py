@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pdfs", type=Path, default=Path("data/wild/jiangsu"))
     a = ap.parse_args(argv)
     problems, n_files, n_values = [], 0, 0
-    for f in sorted(a.gold_dir.glob("*.json")):
+    for f in sorted(p for p in a.gold_dir.glob("*.json") if not p.name.endswith(".inconsistencies.json")):
         n_files += 1
         g = json.loads(f.read_text(encoding="utf-8"))
         n_values += len(g.get("fields", {})) + len(g.get("identity", {})) + len(g.get("tables", []))

@@ -66,6 +66,7 @@ def shell(ctx: TableContext, table_id: str, columns: list[str]) -> TableData:
         data.status = "missing"
         return data
     data.title = info.title or ""
+    data.label = getattr(info, "label", None)
     data.kind = info.kind or ""
     if info.note:
         note_line = _find_line(ctx.doc, info.note, info.line_start, info.line_end)

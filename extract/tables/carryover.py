@@ -42,7 +42,7 @@ def _numbers_in_names(toks: list[Tok]) -> list[Tok]:
 
 
 def parse(ctx: TableContext) -> TableData:
-    data = shell(ctx, "表11", ["total"])
+    data = shell(ctx, "carryover", ["total"])
     if ctx.info is None:
         return data
     lines = []

@@ -29,13 +29,16 @@ class Spec:
 
 
 SPECS: dict[str, Spec] = {
-    "表2": Spec(("total",)),
-    "表3": Spec(("total", "basic", "project"), split=("basic", "project")),
-    "表5": Spec(("total", "basic", "project"), split=("basic", "project")),
-    "表6": Spec(("total", "personnel", "public"), split=("personnel", "public"), economic=True),
-    "表7": Spec(("total",), projects=True),
-    "表8": Spec(("total",)),
-    "表9": Spec(("total",)),
+    "income_overview": Spec(("total",)),
+    "expenditure_overview": Spec(("total", "basic", "project"), split=("basic", "project")),
+    "general_budget_expenditure": Spec(("total", "basic", "project"), split=("basic", "project")),
+    "general_budget_basic": Spec(("total", "personnel", "public"), split=("personnel", "public"), economic=True),
+    "general_budget_project": Spec(("total",), projects=True),
+    "government_fund": Spec(("total",)),
+    "state_capital": Spec(("total",)),
+    "fiscal_expenditure": Spec(("total", "basic", "project"), split=("basic", "project")),
+    "fiscal_basic": Spec(("total", "personnel", "public"), split=("personnel", "public"), economic=True),
+    "operating_expenses": Spec(("total",), economic=True),
 }
 
 _PERSONNEL_CLASSES = {"301", "303"}

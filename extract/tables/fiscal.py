@@ -21,7 +21,7 @@ COLUMNS = ["total", "general_budget", "gov_fund", "state_capital"]
 
 
 def parse(ctx: TableContext) -> TableData:
-    data = shell(ctx, "表4", COLUMNS)
+    data = shell(ctx, "fiscal_overview", COLUMNS)
     if ctx.info is None:
         return data
     toks = _glue_numbered_labels(tokens(ctx.lines(), classes=True))

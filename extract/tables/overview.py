@@ -35,7 +35,7 @@ def match_label(text: str, labels) -> str | None:
 
 
 def parse(ctx: TableContext) -> TableData:
-    data = shell(ctx, "表1", ["amount"])
+    data = shell(ctx, "income_expenditure_overview", ["amount"])
     if ctx.info is None:
         return data
     toks = tokens(ctx.lines(), classes=True)

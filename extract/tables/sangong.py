@@ -28,7 +28,7 @@ def key_of(text: str) -> str | None:
 
 
 def parse(ctx: TableContext) -> TableData:
-    data = shell(ctx, "表10", ["total"])
+    data = shell(ctx, "sangong", ["total"])
     if ctx.info is None:
         return data
     toks = tokens(ctx.lines())

@@ -2,7 +2,10 @@
 
 `parse_pdf_lines(path)` is a top-level, picklable function (it can run in a child process with
 time/memory limits, see ingest.sandbox). It returns `(lines, pages)` where `lines` is a list of
-`(text, page, page_line)` tuples (1-based page and line-on-page).
+`(text, page, page_line)` tuples (1-based page and line-on-page), or `(text, page, page_line, cells)`
+for a row of a ruled table: `cells` gives, for each tab-separated cell of `text`, its left and right
+edge on the page (points) — a merged cell spans the columns it covers, so the extraction can tell
+which header a figure sits under, whatever the column counts of the header and body rows.
 
 Pages whose content draws enough rules to hold a table go through pdfplumber: ruled tables come
 out row by row with their cells joined by a tab (wrapped cell text joined without spaces), the text
@@ -65,7 +68,7 @@ def parse_pdf_lines(path: str, max_pages: int | None = None, page_workers: int =
                            "(e.g. ocrmypdf) and ingest the result", path=str(p))
         raise EmptyFile(f"{p.name}: the PDF contains no text", path=str(p))
 
-    page_lines: dict[int, list[str]] = {}
+    page_lines: dict[int, list] = {}
     if table_pages:
         if page_workers > 1 and len(table_pages) >= MIN_PAGES_TO_SPLIT:
             page_lines.update(_plumber_pages_split(p, table_pages, hidden_chars))
@@ -76,12 +79,12 @@ def parse_pdf_lines(path: str, max_pages: int | None = None, page_workers: int =
         lines = page_lines.get(i)
         if lines is None:
             lines = [l for l in texts[i].replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-        lines = [l.rstrip() for l in lines]
-        while lines and not lines[-1].strip():
+        lines = [(l.rstrip(), None) if isinstance(l, str) else (l[0].rstrip(), l[1]) for l in lines]
+        while lines and not lines[-1][0].strip():
             lines.pop()
         lines = _drop_page_numbers(lines)
-        for j, text in enumerate(lines, 1):
-            out.append((text, i + 1, j))
+        for j, (text, cells) in enumerate(lines, 1):
+            out.append((text, i + 1, j) if cells is None else (text, i + 1, j, cells))
     if not out:
         raise EmptyFile(f"{p.name}: the PDF contains no text", path=str(p))
     return out, n_pages
@@ -90,11 +93,11 @@ def parse_pdf_lines(path: str, max_pages: int | None = None, page_workers: int =
 _PAGE_NO = re.compile(r"^\s*(?:[-—–]\s*)?(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?(?:\s*[-—–])?\s*$")
 
 
-def _drop_page_numbers(lines: list[str]) -> list[str]:
+def _drop_page_numbers(lines: list[tuple[str, list | None]]) -> list[tuple[str, list | None]]:
     """Drop a page-number line (`3`, `- 3 -`, `第3页`, `3/12`) at the top or bottom of a page."""
-    if lines and _PAGE_NO.match(lines[-1]):
+    if lines and _PAGE_NO.match(lines[-1][0]):
         lines = lines[:-1]
-    if lines and _PAGE_NO.match(lines[0]) and len(lines) > 1:
+    if lines and _PAGE_NO.match(lines[0][0]) and len(lines) > 1:
         lines = lines[1:]
     return lines
 
@@ -335,7 +338,7 @@ def _cell(text) -> str:
 MIN_PAGES_TO_SPLIT = 4  # fewer table pages are not worth a fork (~10 ms)
 
 
-def _plumber_pages_split(p: Path, indices: list[int], hidden_chars: dict | None) -> dict[int, list[str]]:
+def _plumber_pages_split(p: Path, indices: list[int], hidden_chars: dict | None) -> dict[int, list]:
     """`_plumber_pages` with every other table page read by a forked helper. The first page is read
     before the fork, so the document's fonts and CMaps (a good part of a CJK document's cost) are
     parsed once and shared. The helper dies with this process (a parse stopped by its time limit
@@ -418,14 +421,14 @@ def _open_plumber(p: Path):
 
 
 def _plumber_pages(p: Path, indices: list[int], hidden_chars: dict[int, dict[str, list[tuple]]] | None = None
-                   ) -> dict[int, list[str]]:
+                   ) -> dict[int, list]:
     """Lines of table pages, tables as tab-joined rows in reading order."""
     with _open_plumber(p) as pdf:
         return _plumber_read(pdf, indices, hidden_chars)
 
 
-def _plumber_read(pdf, indices: list[int], hidden_chars: dict | None) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = {}
+def _plumber_read(pdf, indices: list[int], hidden_chars: dict | None) -> dict[int, list]:
+    out: dict[int, list] = {}
     for i in indices:
         lines = _plumber_page(pdf, i, (hidden_chars or {}).get(i))
         if lines is not None:
@@ -433,8 +436,10 @@ def _plumber_read(pdf, indices: list[int], hidden_chars: dict | None) -> dict[in
     return out
 
 
-def _plumber_page(pdf, i: int, hid: dict | None) -> list[str] | None:
-    """One table page's lines (None: pdfplumber finds no table on it after all)."""
+def _plumber_page(pdf, i: int, hid: dict | None) -> list | None:
+    """One table page's lines in reading order: a text line is a str, a table row a (text, cells)
+    pair, cells = [[x0, x1] or None per tab-separated cell] (None: pdfplumber finds no table on it
+    after all)."""
     page = pdf.pages[i]
     dark = [(r["x0"], r["top"], r["x1"], r["bottom"]) for r in page.rects
             if r.get("fill") and not _is_white(r.get("non_stroking_color"))]
@@ -445,7 +450,7 @@ def _plumber_page(pdf, i: int, hid: dict | None) -> list[str] | None:
         tables = []
     if not tables:
         return None
-    items: list[tuple[float, float, str]] = []  # (top, x0, text)
+    items: list[tuple[float, float, object]] = []  # (top, x0, text or (text, cells))
     bboxes = [t.bbox for t in tables]
 
     def outside(obj, bboxes=bboxes):
@@ -460,12 +465,43 @@ def _plumber_page(pdf, i: int, hid: dict | None) -> list[str] | None:
             items.append((line["top"], line["x0"], line["text"]))
     for t in tables:
         rows = t.extract()
+        frames = _frame_cells(t)
         for row_obj, cells in zip(t.rows, rows):
+            if frames:  # a cell framing other cells: its text is only what no inner cell holds
+                cells = [None if c is not None and b in frames else c for c, b in zip(cells, row_obj.cells)]
             texts = [_cell(c) for c in cells]
             if not any(texts):
                 continue
+            boxes = [[round(b[0], 1), round(b[2], 1)] if b else None for b in row_obj.cells]
             while texts and not texts[-1]:
                 texts.pop()
-            items.append((row_obj.bbox[1], row_obj.bbox[0], "\t".join(texts)))
+            items.append((row_obj.bbox[1], row_obj.bbox[0], ("\t".join(texts), boxes[: len(texts)])))
+        for frame in frames:
+            inner = [b for r in t.rows for b in r.cells if b and b != frame and _inside(b, frame)]
+            own = page.crop(frame, strict=False).filter(
+                lambda obj, inner=inner: obj.get("object_type") != "char" or not any(
+                    _inside((obj["x0"], obj["top"], obj["x1"], obj["bottom"]), b, centre=True) for b in inner))
+            for line in own.extract_text_lines(layout=False, strip=True, return_chars=False):
+                if line["text"].strip():
+                    items.append((line["top"], line["x0"], line["text"]))
     items.sort(key=lambda it: (round(it[0] / _Y_TOL), it[1]))
     return [text for _, _, text in items]
+
+
+def _inside(box, frame, centre: bool = False) -> bool:
+    """Is `box` (x0, top, x1, bottom) inside `frame` (by its centre when `centre`)?"""
+    if centre:
+        cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        return frame[0] <= cx <= frame[2] and frame[1] <= cy <= frame[3]
+    return frame[0] - 0.5 <= box[0] and box[2] <= frame[2] + 0.5 and frame[1] - 0.5 <= box[1] and box[3] <= frame[3] + 0.5
+
+
+def _frame_cells(table) -> set:
+    """Cells of a table that frame two or more cells of other rows (a border drawn around the whole
+    table read as one cell): pdfplumber gives such a cell the text of everything inside it."""
+    boxes = [(k, b) for k, r in enumerate(table.rows) for b in r.cells if b]
+    out = set()
+    for k, b in boxes:
+        if sum(1 for k2, b2 in boxes if k2 != k and b2 != b and _inside(b2, b)) >= 2:
+            out.add(b)
+    return out
