@@ -156,9 +156,19 @@ def cmd_ingest(args) -> int:
             print(f"vectors: {_n(rep.docs, 'document')} embedded ({rep.chunks} vectors, {rep.embedded} computed, the rest "
                   f"from the cache; {rep.seconds:.1f} s)", file=out)
     print(f"{len(results)} files: {summary} ({time.perf_counter() - t0:.1f} s)", file=out)
+    if embed == "foreground":
+        _warm_questions()
     _print_embedding_notice(embed)
     _print_stale_notice()  # other stored documents an older Gongkai made
     return 1 if counts.get("failed") else 0
+
+
+def _warm_questions() -> None:
+    """The question catalogue's meaning vectors, embedded once while the embedder is loaded anyway."""
+    from gongkai.settings import home
+    from qa import meaning
+
+    meaning.warm(home())
 
 
 def _print_embedding_notice(embed: str = "foreground") -> None:
@@ -188,6 +198,7 @@ def cmd_embed(args) -> int:
             print(f"another process (pid {rep.busy_pid}) is embedding {home()}; it also embeds documents "
                   "ingested meanwhile (`gongkai list` shows its progress)")
         return 0
+    _warm_questions()
     if not args.quiet:
         print(f"embedded {_n(rep.docs, 'document')} ({rep.chunks} vectors, {rep.embedded} computed now, the rest from "
               f"the cache) in {time.perf_counter() - t0:.1f} s")
