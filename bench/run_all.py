@@ -27,12 +27,15 @@ RESULTS = CACHE / "results"
 FULL = {"pdf": ["--docs", "3", "--repeats", "3"],
         "retrieval": ["--sizes", "1000,10000,100000", "--queries", "100"],
         "ask": ["--extra", "0,100,300", "--cold", "5"],
-        "bulk": ["--docs", "1000", "--workers", "1,2", "--pdf", "20"]}
+        "bulk": ["--docs", "1000", "--workers", "1,2", "--pdf", "20"],
+        "ingest": ["--synth", "1000", "--embed-docs", "20"]}
 QUICK = {"pdf": ["--docs", "1", "--repeats", "1"],
          "retrieval": ["--sizes", "300,1000", "--queries", "20"],
          "ask": ["--extra", "0,10", "--cold", "2"],
-         "bulk": ["--docs", "20", "--workers", "1,2", "--pdf", "2"]}
-SCRIPTS = {"pdf": "pdf_overhead.py", "retrieval": "retrieval.py", "ask": "ask.py", "bulk": "bulk.py"}
+         "bulk": ["--docs", "20", "--workers", "1,2", "--pdf", "2"],
+         "ingest": ["--quick"]}
+SCRIPTS = {"pdf": "pdf_overhead.py", "retrieval": "retrieval.py", "ask": "ask.py", "bulk": "bulk.py",
+           "ingest": "ingest_scale.py"}
 
 
 def run_one(name: str, args: list[str], results: Path = RESULTS) -> dict:
@@ -61,7 +64,7 @@ def load(name: str) -> dict | None:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="small sizes: a smoke run of every bench")
-    ap.add_argument("--only", default="pdf,retrieval,ask,bulk")
+    ap.add_argument("--only", default="pdf,retrieval,ask,bulk,ingest")
     ap.add_argument("--report-only", action="store_true", help="no runs: redraw plot + RESULTS.md from saved JSON")
     for name in SCRIPTS:
         ap.add_argument(f"--{name}-args", help=f"override the arguments of bench/{SCRIPTS[name]}")
@@ -80,6 +83,8 @@ def main() -> int:
     import report
 
     report.write(results, md, png)
+    if (results / "ingest.json").exists():  # issue 17's section (bench/ingest_scale.py)
+        report.write_ingest(results / "ingest.json", md)
     print(f"report: {md}", file=sys.stderr)
     return 0
 

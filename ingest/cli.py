@@ -1,5 +1,5 @@
-"""`gongkai ingest | list | search | remove | reindex`. Light module: argparse only at import time;
-each handler imports what it needs when it runs (so `gongkai list` starts fast)."""
+"""`gongkai ingest | embed | list | search | remove | reindex`. Light module: argparse only at import
+time; each handler imports what it needs when it runs (so `gongkai list` starts fast)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,33 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object per file instead of text lines")
     p.add_argument("--no-extract", action="store_true", help="do not run extraction after ingesting")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--background", action="store_true",
+                      help="commit the documents (answerable at once), then embed them in a detached background "
+                           "process (`gongkai list` shows its progress) instead of waiting for it")
+    when.add_argument("--no-embed", action="store_true",
+                      help="commit the documents (answerable at once) and leave the vectors to `gongkai embed`")
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="parse/extract on N local processes (default: setting workers, 0 = one per core)")
+    p.add_argument("--executor", choices=["process", "dask"], default="process",
+                   help="where files are parsed, extracted and embedded: local processes or a Dask cluster")
+    p.add_argument("--scheduler", default=None, metavar="ADDR",
+                   help="Dask scheduler address (tcp://host:8786) for --executor dask; without it a local cluster "
+                        "of --workers processes is started")
     p.set_defaults(func=cmd_ingest)
 
-    ls = sub.add_parser("list", help="list ingested documents")
+    e = sub.add_parser("embed", help="write the vectors of every ingested document that has none yet (resumable)")
+    e.add_argument("--workers", type=int, default=0, metavar="N",
+                   help="single-threaded embedder processes (default: setting workers, 0 = one per core); 1: this process")
+    e.add_argument("--executor", choices=["process", "dask"], default="process")
+    e.add_argument("--scheduler", default=None, metavar="ADDR", help="Dask scheduler address for --executor dask")
+    e.add_argument("--no-progress", action="store_true", help="no progress bar")
+    e.add_argument("--quiet", action="store_true", help="print nothing but errors (the background embedder)")
+    e.add_argument("--wait", action="store_true",
+                   help="when another process is embedding this library, wait for it, then embed what it left")
+    e.set_defaults(func=cmd_embed)
+
+    ls = sub.add_parser("list", help="list ingested documents and their state (answerable, embedded, incomplete…)")
     ls.add_argument("--json", action="store_true", help="print a JSON list")
     ls.set_defaults(func=cmd_list)
 
@@ -59,12 +83,43 @@ def format_result(r) -> str:
     tables = _tables(r.tables)
     kind = " · ".join(x for x in (r.doc_kind, r.level) if x)
     extra = f" · extraction {r.extraction}" if r.extraction and r.extraction not in ("ok", "skipped") else ""
-    return f"{r.status:<10} {r.doc}  {unit} · {year}{' · ' + kind if kind else ''} · {tables} · {r.chunks} chunks{extra}"
+    note = f"\n           {one_line(r.message)}" if r.message and r.status in ("repaired", "replaced", "refreshed") else ""
+    return (f"{r.status:<10} {r.doc}  {unit} · {year}{' · ' + kind if kind else ''} · {tables} · {r.chunks} chunks"
+            f"{extra}{note}")
+
+
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _executor(kind: str, workers: int, scheduler: str | None):
+    if kind != "dask":
+        return None
+    from extract.bulk import make_executor
+
+    return make_executor("dask", workers or 2, scheduler)
+
+
+def _close(executor) -> None:
+    if executor is None:
+        return
+    client = getattr(executor, "_gongkai_client", None)
+    try:
+        executor.shutdown(wait=True)
+    except Exception:  # noqa: BLE001
+        pass
+    if client is not None:
+        cluster = getattr(client, "cluster", None)
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 def cmd_ingest(args) -> int:
+    import os
     import time
 
+    from gongkai import settings
     from ingest.service import ingest_paths
 
     t0 = time.perf_counter()
@@ -75,8 +130,16 @@ def cmd_ingest(args) -> int:
         else:
             print(format_result(r), flush=True)
 
-    results = ingest_paths(args.paths, progress=None if not args.no_progress else False,
-                           extract=not args.no_extract, on_result=emit)
+    workers = args.workers if args.workers is not None else (settings.load().workers or os.cpu_count() or 1)
+    embed = "background" if args.background else "none" if args.no_embed else "foreground"
+    executor = _executor(args.executor, workers, args.scheduler)
+    embedded = []
+    try:
+        results = ingest_paths(args.paths, progress=None if not args.no_progress else False,
+                               extract=not args.no_extract, on_result=emit, embed=embed, workers=workers,
+                               executor=executor, embed_executor=executor, on_embed=embedded.append)
+    finally:
+        _close(executor)
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1
@@ -84,9 +147,65 @@ def cmd_ingest(args) -> int:
         print("no supported files (txt, md, pdf) in: " + " ".join(args.paths), file=sys.stderr)
         return 2
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-    print(f"{len(results)} files: {summary} ({time.perf_counter() - t0:.1f} s)", file=sys.stderr if args.json else sys.stdout)
+    out = sys.stderr if args.json else sys.stdout
+    for rep in embedded:
+        if rep.busy_pid is not None:
+            print(f"vectors: another process (pid {rep.busy_pid}) is embedding this library; it embeds these "
+                  "documents too", file=out)
+        elif rep.docs:
+            print(f"vectors: {_n(rep.docs, 'document')} embedded ({rep.chunks} vectors, {rep.embedded} computed, the rest "
+                  f"from the cache; {rep.seconds:.1f} s)", file=out)
+    print(f"{len(results)} files: {summary} ({time.perf_counter() - t0:.1f} s)", file=out)
+    if embed == "foreground":
+        _warm_questions()
+    _print_embedding_notice(embed)
     _print_stale_notice()  # other stored documents an older Gongkai made
     return 1 if counts.get("failed") else 0
+
+
+def _warm_questions() -> None:
+    """The question catalogue's meaning vectors, embedded once while the embedder is loaded anyway."""
+    from gongkai.settings import home
+    from qa import meaning
+
+    meaning.warm(home())
+
+
+def _print_embedding_notice(embed: str = "foreground") -> None:
+    from gongkai.settings import home
+    from ingest.embedding import describe_status, status
+
+    note = describe_status(status(home()))
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+
+
+def cmd_embed(args) -> int:
+    import time
+
+    from gongkai.settings import home
+    from ingest.embedding import describe_status, embed_pending, status
+
+    executor = _executor(args.executor, args.workers, args.scheduler)
+    t0 = time.perf_counter()
+    try:
+        rep = embed_pending(home(), progress=False if (args.no_progress or args.quiet) else None, executor=executor,
+                            workers=args.workers, wait=args.wait)
+    finally:
+        _close(executor)
+    if rep.busy_pid is not None:
+        if not args.quiet:
+            print(f"another process (pid {rep.busy_pid}) is embedding {home()}; it also embeds documents "
+                  "ingested meanwhile (`gongkai list` shows its progress)")
+        return 0
+    _warm_questions()
+    if not args.quiet:
+        print(f"embedded {_n(rep.docs, 'document')} ({rep.chunks} vectors, {rep.embedded} computed now, the rest from "
+              f"the cache) in {time.perf_counter() - t0:.1f} s")
+        note = describe_status(status(home()))
+        if note:
+            print(f"note: {note}", file=sys.stderr)
+    return 0
 
 
 def _print_stale_notice() -> None:
@@ -113,20 +232,29 @@ def halves(entries: list[dict]) -> dict[str, str]:
 
 
 def cmd_list(args) -> int:
-    from ingest.store import Store, stale_parts
+    from gongkai.settings import home
+    from ingest.state import describe, home_states
+    from ingest.store import Store, removing, stale_parts
 
     keys = ("doc", "path", "department", "region", "level", "fiscal_year", "doc_kind", "part", "disclosure",
             "tables", "chunks", "sha256", "source_type", "pages")
-    entries = Store().list()
+    store = Store()
+    catalog = store.catalog()
+    states = home_states(home(), catalog)
+    entries = [catalog[k] for k in sorted(catalog) if not removing(catalog[k])]
     pair = halves(entries)
     # "stale": what an older Gongkai made ("chunks", "record"); `gongkai reindex` re-makes it
-    rows = [{**{k: e.get(k) for k in keys}, "with": pair.get(e["doc"]), "stale": stale_parts(e)} for e in entries]
+    # "state": parsed | extracted | indexed (answerable, vectors pending) | embedded | incomplete
+    rows = [{**{k: e.get(k) for k in keys}, "with": pair.get(e["doc"]), "stale": stale_parts(e),
+             **states[e["doc"]].to_dict()} for e in entries]
+    gone = [d for d, e in sorted(catalog.items()) if removing(e)]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
-        _print_stale_notice()
+        _print_list_notes(gone)
         return 0
     if not rows:
         print("no documents ingested yet (gongkai ingest PATH…)")
+        _print_list_notes(gone)
         return 0
     done: set[str] = set()
 
@@ -135,7 +263,7 @@ def cmd_list(args) -> int:
         part = f" · {r['part']} part" if r.get("with") else ""
         return (f"{indent}{r['doc']}  {r['department'] or '?'} · {r['region'] or '?'} ({r['level'] or '?'}) · "
                 f"{r['fiscal_year'] or '?'} · {r['doc_kind'] or '?'}{part} · {_tables(r['tables'] or [])} · "
-                f"{r['chunks']} chunks · {r['path']}{old}")
+                f"{r['chunks']} chunks · {r['path']} · {describe(states[r['doc']])}{old}")
 
     by_doc = {r["doc"]: r for r in rows}
     for r in rows:
@@ -150,8 +278,23 @@ def cmd_list(args) -> int:
                 done.add(x["doc"])
             continue
         print(line(r))
-    _print_stale_notice()
+    _print_list_notes(gone)
     return 0
+
+
+def _print_list_notes(gone: list[str]) -> None:
+    from gongkai.settings import home
+    from ingest.lock import is_locked
+
+    if gone:
+        if is_locked(home()):
+            print(f"note: being removed now: {', '.join(gone)}", file=sys.stderr)
+        else:
+            print(f"note: the removal of {', '.join(gone)} was interrupted; run `gongkai remove "
+                  f"{' '.join(gone)}` to finish it (they are no longer listed, searched or answered from)",
+                  file=sys.stderr)
+    _print_embedding_notice()
+    _print_stale_notice()
 
 
 def cmd_search(args) -> int:
@@ -171,6 +314,7 @@ def cmd_search(args) -> int:
         print("error: documents are stored but their search index is missing; rebuild it with "
               "`gongkai reindex --index-only` [index_damaged]", file=sys.stderr)
         return 1
+    _print_search_notice(hits, args.mode)
     if args.json:
         print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=1))
         return 0
@@ -182,10 +326,24 @@ def cmd_search(args) -> int:
         where = f"p.{c.span.page} " if c.span.page else ""
         lines = f"{c.span.line}" + (f"–{c.span.line_end}" if c.span.line_end else "")
         ranks = " ".join(f"{k}#{v}" for k, v in h.ranks.items() if v)
-        print(f"{n}. [{c.doc} {where}line {lines}] {c.table_id or c.section or ''}  score {h.score:.4f} ({ranks})")
+        novec = "" if h.embedded or args.mode == "bm25" else " · no vector yet: BM25 only"
+        print(f"{n}. [{c.doc} {where}line {lines}] {c.table_id or c.section or ''}  score {h.score:.4f} ({ranks}){novec}")
         body = c.text.replace("\n", " ⏎ ")
         print(f"   {body[:220]}")
     return 0
+
+
+def _print_search_notice(hits, mode: str) -> None:
+    """Say (stderr; each hit's "embedded" in --json) when some documents have no vectors yet."""
+    if mode == "bm25":
+        return
+    from ingest.search import searcher
+
+    waiting, total = searcher().coverage()
+    if waiting:
+        how = "their passages are ranked by BM25 alone" if mode == "hybrid" else "dense search cannot find them yet"
+        print(f"note: {waiting} of {total} documents are not embedded yet: {how} (`gongkai embed`, "
+              "or wait for the background embedder; `gongkai list` shows its progress)", file=sys.stderr)
 
 
 def _index_missing() -> bool:

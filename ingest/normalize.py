@@ -43,24 +43,42 @@ def halfwidth(text: str) -> str:
     return text.translate(_FW_TABLE)
 
 
+# Every substitution below needs one of these characters (after the half-width mapping): a line
+# without any of them — most lines of a PDF table or of running CJK text — skips them all, and each
+# pass runs only when its character is there (the same result, a fraction of the regex work).
+_NEEDS_WORK = re.compile(r"[ \f\v\r\t,<#*_]")
+_CJK_PUNCT_GAP = re.compile(rf"(?<={_CJK_CLASS}) +(?=[(),:;])|(?<=[(),:;]) +(?={_CJK_CLASS})")
+_YEAR_GAP = re.compile(r"(?<![\d.])((?:19|20)\d\d) +(?=年)")
+_COUNT_GAP = re.compile(rf"(?<=\d) +(?=(?:人|个|项|名|家)(?![{CJK}]))")
+_TAB_GAP = re.compile(r" *\t *")
+
+
 def normalize_line(text: str) -> str:
     """The normalised form of one printed line (see module doc)."""
     if not text:
         return ""
     s = unicodedata.normalize("NFC", text)
     s = halfwidth(s)
-    s = _TAGS.sub(" ", s)
-    s = _MD_HEADING.sub("", s)
-    s = _MD_EMPH.sub("", s)
+    if not _NEEDS_WORK.search(s):
+        return s if s.strip() else ""
+    if "<" in s:
+        s = _TAGS.sub(" ", s)
+    if "#" in s:
+        s = _MD_HEADING.sub("", s)
+    if "*" in s or "_" in s:
+        s = _MD_EMPH.sub("", s)
     s = _SPACES.sub(" ", s)
-    s = re.sub(r" *\t *", "\t", s)
-    s = _THOUSANDS.sub("", s)
-    # half-width punctuation that stood for CJK punctuation still separates CJK runs
-    s = _CJK_GAP.sub("", s)
-    s = re.sub(rf"(?<={_CJK_CLASS}) +(?=[(),:;])|(?<=[(),:;]) +(?={_CJK_CLASS})", "", s)
-    s = re.sub(r"(?<![\d.])((?:19|20)\d\d) +(?=年)", r"\1", s)
-    s = _UNIT_JOIN2.sub("", s)
-    s = re.sub(rf"(?<=\d) +(?=(?:人|个|项|名|家)(?![{CJK}]))", "", s)
+    if "\t" in s:
+        s = _TAB_GAP.sub("\t", s)
+    if "," in s:
+        s = _THOUSANDS.sub("", s)
+    if " " in s:
+        # half-width punctuation that stood for CJK punctuation still separates CJK runs
+        s = _CJK_GAP.sub("", s)
+        s = _CJK_PUNCT_GAP.sub("", s)
+        s = _YEAR_GAP.sub(r"\1", s)
+        s = _UNIT_JOIN2.sub("", s)
+        s = _COUNT_GAP.sub("", s)
     return s.strip(" ").rstrip("\t ") if s.strip() else ""
 
 

@@ -117,7 +117,16 @@ def _parse_pdf(p: Path, fn):
     except ImportError:
         return fn(str(p), max_pages=s.max_pdf_pages or None)
     return run_isolated(fn, str(p), max_pages=s.max_pdf_pages or None, timeout_s=s.parse_timeout_s,
-                        memory_mb=s.parse_memory_mb)
+                        memory_mb=s.parse_memory_mb, page_workers=parse_page_workers(s))
+
+
+def parse_page_workers(s) -> int:
+    """Processes reading one PDF's table pages (setting parse_page_workers; 0 = 2 when this machine
+    has two cores or more). Ingest's worker processes set it to 1: they already use every core."""
+    import os
+
+    n = int(getattr(s, "parse_page_workers", 1) or 0)
+    return n if n > 0 else min(2, os.cpu_count() or 1)
 
 
 # Characters a budget disclosure is made of: ASCII, Latin-1, CJK (incl. Kangxi radicals, symbols,

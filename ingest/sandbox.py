@@ -11,6 +11,14 @@ function's result or raises:
 
 Children are forked from a clean `forkserver` (no threads, light imports preloaded), so each call
 costs milliseconds rather than an interpreter start; elsewhere `spawn` is used.
+
+**One child per batch.** Inside `with reuse():` (or in a process that called `enable_reuse()`, as
+ingest's workers do) calls go to one long-lived child instead of a new one each: the same limits
+per call (RLIMIT_AS is set once for the child; the timeout is per call), the same errors. The
+child is replaced after a timeout, a crash, a MemoryError or an unexpected exception (anything
+that could leave the parser in a bad state), when the memory limit asked for changes, and after
+`MAX_CALLS` files in any case. A clean refusal (`GongkaiError`: encrypted, no text layer…) keeps it.
+A fresh child per file cost ~25 ms of fork, pipe and warm-up per file (bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -57,6 +65,7 @@ def _context():
 
 
 _LAUNCH_GUARD = threading.Lock()
+_DAEMON_GUARD = threading.Lock()
 
 
 def _preparation_data_without_main(name):
@@ -177,40 +186,68 @@ def run_isolated(fn: Callable, *args: Any, timeout_s: float | None, memory_mb: i
     `fn` must be a top-level function (picklable), its arguments and result picklable.
     `timeout_s=None` / `memory_mb=None` disable that limit.
     """
+    pool = getattr(_LOCAL, "pool", None) or (_GLOBAL_POOL if _GLOBAL_PID == os.getpid() else None)
+    if pool is not None:
+        return pool.run(fn, args, kwargs, timeout_s=timeout_s, memory_mb=memory_mb)
     ctx = _context()
     label = _label(fn, args)
     where = os.fspath(args[0]) if args and isinstance(args[0], (str, os.PathLike)) else None
     recv_conn, send_conn = ctx.Pipe(duplex=False)
     proc = _PROCESS(target=_child, args=(send_conn, fn, args, kwargs, memory_mb), daemon=True)
-    proc.start()
+    _start(proc)
     send_conn.close()
     try:
-        ready = recv_conn.poll(timeout_s)
-        if not ready:
-            raise ResourceLimit(
-                f"{label}: parsing took longer than {timeout_s:g} s and was stopped "
-                f"(hostile or very large file; raise the limit with setting parse_timeout_s)", path=where)
-        try:
-            status, data = recv_conn.recv()
-        except (EOFError, OSError):
-            proc.join(5)
-            code = proc.exitcode
-            if code is not None and code < 0:
-                sig = -code
-                name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
-                if memory_mb and sig in (signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS, signal.SIGKILL):
-                    raise ResourceLimit(
-                        f"{label}: the parser was killed ({name}) while limited to {memory_mb} MB of memory "
-                        f"(hostile or very large file; raise the limit with setting parse_memory_mb)",
-                        path=where) from None
-                raise ParserError(f"{label}: the parser crashed ({name})", path=where) from None
-            raise ParserError(f"{label}: the parser exited without a result (exit code {code})",
-                              path=where) from None
+        status, data = _receive(recv_conn, proc, label, where, timeout_s, memory_mb)
     finally:
         recv_conn.close()
         if proc.is_alive():
             proc.kill()
         proc.join(5)
+    return _outcome(status, data, label, where, memory_mb)
+
+
+def _start(proc) -> None:
+    """Start a child even from a daemonic process (a Dask worker is one): multiprocessing refuses
+    that by default because a daemon's children are not cleaned up when it is terminated — ours
+    are short-lived, bounded by the parse time limit, and killed by us on every error path."""
+    me = mp.current_process()
+    if not me.daemon:
+        proc.start()
+        return
+    with _DAEMON_GUARD:
+        me._config["daemon"] = False  # type: ignore[attr-defined]
+        try:
+            proc.start()
+        finally:
+            me._config["daemon"] = True  # type: ignore[attr-defined]
+
+
+def _receive(conn, proc, label: str, where: str | None, timeout_s: float | None, memory_mb: int | None):
+    """(status, data) of one call, or raise ResourceLimit/ParserError (timeout, crash)."""
+    ready = conn.poll(timeout_s)
+    if not ready:
+        raise ResourceLimit(
+            f"{label}: parsing took longer than {timeout_s:g} s and was stopped "
+            f"(hostile or very large file; raise the limit with setting parse_timeout_s)", path=where)
+    try:
+        return conn.recv()
+    except (EOFError, OSError):
+        proc.join(5)
+        code = proc.exitcode
+        if code is not None and code < 0:
+            sig = -code
+            name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
+            if memory_mb and sig in (signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS, signal.SIGKILL):
+                raise ResourceLimit(
+                    f"{label}: the parser was killed ({name}) while limited to {memory_mb} MB of memory "
+                    f"(hostile or very large file; raise the limit with setting parse_memory_mb)",
+                    path=where) from None
+            raise ParserError(f"{label}: the parser crashed ({name})", path=where) from None
+        raise ParserError(f"{label}: the parser exited without a result (exit code {code})",
+                          path=where) from None
+
+
+def _outcome(status: str, data: Any, label: str, where: str | None, memory_mb: int | None) -> Any:
     if status == "ok":
         return data
     if status == "memory":
@@ -223,3 +260,131 @@ def run_isolated(fn: Callable, *args: Any, timeout_s: float | None, memory_mb: i
     err = ParserError(f"{label}: could not be parsed ({name}: {message})", path=where)
     err.child_traceback = tb  # type: ignore[attr-defined]
     raise err
+
+
+# -- one child for many calls ---------------------------------------------------------------------
+MAX_CALLS = 32
+
+_LOCAL = threading.local()
+_GLOBAL_POOL: "_Reusable | None" = None
+_GLOBAL_PID: int | None = None
+
+
+def _serve(conn, memory_mb: int | None) -> None:
+    """A reusable child: apply the memory limit once, then run calls until told to stop. Exits
+    after any outcome that may leave the parser in a bad state (the parent starts a new child)."""
+    _limit_memory(memory_mb)
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        if msg is None:
+            return
+        fn, args, kwargs = msg
+        try:
+            payload: tuple = ("ok", fn(*args, **kwargs))
+        except MemoryError:
+            payload = ("memory", None)
+        except GongkaiError as exc:
+            cls = type(exc)
+            payload = ("gongkai", (cls.__module__, cls.__qualname__, str(exc), exc.path))
+        except BaseException as exc:  # noqa: BLE001 - everything is reported to the parent
+            payload = ("error", (type(exc).__name__, str(exc)[:500], traceback.format_exc()[-4000:]))
+        try:
+            conn.send(payload)
+        except MemoryError:
+            payload = ("memory", None)
+            conn.send(payload)
+        except Exception as exc:  # result not picklable
+            payload = ("error", (type(exc).__name__, f"result could not be returned: {exc}"[:500], ""))
+            conn.send(payload)
+        if payload[0] in ("memory", "error"):
+            return
+
+
+class _Reusable:
+    """The parent's side of a reusable child (not thread-safe: one per thread or per process)."""
+
+    def __init__(self, max_calls: int = MAX_CALLS):
+        self.max_calls = max_calls
+        self.proc = None
+        self.conn = None
+        self.memory_mb: int | None = None
+        self.calls = 0
+        self.started = 0  # children started (tests, benches)
+
+    def _spawn(self, memory_mb: int | None) -> None:
+        ctx = _context()
+        parent, child = ctx.Pipe(duplex=True)
+        proc = _PROCESS(target=_serve, args=(child, memory_mb), daemon=True)
+        _start(proc)
+        child.close()
+        self.proc, self.conn, self.memory_mb, self.calls = proc, parent, memory_mb, 0
+        self.started += 1
+
+    def close(self) -> None:
+        proc, conn, self.proc, self.conn = self.proc, self.conn, None, None
+        if conn is not None:
+            try:
+                conn.send(None)
+            except (OSError, ValueError):
+                pass
+            conn.close()
+        if proc is not None:
+            proc.join(1)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(5)
+
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc is not None else None
+
+    def run(self, fn: Callable, args: tuple, kwargs: dict, *, timeout_s: float | None, memory_mb: int | None) -> Any:
+        label = _label(fn, args)
+        where = os.fspath(args[0]) if args and isinstance(args[0], (str, os.PathLike)) else None
+        if self.proc is not None and (not self.proc.is_alive() or self.memory_mb != memory_mb
+                                      or self.calls >= self.max_calls):
+            self.close()
+        if self.proc is None:
+            self._spawn(memory_mb)
+        self.calls += 1
+        ok = False
+        try:
+            try:
+                self.conn.send((fn, args, kwargs))
+            except (OSError, ValueError) as exc:  # the child died between calls
+                raise ParserError(f"{label}: the parser exited before it could start ({exc})", path=where) from None
+            status, data = _receive(self.conn, self.proc, label, where, timeout_s, memory_mb)
+            ok = status in ("ok", "gongkai")
+        finally:
+            if not ok:
+                if self.proc is not None and self.proc.is_alive():
+                    self.proc.kill()
+                self.close()
+        return _outcome(status, data, label, where, memory_mb)
+
+
+class reuse:
+    """`with reuse():` — isolated calls made by this thread inside the block share one child
+    (see the module docstring). Yields the pool (`.started`, `.pid()` for tests and benches)."""
+
+    def __init__(self, max_calls: int = MAX_CALLS):
+        self.pool = _Reusable(max_calls)
+
+    def __enter__(self) -> _Reusable:
+        self.prev = getattr(_LOCAL, "pool", None)
+        _LOCAL.pool = self.pool
+        return self.pool
+
+    def __exit__(self, *exc) -> None:
+        _LOCAL.pool = self.prev
+        self.pool.close()
+
+
+def enable_reuse(max_calls: int = MAX_CALLS) -> None:
+    """For a worker process that parses file after file (a local pool's or a Dask worker): its
+    isolated calls share one child from now on (a forked copy of this process does not inherit it)."""
+    global _GLOBAL_POOL, _GLOBAL_PID
+    if _GLOBAL_PID != os.getpid():
+        _GLOBAL_POOL, _GLOBAL_PID = _Reusable(max_calls), os.getpid()

@@ -2,23 +2,40 @@
 
 `ingest_paths(paths)` expands directories, skips files whose content is already stored (sha256)
 by this pipeline version, replaces a changed file's document and chunks, re-processes an unchanged
-file an older Gongkai stored ("refreshed": see the version constants in `ingest.store`), indexes the
-new chunks, runs extraction when the extract stage provides `extract.api.extract_and_store`, and
-returns one `FileResult` per file.
+file an older Gongkai stored ("refreshed": see the version constants in `ingest.store`), repairs a
+document an interrupted run left incomplete ("repaired", saying what was missing), and returns one
+`FileResult` per file.
+
+Two phases. **Answerable first**: each file is parsed, chunked, tokenised for BM25 and extracted
+by `prepare` — in this process, on a local process pool (`workers`) or on a Dask cluster
+(`executor`) — and the results are committed by this process alone (`commit`: the one writer),
+a few documents per catalog write. From its commit on, a document is answerable: its record, its
+BM25 entries and the text route. **Vectors later**: `ingest.embedding.embed_pending` embeds every
+answerable document that has no vectors yet; `gongkai ingest` runs it after the whole batch is
+committed (`embed="foreground"`), `--background` leaves it to a detached `gongkai embed`, and the
+app runs that in the background after an upload. A kill during embedding loses nothing: the
+documents stay answerable and the next run embeds what is left.
+
+Crash safety of a commit: a `pending/<doc>.json` marker is written first and removed last; in
+between the source copy, Document, chunks and BM25 tokens are written, then the catalog entry,
+then the extraction record. A document whose marker is still there is listed as incomplete
+(`ingest.state`), and the next `gongkai ingest` of its file writes it again.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from ingest.document import sha256_file
 from ingest.errors import GongkaiError, UnsupportedFile
 from ingest.pipeline import SUPPORTED, doc_id_for, is_supported, shown
-from ingest.store import record_stamp, stale_parts
+from ingest.store import record_stamp, stale_parts  # noqa: F401
 
 SKIP_NAMES = ("readme", "license", "licence", "changelog")
 
@@ -26,7 +43,7 @@ SKIP_NAMES = ("readme", "license", "licence", "changelog")
 @dataclass
 class FileResult:
     path: str
-    status: str  # "ingested" | "replaced" | "refreshed" (older pipeline version) | "unchanged" | "failed"
+    status: str  # "ingested" | "replaced" | "refreshed" (older pipeline version) | "repaired" | "unchanged" | "failed"
     doc: str | None = None
     department: str | None = None
     region: str | None = None
@@ -40,7 +57,8 @@ class FileResult:
     reason: str | None = None  # error key (ingest.errors.*.reason) when failed
     message: str | None = None
     extraction: str | None = None  # "ok" | "skipped" | "failed: …"
-    seconds: float = 0.0
+    seconds: float = 0.0  # from the start of the run to this file's commit: it was answerable from then on
+    state: str | None = None  # the document's state after this run (ingest.state): "indexed", "embedded", …
 
     @property
     def ok(self) -> bool:
@@ -99,110 +117,512 @@ def _resolve_doc_id(catalog: dict, path: Path, sha: str) -> tuple[str, str | Non
     return f"{base}-{sha[:8]}", None
 
 
+# -- phase 1, on a worker: parse, chunk, tokenise, extract ----------------------------------------
+@dataclass
+class Prepared:
+    """What a worker made of one file (picklable; nothing written)."""
+
+    path: str
+    sha: str
+    doc_id: str
+    doc: Any = None
+    chunks: list = field(default_factory=list)
+    tokens: dict | None = None  # chunk id → BM25 tokens (None: not indexed)
+    record: dict | None = None  # the extraction record (export contract)
+    extraction: str | None = None  # "ok" | "skipped" | "failed: …" | None (not asked)
+    failure: FileResult | None = None
+    seconds: float = 0.0  # time on the worker
+
+
+def prepare(path: str, sha: str, doc_id: str, *, extract: bool = True, index: bool = True,
+            reuse_parser: bool = False) -> Prepared:
+    """Parse + chunk + BM25 tokens + extraction of one file; runs in this process, in a local
+    worker process or on a Dask worker (`reuse_parser`: keep this process's isolated PDF-parse
+    child for the next files, see ingest.sandbox). Writes nothing."""
+    import gongkai  # noqa: F401  (offline environment on a worker too)
+
+    t0 = time.perf_counter()
+    p = Path(path)
+    out = Prepared(path=shown(path), sha=sha, doc_id=doc_id)
+    if reuse_parser:  # a worker process among others: one parse child for its files, one page process each
+        from ingest.sandbox import enable_reuse
+
+        enable_reuse()
+        os.environ["GONGKAI_PARSE_PAGE_WORKERS"] = "1"
+    try:
+        from ingest.pipeline import load_document
+
+        doc = load_document(p)
+    except GongkaiError as exc:
+        out.failure = FileResult(path=path, status="failed", doc=doc_id, reason=exc.reason, message=str(exc))
+    except Exception as exc:  # a parser bug must not stop the batch
+        out.failure = FileResult(path=path, status="failed", doc=doc_id, reason="internal_error",
+                                 message=f"{shown(p.name)}: could not be read ({type(exc).__name__}: {exc})")
+    else:
+        doc.path = shown(path)
+        out.doc = doc
+        out.chunks = _with_id(doc, doc_id)
+        if index:
+            from ingest.index import tokens_for
+
+            out.tokens = tokens_for(out.chunks)
+        if extract:
+            out.record, out.extraction = make_record(doc)
+    out.seconds = time.perf_counter() - t0
+    return out
+
+
+def make_record(doc) -> tuple[dict | None, str]:
+    """(the extraction record of a Document, "ok") or (None, "skipped" | "failed: …")."""
+    try:
+        from extract.api import extract_document
+    except (ImportError, AttributeError):
+        return None, "skipped"
+    try:
+        return extract_document(doc).export(), "ok"
+    except Exception as exc:  # extraction failure is reported, the ingest stands
+        return None, f"failed: {type(exc).__name__}: {exc}"[:200]
+
+
+def _rekey(p: Prepared, doc_id: str) -> None:
+    """Another process took the proposed id meanwhile: give the document the one decided now."""
+    old = [c.id for c in p.chunks]
+    p.chunks = _with_id(p.doc, doc_id)
+    if p.tokens is not None:
+        p.tokens = {c.id: p.tokens.get(o, []) for c, o in zip(p.chunks, old)}
+    if p.record is not None:
+        p.record, p.extraction = make_record(p.doc)
+    p.doc_id = doc_id
+
+
+# -- the plan: what each file needs ---------------------------------------------------------------
+@dataclass
+class _Job:
+    index: int  # position in the input
+    path: Path
+    sha: str = ""
+    doc_id: str = ""
+    kind: str = "prepare"  # prepare | fix | unchanged | failed
+    status: str = "ingested"  # the status it gets when it works out
+    message: str | None = None
+    kept: str = ""  # appended to a failure message of a refresh
+    result: FileResult | None = None
+
+
+def _plan(store, f: Path, i: int, catalog: dict, states: dict, *, extract: bool, index: bool) -> _Job:
+    from ingest.store import removing, stale_parts
+
+    job = _Job(index=i, path=f)
+    try:
+        job.sha = sha256_file(f)
+    except OSError as exc:
+        job.kind = "failed"
+        job.result = FileResult(path=str(f), status="failed", reason="unreadable",
+                                message=f"{shown(f.name)}: cannot read ({exc.strerror})")
+        return job
+    job.doc_id, _ = _resolve_doc_id(catalog, f, job.sha)
+    e = catalog.get(job.doc_id)
+    st = states.get(job.doc_id)
+    pending = _pending(store, job.doc_id).exists()
+    if e is None or removing(e):
+        if pending:
+            job.status, job.message = "repaired", _interrupted(store, job.doc_id, job.sha, e)
+        return job
+    if e.get("sha256") != job.sha:
+        job.status = "replaced"
+        if pending:
+            job.message = "an earlier run was interrupted while writing this document; the new version replaced it"
+        return job
+    if pending or not _complete(store, job.doc_id):
+        job.status, job.message = "repaired", _interrupted(store, job.doc_id, job.sha, e)
+        if "chunks" in stale_parts(e):  # it was being refreshed: it still is (and says so)
+            job.status = "refreshed"
+            job.kept = " (the version stored by an older Gongkai is kept; `gongkai list` still shows it)"
+        return job
+    if "chunks" in stale_parts(e):
+        job.status = "refreshed"  # stored by an older pipeline: parse, chunk, index and extract it again
+        job.kept = " (the version stored by an older Gongkai is kept; `gongkai list` still shows it)"
+        return job
+    job.kind, job.status = "fix", "unchanged"
+    return job
+
+
+def _interrupted(store, doc_id: str, sha: str, entry: dict | None) -> str:
+    """What an interrupted write of `doc_id` left missing, in words."""
+    from ingest.index import tokens_dir
+
+    parts = []
+    if entry is None or entry.get("sha256") != sha:
+        parts.append("catalog entry")
+    if not _complete(store, doc_id):
+        parts.append("stored document and chunks")
+    if not (tokens_dir(store.home) / f"{doc_id}.json").exists():
+        parts.append("BM25 index entries")
+    if _extract_available():
+        try:
+            rec = json.loads((Path(store.home) / "records" / f"{doc_id}.json").read_text(encoding="utf-8"))
+            if rec.get("sha256") and rec.get("sha256") != sha:
+                parts.append("extraction record (the one stored was another version's)")
+        except (OSError, ValueError):
+            parts.append("extraction record")
+    if parts:
+        what = f"its {', '.join(parts)} {'was' if len(parts) == 1 else 'were'} missing"
+    else:
+        what = "its files were written but the write was never confirmed"
+    return f"an earlier run was killed while writing this document: {what}; written again"
+
+
+# -- phase 1 orchestration ----------------------------------------------------------------------
 def ingest_paths(paths: Iterable[str | Path], home: Path | str | None = None, *, progress: bool | None = None,
                  extract: bool = True, index: bool = True,
-                 on_result: Callable[[FileResult], None] | None = None) -> list[FileResult]:
+                 on_result: Callable[[FileResult], None] | None = None,
+                 embed: str = "foreground", workers: int = 1, executor: Any = None,
+                 embed_executor: Any = None, on_embed: Callable[[Any], None] | None = None) -> list[FileResult]:
+    """Ingest files and directories into `home`; returns one FileResult per file (input order).
+
+    `embed`: "foreground" (vectors after the batch is committed, this call returns when they are
+    written), "background" (a detached `gongkai embed` writes them) or "none" (later, by
+    `gongkai embed`). `workers` > 1: parse on a local process pool of that size; `executor`: any
+    concurrent.futures.Executor (e.g. a Dask client's, see extract.bulk.make_executor) — one
+    writer, this process, commits what the workers made; `embed_executor` embeds there too;
+    `on_embed` gets the foreground embedding's report (ingest.embedding.EmbedReport)."""
     from ingest.store import Store
 
     store = Store(home)
-    files, results = expand(paths)
-    for r in results:
+    files, failed = expand(paths)
+    results: list[tuple[int, FileResult]] = []
+
+    def emit(i: int, r: FileResult) -> None:
+        results.append((i, r))
+        if on_result:
+            if bar is not None:
+                bar.clear()
+            on_result(r)
+        if bar is not None:
+            bar.update(1)
+
+    bar = None
+    for r in failed:
+        results.append((-1, r))
         if on_result:
             on_result(r)
-    bar = None
     if progress is None:
         progress = len(files) > 1 and sys.stderr.isatty()
     if progress and files:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(files), unit="file", file=sys.stderr, leave=False)
+        bar = tqdm(total=len(files), unit="file", desc="parsing", file=sys.stderr, leave=False)
+    t0 = time.perf_counter()
     try:
-        for f in files:
-            if bar is not None:
-                bar.set_description(f.name[:30])
-            r = ingest_file(f, store, extract=extract, index=index)
-            results.append(r)
-            if on_result:
-                if bar is not None:
-                    bar.clear()
-                on_result(r)
-            if bar is not None:
-                bar.update(1)
+        _phase1(store, files, emit, t0, extract=extract, index=index, workers=workers, executor=executor)
     finally:
         if bar is not None:
             bar.close()
-    return results
+    ordered = [r for _, r in sorted(results, key=lambda x: x[0])]
+    if index and files and embed != "none":
+        # every answerable document of the home without vectors, not only this batch's: a run
+        # killed while embedding is resumed by the next ingest
+        if embed == "foreground":
+            from ingest.embedding import embed_pending
+
+            rep = embed_pending(store.home, progress=progress, executor=embed_executor, wait=True)
+            if on_embed is not None:
+                on_embed(rep)
+        elif embed == "background":
+            from ingest.embedding import start_background
+
+            start_background(store.home, even_if_running=True)
+    if index or extract:
+        _note_states(store, ordered)
+    return ordered
 
 
-def ingest_file(path: Path, store, *, extract: bool = True, index: bool = True) -> FileResult:
-    """Ingest one file. Crash-safe: whatever point a run is killed at (kill -9, power loss), running
-    it again leaves the store, the index and the records complete, without duplicates."""
-    t0 = time.perf_counter()
-    try:
-        sha = sha256_file(path)
-    except OSError as exc:
-        return FileResult(path=str(path), status="failed", reason="unreadable", message=f"{shown(path.name)}: cannot read ({exc.strerror})")
+def _note_states(store, results: list[FileResult]) -> None:
+    from ingest.state import home_states
+
+    states = home_states(store.home)
+    for r in results:
+        if r.ok and r.doc in states:
+            r.state = states[r.doc].state
+
+
+def _phase1(store, files: list[Path], emit, t0: float, *, extract: bool, index: bool, workers: int,
+            executor: Any) -> None:
+    from ingest.state import home_states
+
     catalog = store.catalog()
-    doc_id, _ = _resolve_doc_id(catalog, path, sha)
-    existing = catalog.get(doc_id)
-    refresh = False
-    if existing and existing.get("sha256") == sha and _complete(store, doc_id):
-        if "chunks" not in stale_parts(existing):
-            result = _finish_unchanged(store, path, existing, extract=extract, index=index)
-            result.seconds = time.perf_counter() - t0
-            return result
-        refresh = True  # stored by an older pipeline: parse, chunk, index and extract it again
-    # a refresh that fails leaves the stored (older) version as it was: still listed and answering
-    kept = " (the version stored by an older Gongkai is kept; `gongkai list` still shows it)" if refresh else ""
-    try:
-        from ingest.pipeline import load_document
+    states = home_states(store.home, catalog)
+    jobs = [_plan(store, f, i, catalog, states, extract=extract, index=index) for i, f in enumerate(files)]
+    todo = []
+    for job in jobs:
+        if job.kind == "failed":
+            emit(job.index, job.result)
+        elif job.kind == "fix":
+            r = _fix_stored(store, job, extract=extract, index=index)
+            r.seconds = time.perf_counter() - t0
+            emit(job.index, r)
+        else:
+            todo.append(job)
+    if not todo:
+        return
+    by_path = {str(j.path): j for j in todo}
+    own = None
+    if executor is None and workers > 1 and len(todo) > 1:
+        from concurrent.futures import ProcessPoolExecutor
 
-        doc = load_document(path)
-    except GongkaiError as exc:
-        return FileResult(path=str(path), status="failed", doc=doc_id, reason=exc.reason, message=f"{exc}{kept}",
-                          seconds=time.perf_counter() - t0)
-    except Exception as exc:  # a parser bug must not stop the batch
-        return FileResult(path=str(path), status="failed", doc=doc_id, reason="internal_error",
-                          message=f"{shown(path.name)}: could not be read ({type(exc).__name__}: {exc}){kept}",
-                          seconds=time.perf_counter() - t0)
-    doc.path = shown(path)
+        import multiprocessing
+
+        # spawn: a forked copy of this process would inherit its threads (progress bar, Chroma)
+        from ingest.embedding import die_with_parent
+
+        own = executor = ProcessPoolExecutor(max_workers=min(workers, len(todo)),
+                                             mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=die_with_parent)
+    committer = _Committer(store, by_path, emit, t0, index=index)
     try:
-        status, entry, doc = commit_document(store, doc, path, sha, index=index)
-    except GongkaiError as exc:  # e.g. StoreBusy: nothing was written for this file
-        return FileResult(path=str(path), status="failed", doc=doc_id, reason=exc.reason, message=str(exc),
-                          seconds=time.perf_counter() - t0)
-    except OSError as exc:  # disk full, permissions: report it, keep the batch going
-        return FileResult(path=str(path), status="failed", doc=doc_id, reason="store_error",
-                          message=f"{shown(path.name)}: could not be stored ({exc.strerror or exc}); "
-                                  f"check free space and permissions of {store.home}",
-                          seconds=time.perf_counter() - t0)
-    if status == "unchanged":  # another process stored the same file meanwhile
-        result = _finish_unchanged(store, path, entry, extract=extract, index=index)
-    else:
-        result = _result_from_entry(path, status, entry, 0.0)
-        if extract:
-            result.extraction = extract_and_stamp(store, doc)
-    result.seconds = time.perf_counter() - t0
-    return result
+        if executor is None:
+            from ingest.sandbox import reuse
+
+            with reuse():  # one isolated parse child for the whole batch (recycled every few files)
+                for n, job in enumerate(todo):
+                    committer.add(prepare(str(job.path), job.sha, job.doc_id, extract=extract, index=index))
+                    committer.maybe_commit(more=n + 1 < len(todo))
+        else:
+            from concurrent.futures import FIRST_COMPLETED, wait
+
+            limit = max(4, 2 * _n_workers(executor))
+            queue = list(todo)
+            inflight: dict[Any, _Job] = {}
+            while queue or inflight:
+                while queue and len(inflight) < limit:
+                    job = queue.pop(0)
+                    inflight[executor.submit(prepare, str(job.path), job.sha, job.doc_id, extract=extract,
+                                             index=index, reuse_parser=True)] = job
+                done, _ = wait(list(inflight), timeout=committer.wait_s(), return_when=FIRST_COMPLETED)
+                for fut in done:
+                    job = inflight.pop(fut)
+                    try:
+                        committer.add(fut.result())
+                    except Exception as exc:  # the worker itself died
+                        committer.fail(job, "worker_error", f"{shown(job.path.name)}: the worker failed "
+                                                            f"({type(exc).__name__}: {exc})")
+                committer.maybe_commit(more=bool(queue or inflight))
+        committer.maybe_commit(more=False)
+    finally:
+        if own is not None:
+            own.shutdown(wait=True, cancel_futures=True)
+
+
+def _n_workers(executor: Any) -> int:
+    from ingest.embedding import _workers_of
+
+    return _workers_of(executor)
+
+
+class _Committer:
+    """Collects prepared files and commits them a few at a time: at once when nothing else is
+    coming, otherwise when the oldest has waited long enough that catalog writes stay a small share
+    of the run (a catalog write rewrites the whole catalog)."""
+
+    def __init__(self, store, jobs: dict[str, _Job], emit, t0: float, *, index: bool):
+        self.store, self.jobs, self.emit, self.t0, self.index = store, jobs, emit, t0, index
+        self.batch: list[Prepared] = []
+        self.first_at: float | None = None
+        self.last_cost = 0.0
+
+    def add(self, p: Prepared) -> None:
+        job = self.jobs[p.path] if p.path in self.jobs else next(j for j in self.jobs.values() if shown(j.path) == p.path)
+        if p.failure is not None:
+            r = p.failure
+            if job.kept:
+                r.message = f"{r.message}{job.kept}"
+            r.seconds = time.perf_counter() - self.t0
+            self.emit(job.index, r)
+            return
+        self.batch.append(p)
+        if self.first_at is None:
+            self.first_at = time.monotonic()
+
+    def fail(self, job: _Job, reason: str, message: str) -> None:
+        self.emit(job.index, FileResult(path=str(job.path), status="failed", doc=job.doc_id, reason=reason,
+                                        message=message + job.kept, seconds=time.perf_counter() - self.t0))
+
+    def wait_s(self) -> float | None:
+        if self.first_at is None:
+            return None
+        return max(0.0, self._budget() - (time.monotonic() - self.first_at))
+
+    def _budget(self) -> float:
+        return max(0.25, 4 * self.last_cost)
+
+    def maybe_commit(self, more: bool) -> None:
+        if not self.batch:
+            return
+        if more and len(self.batch) < 64 and time.monotonic() - (self.first_at or 0) < self._budget():
+            return
+        batch, self.batch, self.first_at = self.batch, [], None
+        t = time.monotonic()
+        for job, r in commit(self.store, batch, {p.path: self._job(p) for p in batch}, index=self.index):
+            r.seconds = time.perf_counter() - self.t0
+            self.emit(job.index, r)
+        self.last_cost = time.monotonic() - t
+
+    def _job(self, p: Prepared) -> _Job:
+        return self.jobs[p.path] if p.path in self.jobs else next(j for j in self.jobs.values() if shown(j.path) == p.path)
+
+
+def commit(store, batch: list[Prepared], jobs: dict[str, _Job], *, index: bool = True) -> list[tuple[_Job, FileResult]]:
+    """The one place that writes documents: a batch of prepared files, under the writer lock, with
+    one catalog write. See the module docstring for the order of the writes."""
+    from ingest.store import atomic_write, record_stamp, removing, stale_parts
+
+    out: list[tuple[_Job, FileResult]] = []
+    home = Path(store.home)
+    try:
+        lock = _writing(home)
+        lock.__enter__()
+    except GongkaiError as exc:  # e.g. StoreBusy: nothing was written for these files
+        return [(jobs[p.path], FileResult(path=p.path, status="failed", doc=p.doc_id, reason=exc.reason,
+                                          message=str(exc))) for p in batch]
+    try:
+        catalog = store.catalog()
+        entries: dict[str, dict] = {}
+        unsaved: dict[str, str] = {}
+        records: list[tuple[str, dict | None, bool]] = []
+        committed: list[tuple[_Job, Prepared, dict]] = []
+        for p in batch:
+            job = jobs[p.path]
+            source = Path(job.path)
+            doc_id, _ = _resolve_doc_id(catalog, source, p.sha)
+            existing = catalog.get(doc_id)
+            if existing is not None and removing(existing):
+                existing = None
+            pending = _pending(store, doc_id).exists()
+            if (existing is not None and existing.get("sha256") == p.sha and not pending and job.status == "ingested"
+                    and _complete(store, doc_id) and "chunks" not in stale_parts(existing)):
+                # another process stored the same file meanwhile
+                out.append((job, _finish_unchanged(store, source, existing, extract=p.extraction is not None,
+                                                   index=index)))
+                continue
+            if doc_id != p.doc_id:
+                _rekey(p, doc_id)
+            try:
+                atomic_write(_pending(store, doc_id), json.dumps({"sha256": p.sha, "pid": os.getpid(),
+                                                                  "since": time.time()}))
+                if index and (existing is not None or pending or catalog.get(doc_id) is not None):
+                    _drop_vectors(store, doc_id)  # the old content's vectors: its new ones come later
+                source_rel = store.write_files(p.doc, p.chunks, source)
+                if index:
+                    from ingest.index import write_tokens
+
+                    write_tokens(home, doc_id, p.tokens or {})
+            except OSError as exc:  # disk full, permissions: report it, keep the batch going
+                out.append((job, FileResult(path=str(source), status="failed", doc=doc_id, reason="store_error",
+                                            message=f"{shown(source.name)}: could not be stored ({exc.strerror or exc}); "
+                                                    f"check free space and permissions of {store.home}")))
+                continue
+            extra = {"abspath": shown(source.resolve()), "indexed": bool(index)}
+            if p.extraction is not None:
+                extra["extraction"] = p.extraction
+            entry = store.new_entry(p.doc, p.chunks, source_rel, existing, extra)
+            if p.record is not None:
+                entry["pipeline"]["record"] = record_stamp()
+            entries[doc_id] = entry
+            catalog[doc_id] = entry  # later files of the batch resolve their ids against it
+            stale_record = existing is not None and existing.get("sha256") != p.sha
+            records.append((doc_id, p.record, stale_record))
+            committed.append((job, p, entry))
+        if entries:
+            try:
+                store.update(entries)
+            except OSError as exc:
+                for job, p, entry in committed:
+                    out.append((job, FileResult(path=str(job.path), status="failed", doc=entry["doc"], reason="store_error",
+                                                message=f"{shown(job.path.name)}: could not be stored ({exc.strerror or exc}); "
+                                                        f"check free space and permissions of {store.home}")))
+                return out
+            unsaved: dict[str, str] = {}
+            for doc_id, record, stale_record in records:
+                try:
+                    if record is not None:
+                        from extract.store import save_record
+
+                        save_record(record, home)
+                    elif stale_record:  # extraction failed on new content: the old record would answer for it
+                        (home / "records" / f"{doc_id}.json").unlink(missing_ok=True)
+                except OSError as exc:  # the document stays incomplete (pending): a rerun repairs it
+                    unsaved[doc_id] = f"its extraction record could not be stored ({exc.strerror or exc})"
+            for doc_id in entries:
+                if doc_id not in unsaved:
+                    _pending(store, doc_id).unlink(missing_ok=True)
+        for job, p, entry in committed:
+            r = _result_from_entry(job.path, job.status, entry, 0.0)
+            r.extraction = p.extraction
+            r.message = job.message
+            if entry["doc"] in unsaved:
+                r.extraction = f"failed: {unsaved[entry['doc']]}; check free space and ingest the file again"
+            out.append((job, r))
+    finally:
+        lock.__exit__(None, None, None)
+    if entries:
+        try:
+            from ingest.search import invalidate_soft
+
+            invalidate_soft(home)
+        except ImportError:
+            pass
+    return out
+
+
+def _drop_vectors(store, doc_id: str) -> None:
+    try:
+        from ingest.index import dense_for
+    except ImportError:
+        return
+    from ingest.embedding import _fresh_client, _wrote
+
+    _fresh_client(Path(store.home))
+    dense_for(store.home)[1].delete_doc(doc_id)
+    _wrote(Path(store.home))
+
+
+def ingest_file(path: Path, store, *, extract: bool = True, index: bool = True, embed: str = "none") -> FileResult:
+    """Ingest one file (the app's upload path): answerable when this returns; vectors per `embed`
+    ("none": left to `ingest.embedding`, e.g. the background embedder the app starts)."""
+    [r] = ingest_paths([path], store.home, progress=False, extract=extract, index=index, embed=embed)
+    return r
+
+
+def _fix_stored(store, job: _Job, *, extract: bool, index: bool) -> FileResult:
+    """A stored, unchanged file: complete what an interrupted earlier run left undone (its BM25
+    entries, its extraction record) and re-extract a record an older extraction made ("refreshed");
+    otherwise nothing is written. Vectors are the embedding phase's business."""
+    entry = store.catalog()[job.doc_id]
+    return _finish_unchanged(store, job.path, entry, extract=extract, index=index)
 
 
 def _finish_unchanged(store, path: Path, entry: dict, *, extract: bool, index: bool) -> FileResult:
-    """A stored, unchanged file: complete what an interrupted earlier run left undone (its index
-    entries, its extraction record), and re-extract a record an older extraction made ("refreshed");
-    otherwise nothing is written."""
+    from ingest.store import record_stamp
+
     doc_id = entry["doc"]
     result = _result_from_entry(path, "unchanged", entry, 0.0)
     done = []
     record_made = (entry.get("pipeline") or {}).get("record")
-    if index and (_pending(store, doc_id).exists() or not _indexed(store, doc_id)):
-        from ingest.index import precompute, update_index
+    if index:
+        from ingest.index import tokens_dir
 
-        chunks = store.chunks(doc_id)
-        precompute(store, chunks)
-        with _writing(store.home):
-            update_index(store, doc_id, chunks)
-            _pending(store, doc_id).unlink(missing_ok=True)
-        done.append("index entries")
+        if not (tokens_dir(store.home) / f"{doc_id}.json").exists():
+            from ingest.index import tokens_for, write_tokens
+
+            chunks = store.chunks(doc_id)
+            toks = tokens_for(chunks)
+            with _writing(store.home):
+                write_tokens(Path(store.home), doc_id, toks)
+                if not entry.get("indexed", True):
+                    e = store.catalog().get(doc_id)
+                    if e is not None:
+                        store.update({doc_id: {**e, "indexed": True}})
+            done.append("BM25 index entries")
     if extract and not _record_current(store, doc_id, entry.get("sha256")):
         result.extraction = extract_and_stamp(store, store.document(doc_id))
         done.append("extraction record")
@@ -213,22 +633,22 @@ def _finish_unchanged(store, path: Path, entry: dict, *, extract: bool, index: b
         if record_made is not None and result.extraction == "ok":
             result.status = "refreshed"
     if done:
-        result.message = f"{' and '.join(done)} were missing (an earlier run was interrupted) and have been rebuilt"
+        result.status = "repaired"
+        result.message = (f"{' and '.join(done)} {'was' if len(done) == 1 else 'were'} missing (an earlier run was "
+                          "interrupted) and have been rebuilt")
     return result
 
 
 def _pending(store, doc_id: str) -> Path:
-    """Marker written before a document's store+index writes and removed after them: if it is
-    still there, a run was killed in between and the index may hold an older version."""
+    """Marker written before a document's writes and removed after them: if it is still there, a
+    run was killed in between (ingest.state lists the document as incomplete)."""
     return Path(store.home) / "pending" / f"{doc_id}.json"
 
 
 def _extract_available() -> bool:
-    try:
-        from extract.api import extract_and_store  # noqa: F401
-    except (ImportError, AttributeError):
-        return False
-    return True
+    from ingest.state import extract_available
+
+    return extract_available()
 
 
 def _record_current(store, doc_id: str, sha: str | None) -> bool:
@@ -236,8 +656,6 @@ def _record_current(store, doc_id: str, sha: str | None) -> bool:
     extract stage is not installed, so there is nothing to redo)."""
     if not _extract_available():
         return True
-    import json
-
     try:
         rec = json.loads((Path(store.home) / "records" / f"{doc_id}.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -267,52 +685,17 @@ def _with_id(doc, doc_id: str):
     return chunk_document(doc)
 
 
-def commit_document(store, doc, source: Path, sha: str, *, index: bool = True) -> tuple[str, dict, object]:
-    """The one place that writes a document: store it (+source copy), then update the index.
-    Returns (status "ingested" | "replaced" | "refreshed" | "unchanged", catalog entry, document);
-    "refreshed": the same content, stored before by an older pipeline version.
-
-    Embedding (slow) happens before the writer lock is taken — vectors land in the cache — so the
-    lock is held only for the quick writes. The document id is decided under the lock, against
-    the catalog as it is then (another process may have stored this or a same-named file)."""
-    chunks = _with_id(doc, _resolve_doc_id(store.catalog(), source, sha)[0])
-    if index:
-        try:
-            from ingest.index import precompute
-
-            precompute(store, chunks)
-        except ImportError:
-            index = False
-    from ingest.store import atomic_write
-
-    with _writing(store.home):
-        catalog = store.catalog()
-        doc_id, _ = _resolve_doc_id(catalog, source, sha)
-        existing = catalog.get(doc_id)
-        same = existing is not None and existing.get("sha256") == sha and _complete(store, doc_id)
-        if same and "chunks" not in stale_parts(existing):
-            return "unchanged", existing, doc
-        if doc_id != doc.doc:
-            chunks = _with_id(doc, doc_id)
-        if index:
-            atomic_write(_pending(store, doc_id), "{}")
-        entry = store.put(doc, chunks, source, extra={"abspath": shown(Path(source).resolve())})
-        if index:
-            from ingest.index import update_index
-
-            update_index(store, doc.doc, chunks)
-            _pending(store, doc_id).unlink(missing_ok=True)
-    return ("refreshed" if same else "replaced" if existing else "ingested"), entry, doc
-
-
 def extract_and_stamp(store, doc) -> str:
     """Run extraction for a stored document; when it succeeds, stamp the catalog entry with this
     pipeline's record version (a failed extraction leaves the older record and its older stamp,
     so the document still counts as stale)."""
     outcome = run_extraction(doc, store.home)
-    if outcome == "ok":
-        with _writing(store.home):
+    with _writing(store.home):
+        if outcome == "ok":
             store.stamp_record(doc.doc, doc.sha256)
+        e = store.catalog().get(doc.doc)
+        if e is not None and e.get("sha256") == doc.sha256 and e.get("extraction") != outcome and "extraction" in e:
+            store.update({doc.doc: {**e, "extraction": outcome}})
     return outcome
 
 
@@ -329,24 +712,39 @@ def run_extraction(doc, home: Path) -> str:
 
 
 def remove_document(doc_id: str, home: Path | str | None = None) -> bool:
+    """Remove a document, its chunks, index entries and record. One view of the truth while it
+    runs: the catalog says "removing" first (list, search and the app drop it at once), then the
+    record goes (chat stops answering from it), then the index entries (the slow part), then the
+    files and the catalog entry. A removal killed half-way is finished by running it again."""
     from ingest.store import Store
 
     store = Store(home)
     record = store.home / "records" / f"{doc_id}.json"
     with _writing(store.home):
-        found = store.remove(doc_id)
-        # not in the catalog, but a removal killed half-way may have left index entries or a record
+        found = store.mark_removing(doc_id)
         leftovers = record.exists() or _pending(store, doc_id).exists()
+        record.unlink(missing_ok=True)
+        try:
+            from ingest.search import invalidate_soft
+
+            invalidate_soft(store.home)
+        except ImportError:
+            pass
         try:
             from ingest.index import dense_for, remove_from_index, tokens_dir
 
             if not found and not leftovers:
                 leftovers = (tokens_dir(store.home) / f"{doc_id}.json").exists() or \
                     bool(dense_for(store.home)[1].ids_of(doc_id))
-            remove_from_index(store, doc_id)
+            if found or leftovers:
+                from ingest.embedding import _fresh_client, _wrote
+
+                _fresh_client(Path(store.home))
+                remove_from_index(store, doc_id)
+                _wrote(Path(store.home))
         except ImportError:
             pass
-        record.unlink(missing_ok=True)
+        store.remove(doc_id)
         _pending(store, doc_id).unlink(missing_ok=True)
     return found or leftovers
 

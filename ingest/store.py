@@ -2,7 +2,8 @@
 
 Layout:
   catalog.json            {doc_id: {doc, path, source, department, region, fiscal_year, tables,
-                            chunks, sha256, pages, source_type}}
+                            chunks, sha256, pages, source_type, pipeline, indexed, extraction,
+                            dense, added[, state]}}
   documents/<doc>.json    the Document (lines as printed + normalised, structure)
   chunks/<doc>.json       its Chunks
   sources/<doc><.ext>     a copy of the input file (so `gongkai reindex` can rebuild everything)
@@ -10,7 +11,14 @@ Layout:
                           learns whether documents are stale without reading the whole catalog
 
 The search index (BM25 + Chroma) is derived state, rebuilt from here by `ingest.index`.
-Every write goes through `put`/`remove` (one place, so a writer lock can wrap them).
+Every write goes through this class (one place, so a writer lock can wrap them).
+
+What each entry says about its document (`ingest.state` turns it into one state per document):
+`indexed` (its BM25 entries were written), `extraction` ("ok" | "skipped" | "failed: …"),
+`dense` (null until its vectors are in Chroma, then {"embedder", "sha256", "vectors"}: which
+embedder embedded which content), `added` (when it was committed: the embedding queue's order) and,
+only while a removal runs, `"state": "removing"` (readers treat the document as gone). An entry
+written before these fields existed has no `dense` key: its vectors were written with it.
 
 Pipeline version stamp: each catalog entry carries `"pipeline": {"chunks": "<S>", "record": "<S>.<E>"
 | null}` — which STRUCTURE_VERSION made its document/chunks/index entries, and which
@@ -24,6 +32,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -140,10 +149,12 @@ class Store:
             return self._rebuild_catalog()
 
     def list(self) -> list[dict[str, Any]]:
-        return [self.catalog()[k] for k in sorted(self.catalog())]
+        """Catalog entries of the documents in the library (a document being removed is not)."""
+        cat = self.catalog()
+        return [cat[k] for k in sorted(cat) if not removing(cat[k])]
 
     def ids(self) -> list[str]:
-        return sorted(self.catalog())
+        return [k for k, v in sorted(self.catalog().items()) if not removing(v)]
 
     def __contains__(self, doc_id: str) -> bool:
         return doc_id in self.catalog()
@@ -171,12 +182,12 @@ class Store:
         return out
 
     def find_by_sha(self, sha256: str) -> str | None:
-        return next((k for k, v in self.catalog().items() if v.get("sha256") == sha256), None)
+        return next((k for k, v in self.catalog().items() if v.get("sha256") == sha256 and not removing(v)), None)
 
     # -- writing ---------------------------------------------------------------------------------
-    def put(self, doc: Document, chunks: list[Chunk], source: Path | None = None,
-            extra: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Store a document, its chunks and a copy of its source; the catalog entry is written last."""
+    def write_files(self, doc: Document, chunks: list[Chunk], source: Path | None = None) -> str | None:
+        """Write a document's source copy, Document and chunks (not its catalog entry); returns the
+        source copy's path relative to the home."""
         source_rel = None
         if source is not None and Path(source).exists():
             rel = Path("sources") / f"{doc.doc}{Path(source).suffix.lower()}"
@@ -185,17 +196,64 @@ class Store:
             source_rel = str(rel)
         atomic_write(self.doc_path(doc.doc), doc.dumps())
         atomic_write(self.chunks_path(doc.doc), json.dumps([c.to_dict() for c in chunks], ensure_ascii=False))
+        return source_rel
+
+    def new_entry(self, doc: Document, chunks: list[Chunk], source_rel: str | None, old: dict[str, Any] | None,
+                  extra: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The catalog entry for a document whose files were just written. Documents and chunks are
+        this pipeline's; the record stays the one made before (by whichever version made it) until
+        `stamp_record` — or the caller, having made a new one — says otherwise. Not embedded yet."""
         entry = entry_for(doc, len(chunks), source_rel)
         entry.update(extra or {})
-        cat = self.catalog()
-        old = cat.get(doc.doc)
-        # documents and chunks are this pipeline's; the record on disk stays the one made before
-        # (by whichever version made it) until `stamp_record` says a new one was written
         old_record = None if old is None else (old.get("pipeline") or {"record": "0"}).get("record")
         entry["pipeline"] = {"chunks": chunks_stamp(), "record": old_record}
+        entry["added"] = time.time()
+        return entry
+
+    def put(self, doc: Document, chunks: list[Chunk], source: Path | None = None,
+            extra: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Store a document, its chunks and a copy of its source; the catalog entry is written last."""
+        source_rel = self.write_files(doc, chunks, source)
+        cat = self.catalog()
+        entry = self.new_entry(doc, chunks, source_rel, cat.get(doc.doc), extra)
         cat[doc.doc] = entry
         self._write_catalog(cat)
         return entry
+
+    def update(self, entries: dict[str, dict[str, Any]] | None = None, *, drop: list[str] = ()) -> dict:
+        """One catalog write: set these entries, drop those ids. Returns the catalog written."""
+        cat = self.catalog()
+        cat.update(entries or {})
+        for d in drop:
+            cat.pop(d, None)
+        self._write_catalog(cat)
+        return cat
+
+    def mark_removing(self, doc_id: str) -> bool:
+        """Say in the catalog that `doc_id` is being removed (readers treat it as gone from now on)."""
+        cat = self.catalog()
+        if doc_id not in cat:
+            return False
+        if cat[doc_id].get("state") != "removing":
+            cat[doc_id] = {**cat[doc_id], "state": "removing"}
+            self._write_catalog(cat)
+        return True
+
+    def stamp_dense(self, stamps: dict[str, dict[str, Any]]) -> list[str]:
+        """Note that these documents' vectors are in the index: {doc: {"embedder", "sha256",
+        "vectors"}}; an entry that is gone, being removed or holds other content meanwhile is left
+        alone. One catalog write. Returns the ids stamped."""
+        cat = self.catalog()
+        done = []
+        for doc_id, stamp in stamps.items():
+            e = cat.get(doc_id)
+            if e is None or removing(e) or e.get("sha256") != stamp.get("sha256"):
+                continue
+            cat[doc_id] = {**e, "dense": dict(stamp)}
+            done.append(doc_id)
+        if done:
+            self._write_catalog(cat)
+        return done
 
     def stamp_record(self, doc_id: str, sha256: str | None) -> bool:
         """Note that the extraction record of `doc_id` was just made by this pipeline from the content
@@ -216,13 +274,14 @@ class Store:
         return [k for k, v in sorted(self.catalog().items()) if stale_parts(v)]
 
     def remove(self, doc_id: str) -> bool:
-        cat = self.catalog()
-        entry = cat.pop(doc_id, None)
-        self._write_catalog(cat)
+        """Drop a document's files, then its catalog entry (callers mark it removing first)."""
+        entry = self.catalog().get(doc_id)
         for p in (self.doc_path(doc_id), self.chunks_path(doc_id)):
             p.unlink(missing_ok=True)
         if entry and entry.get("source"):
             (self.home / entry["source"]).unlink(missing_ok=True)
+        if entry is not None:
+            self.update(drop=[doc_id])
         return entry is not None
 
     def _write_catalog(self, cat: dict) -> None:
@@ -272,7 +331,13 @@ def entry_for(doc: Document, n_chunks: int, source_rel: str | None) -> dict[str,
         "sha256": doc.sha256,
         "pages": doc.pages,
         "lines": len(doc.lines),
+        "dense": None,
     }
+
+
+def removing(entry: dict[str, Any]) -> bool:
+    """True while a removal of this entry's document runs (or after one was interrupted)."""
+    return entry.get("state") == "removing"
 
 
 # -- is this home stale? (cheap: read by `gongkai ask` on every start) ---------------------------

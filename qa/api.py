@@ -39,9 +39,12 @@ def _vocabulary(lib: Library) -> Vocabulary:
 
 
 def warm(home: Path | str | None = None) -> None:
-    """Load records and the vocabulary for `home` (the UI calls this at start)."""
+    """Load records, the vocabulary and the catalogue's meaning vectors for `home` (the UI calls this at start)."""
+    from qa import meaning
+
     lib = load_library(home)
     _vocabulary(lib)
+    meaning.warm(lib.home)
 
 
 class Conversation:

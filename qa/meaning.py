@@ -26,7 +26,7 @@ CANDIDATES: list[Metric] = [m for m in METRICS if m.kind != "text"] + [
 
 # words that only ask (they name no figure)
 _ASK = re.compile(r"是多少|有多少|多少钱|多少|安排|计划|打算|准备|用于|用来|花在|是什么|什么|几个|几|吗|呢|啊|呀|请问|请|告诉我|查询|一下|大概|大约|"
-                  r"一共|总共|共|能|要|会|了|的|是|有|给|用|为|在|和|与|及|把|被|这|那|该|其|各|预算|年度|今年|本年|年")
+                  r"一共|总共|共|能|要|会|了|的|是|有|给|用|为|在|和|与|及|把|被|这边|那边|这里|那里|这|那|该|其|各|预算|年度|今年|本年|年")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _EN_STOP = set("""a an the of for to in on at by with and or is was are were be been do does did how much many what
 which who whom whose this that these those its it their there here much many total amount figure budget budgeted
@@ -113,6 +113,15 @@ class _Vectors:
                 hit = (emb, emb.embed_passages(texts, cache_dir=cache_dir(home)))
                 cls._cache[emb.name] = hit
             return hit
+
+
+def warm(home=None) -> None:
+    """Embed the catalogue once (cached like passage vectors), so the first question read by meaning
+    does not pay for it: `gongkai ingest`/`embed` and the app's start call this."""
+    try:
+        _Vectors.get(home)
+    except Exception:  # no embedder: questions are then read by name only
+        pass
 
 
 def read(residual: str, english: bool, home=None, question: str = "") -> Reading | None:

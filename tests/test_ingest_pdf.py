@@ -5,6 +5,8 @@ the text is printed (verified against pdfplumber's own reading of that page)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pdfplumber
 import pytest
 
@@ -190,3 +192,19 @@ def test_a_chunk_ends_at_the_page_break(tmp_path):
     # the rows are all there, each in exactly one chunk
     rows = [l for c in t3 for l in c.text.split("\n") if l.startswith("2") and "支出科目" in l]
     assert sorted(rows) == sorted({r for r in rows}) and len(rows) == 45
+
+
+def test_table_pages_split_over_two_processes_give_the_same_lines():
+    """page_workers=2 (a single upload: the table pages shared with a forked helper) reads real
+    Jiangsu disclosures into exactly the lines one process reads."""
+    from ingest.sandbox import reuse, run_isolated
+
+    wild = Path(__file__).resolve().parent.parent / "data" / "wild" / "jiangsu"
+    files = [wild / n for n in ("江苏省政协办公厅_2017年度部门预算公开表.pdf",
+                                "江苏省委办公厅_江苏省委办公厅2018年度部门预算公开表.pdf",
+                                "江苏省人大办公厅_江苏省人大办公厅2017年度预算公开.pdf")]
+    with reuse():
+        for f in files:
+            one = run_isolated(parse_pdf_lines, str(f), timeout_s=120, memory_mb=2048, page_workers=1)
+            two = run_isolated(parse_pdf_lines, str(f), timeout_s=120, memory_mb=2048, page_workers=2)
+            assert one == two and len(one[0]) > 150, f.name

@@ -1,6 +1,7 @@
-"""Faults: a run killed with SIGKILL at each point where it writes (store, index, records, a
-replacement, a removal, bulk extraction), then run again — nothing lost, nothing duplicated, the
-index holds the current text. And a deleted or corrupted index is rebuilt by `gongkai reindex`.
+"""Faults: a run killed with SIGKILL at each point where it writes (store, index, records, vectors,
+a replacement, a removal, bulk extraction), then run again — nothing lost, nothing duplicated, the
+index holds the current text, a half-written document is never listed as a normal one and the
+rerun says what it repaired. And a deleted or corrupted index is rebuilt by `gongkai reindex`.
 
 The kill points are exact: a small runner patches the function at that point to SIGKILL its own
 process (what `kill -9` does, at a known moment), then runs the real CLI. One test also kills a
@@ -34,18 +35,29 @@ point, argv = sys.argv[1], sys.argv[2:]
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
 
-if point == "before_catalog":        # source copy, document and chunks written; catalog not yet
+if point == "before_catalog":        # source copy, document, chunks, BM25 tokens written; catalog not yet
     from ingest.store import Store
     Store._write_catalog = die
-elif point == "before_index":        # stored and catalogued; nothing indexed yet
+elif point == "before_index":        # right after its chunks were written: no BM25 entries, no catalog entry, no record
     import ingest.index
-    ingest.index.update_index = die
-elif point == "before_vectors":      # BM25 tokens written, vectors not (yet) replaced
+    ingest.index.write_tokens = die
+elif point == "before_vectors":      # committed (answerable), vectors not written: the embedding phase
     from ingest.index.dense import Dense
-    Dense.upsert = die
-elif point == "before_extraction":   # stored and indexed; no record yet
-    import extract.api
-    extract.api.extract_and_store = die
+    Dense.add = die
+elif point == "before_extraction":   # stored, indexed and catalogued; no record yet
+    import extract.store
+    extract.store.save_record = die
+elif point == "mid_embedding":       # the first embedded documents stamped, the others not
+    import ingest.embedding
+    ingest.embedding.COMMIT_DOCS = 1
+    from ingest.store import Store
+    stamp = Store.stamp_dense
+    def stamp_once(self, stamps):
+        if getattr(Store, "_stamped", False):
+            die()
+        Store._stamped = True
+        return stamp(self, stamps)
+    Store.stamp_dense = stamp_once
 elif point == "mid_record_write":    # the record's temporary file half written
     import extract.store
     def torn(path, data):
@@ -87,19 +99,62 @@ def test_kill_9_during_ingest_then_rerun(tmp_path, point):
     src.write_bytes((C / f"{DOC}.txt").read_bytes())
     killed_at(point, "ingest", "--no-progress", str(src), env=env)
 
+    # never listed as a normal entry: absent (its catalog entry was not written) or incomplete
+    rows = json.loads(gongkai("list", "--json", env=env).stdout)
+    if point == "before_vectors":  # committed before embedding: answerable, vectors pending
+        assert [(r["doc"], r["state"]) for r in rows] == [(DOC, "indexed")]
+    else:
+        assert all(r["state"] == "incomplete" and r["missing"] for r in rows), rows
+        assert point not in ("before_catalog", "before_index") or rows == []
+
     again = gongkai("ingest", "--no-progress", str(src), env=env)
     assert again.returncode == 0, again.stdout + again.stderr
     assert "Traceback" not in again.stderr
     assert listed(env) == [DOC]
     counts = nasty.assert_consistent(tmp_path / "home")
     assert counts[DOC] > 10
-    if point in ("before_extraction", "mid_record_write", "before_vectors", "before_index"):
-        # the file was stored: the rerun sees it unchanged and completes what was left undone
-        line = again.stdout.splitlines()[0]
-        assert line.startswith("unchanged"), again.stdout
+    line = again.stdout.splitlines()[0]
+    if point == "before_vectors":  # nothing to repair: the rerun embeds what was left
+        assert line.startswith("unchanged") and "vectors: 1 document embedded" in again.stdout, again.stdout
+    else:  # the rerun says what it repaired
+        assert line.startswith("repaired"), again.stdout
+        said = again.stdout.splitlines()[1]
+        assert "killed while writing this document" in said, again.stdout
+        if point in ("before_index", "before_catalog"):
+            assert "catalog entry" in said and "extraction record" in said, said
+        if point == "before_index":
+            assert "BM25 index entries" in said, said
+        if point in ("before_extraction", "mid_record_write"):
+            assert "extraction record" in said and "BM25" not in said, said
+    assert [r["state"] for r in json.loads(gongkai("list", "--json", env=env).stdout)] == ["embedded"]
     third = gongkai("ingest", "--no-progress", str(src), env=env)  # now nothing is left to do
     assert third.returncode == 0 and third.stdout.startswith("unchanged"), third.stdout
     assert nasty.assert_consistent(tmp_path / "home") == counts
+
+
+def test_kill_9_while_embedding_then_embed_resumes(tmp_path):
+    """Three documents committed (answerable), `gongkai embed` killed after the first were stamped:
+    they stay answerable, and the next `gongkai embed` embeds only the rest."""
+    env = robust_env(tmp_path / "home")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for n in ("a", "b", "c"):
+        (inputs / f"{n}.txt").write_bytes((C / f"{DOC}.txt").read_bytes())
+    first = gongkai("ingest", "--no-progress", "--no-embed", "--workers", "1", str(inputs), env=env)
+    assert first.returncode == 0 and "not embedded yet" in first.stderr, first.stdout + first.stderr
+    assert {r["state"] for r in json.loads(gongkai("list", "--json", env=env).stdout)} == {"indexed"}
+    killed_at("mid_embedding", "embed", "--no-progress", env=env)
+    states = {r["doc"]: r["state"] for r in json.loads(gongkai("list", "--json", env=env).stdout)}
+    assert sorted(states.values()) in (["embedded", "indexed", "indexed"], ["embedded", "embedded", "indexed"]), states
+    hits = json.loads(gongkai("search", "三公经费", "--json", env=env).stdout)
+    assert hits and {h["embedded"] for h in hits} == {True, False}  # answering from both kinds
+
+    again = gongkai("embed", "--no-progress", env=env)
+    assert again.returncode == 0, again.stdout + again.stderr
+    left = sum(s == "indexed" for s in states.values())
+    assert again.stdout.startswith(f"embedded {left} document{'' if left == 1 else 's'} "), again.stdout
+    assert {r["state"] for r in json.loads(gongkai("list", "--json", env=env).stdout)} == {"embedded"}
+    assert sorted(nasty.assert_consistent(tmp_path / "home")) == ["a", "b", "c"]
 
 
 def test_kill_9_while_replacing_a_changed_file(tmp_path):
@@ -127,7 +182,10 @@ def test_kill_9_during_remove_then_remove_again(tmp_path):
     env = robust_env(tmp_path / "home")
     assert gongkai("ingest", "--no-progress", str(C / f"{DOC}.txt"), env=env).returncode == 0
     killed_at("mid_remove", "remove", DOC, env=env)
-    assert listed(env) == []
+    ls = gongkai("list", env=env)
+    assert listed(env) == [] and f"gongkai remove {DOC}" in ls.stderr, ls.stderr  # gone, and said how to finish
+    assert json.loads(gongkai("search", "三公经费", "--json", env=env).stdout) == []
+    assert not (tmp_path / "home" / "records" / f"{DOC}.json").exists()  # chat no longer answers from it
     again = gongkai("remove", DOC, env=env)
     assert again.returncode == 0 and again.stdout.startswith("removed"), again.stdout + again.stderr
     assert nasty.assert_consistent(tmp_path / "home") == {}
@@ -157,7 +215,11 @@ def test_kill_9_from_outside_during_a_batch(tmp_path):
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert proc.returncode == -signal.SIGKILL, "the batch finished before it could be killed"
-    assert 1 <= len(listed(env)) < len(names)
+    # files are committed a few at a time: killed after some or all were committed (answerable),
+    # before all of them had their vectors
+    rows = json.loads(gongkai("list", "--json", env=env).stdout)
+    assert 1 <= len(rows) <= len(names)
+    assert len(rows) < len(names) or any(r["state"] != "embedded" for r in rows), rows
 
     again = gongkai("ingest", "--no-progress", str(inputs), env=env)
     assert again.returncode == 0, again.stdout + again.stderr

@@ -275,9 +275,13 @@ def test_upload_pdf_then_ask_about_it_then_remove_it(page, tmp_path):
     assert "失败 FAILED" in failed and "not a PDF" in failed  # a clear reason; the batch went on
     failed = page.locator("#gk-ingest-status li", has_text="empty.txt").inner_text()
     assert "失败 FAILED" in failed and "empty" in failed
+    assert "answerable now; vectors in the background" in status.inner_text()
     docs = page.locator("#gk-docs")
     docs.filter(has_text="沙湾市演示局").wait_for(timeout=T)
     assert LUNTAI in docs.inner_text()  # nothing else lost
+    # the background embedder's real progress, then every document ready (the table follows)
+    page.locator("#gk-embed-status", has_text="all 5 documents embedded").wait_for(timeout=180_000)
+    page.locator("#gk-docs [role=row]", has_text="沙湾市演示局").filter(has_text="ready").wait_for(timeout=T)
 
     open_tab(page, "问答 Chat")
     text = ask(page, "沙湾市演示局2025年三公经费是多少？", 1)

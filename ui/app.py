@@ -52,6 +52,7 @@ class Conversations:
 
 def documents_rows(home: Path) -> list[list[Any]]:
     records = rec.load(home)
+    states = backend.document_states(home)
     rows = []
     for d in backend.list_documents(home):
         r = records.get(d["doc"])
@@ -60,11 +61,30 @@ def documents_rows(home: Path) -> list[list[Any]]:
         dept = d.get("department") or (rec.leaf(r, "department")[0] if r else None)
         year = d.get("fiscal_year") or (rec.leaf(r, "fiscal_year")[0] if r else None)
         rows.append([d["doc"], dept or "—", d.get("region") or "—", year or "—", n_tables,
-                     d.get("chunks", "—"), rec.validation_summary(r)])
+                     d.get("chunks", "—"), states.get(d["doc"], "—"), rec.validation_summary(r)])
     return rows
 
 
-DOC_COLUMNS = ["doc", "单位 unit", "地区 region", "年度 year", "表 tables", "chunks", "校验 validation"]
+DOC_COLUMNS = ["doc", "单位 unit", "地区 region", "年度 year", "表 tables", "chunks", "状态 state", "校验 validation"]
+
+
+def embed_markdown(st: dict) -> str:
+    """The Library's line about the background embedding (real progress: documents and chunks done,
+    rate, time left)."""
+    if not st.get("answerable"):
+        return ""
+    if not st.get("text"):
+        return f"<span class='gk-note'>向量 vectors: all {st['answerable']} documents embedded.</span>"
+    return f"<span class='gk-note'>向量 vectors: {html.escape(st['text'])}.</span>"
+
+
+def chat_note(st: dict) -> str:
+    """Under the chat: said only while some documents have no vectors yet."""
+    if not st.get("waiting"):
+        return ""
+    return (f"<span class='gk-note'>{st['waiting']} of {st['answerable']} documents are still being embedded: "
+            "their figures and keyword search answer now; passage search finds them by keywords until their "
+            "vectors are written.</span>")
 
 
 def _html_table(header: list[str], rows: list[list[Any]], cls: str = "gk-table") -> str:
@@ -280,6 +300,7 @@ def build(home: Path | None = None):
                                                   elem_id="gk-question", scale=5, max_lines=3)
                             send = gr.Button("提问 Ask", variant="primary", elem_id="gk-ask", scale=1)
                         clear = gr.Button("新对话 New conversation", size="sm", elem_id="gk-new")
+                        chat_embed_note = gr.HTML("", elem_id="gk-chat-note")
                     with gr.Column(scale=2):
                         sources = gr.Radio(choices=[], label="来源 Sources — click to open", elem_id="gk-sources",
                                            interactive=True)
@@ -331,7 +352,8 @@ def build(home: Path | None = None):
             with gr.Tab("文件库 Library", id="library"):
                 limit = gsettings.load().max_upload_mb
                 gr.Markdown(f"Upload budget disclosures (PDF, .txt or .md), up to {limit} MB each. "
-                            "Each file is parsed, indexed and extracted; a bad file gets a clear reason and "
+                            "Each file is parsed, extracted and indexed — answerable about a second later — and "
+                            "its vectors are computed in the background; a bad file gets a clear reason and "
                             "nothing already in the library is affected.")
                 with gr.Row():
                     upload = gr.File(label="上传 Upload", file_count="multiple", file_types=list(uploads.ALLOWED),
@@ -340,6 +362,7 @@ def build(home: Path | None = None):
                         ingest_btn = gr.Button("导入 Ingest", variant="primary", elem_id="gk-ingest")
                         refresh_btn = gr.Button("刷新 Refresh", size="sm", elem_id="gk-refresh")
                 ingest_status = gr.Markdown(elem_id="gk-ingest-status")
+                embed_status = gr.HTML("", elem_id="gk-embed-status")
                 docs_table = gr.DataFrame(headers=DOC_COLUMNS, value=None, interactive=False, wrap=True,
                                           elem_id="gk-docs", label="Documents — click one to open its record and checks")
                 with gr.Row():
@@ -535,7 +558,9 @@ def build(home: Path | None = None):
                             f"{info['chunks']} chunks" if info.get("chunks") is not None else None,
                             f"validation: {info['validation']}" if info.get("validation") else None,
                             info.get("note"),
-                            f"extraction {info['extraction']}" if info.get("extraction") not in (None, "ok") else None]
+                            f"extraction {info['extraction']}" if info.get("extraction") not in (None, "ok") else None,
+                            "answerable now; vectors in the background" if info.get("state") == "indexed" else None,
+                            info.get("message") if info.get("status") == "repaired" else None]
                     lines.append(f"- **成功 OK** {html.escape(shown)} → " + " · ".join(html.escape(str(b)) for b in bits if b))
                 except (GongkaiError, backend.Missing) as exc:
                     reason = getattr(exc, "reason", "error")
@@ -573,12 +598,35 @@ def build(home: Path | None = None):
 
         remove_btn.click(on_remove, [remove_pick, ext_doc], [remove_status, *refresh_outs], concurrency_limit=1)
 
+        states_seen = gr.State(None)
+
         def on_load():
             docs, rm, ext, overview = refresh(None)
-            return (docs, rm, ext, overview, *on_metric(rec.COMPARE_METRICS[0]))
+            st = backend.embed_status(home)
+            return (docs, rm, ext, overview, *on_metric(rec.COMPARE_METRICS[0]), embed_markdown(st), chat_note(st),
+                    sorted(backend.document_states(home).items()))
 
         demo.load(on_load, None, [docs_table, remove_pick, ext_doc, validation_all, cmp_table, cmp_plot, cmp_cites,
-                                  cmp_passage])
+                                  cmp_passage, embed_status, chat_embed_note, states_seen])
+
+        # ---------------------------------------------------------------- background embedding
+        # Every 2 s: the embedder's progress, the chat note, and the library table when a document's
+        # state changed (answerable → ready). A document waiting without a running embedder (e.g.
+        # it was killed) gets one started again, at most every 30 s.
+        ticker = gr.Timer(2.0)
+        last_kick = [0.0]
+
+        def on_tick(seen):
+            st = backend.embed_status(home)
+            if st.get("waiting") and not st.get("running") and time.monotonic() - last_kick[0] > 30:
+                last_kick[0] = time.monotonic()
+                backend.kick_embedder(home)
+            sig = sorted(backend.document_states(home).items())
+            table = documents_rows(home) if sig != seen else gr.update()
+            return embed_markdown(st), chat_note(st), table, sig
+
+        ticker.tick(on_tick, [states_seen], [embed_status, chat_embed_note, docs_table, states_seen],
+                    show_progress="hidden", queue=False)
     return demo
 
 
@@ -636,6 +684,7 @@ def launch(host: str = "127.0.0.1", port: int = 7860, password: str | None = Non
     # for the interpreter and delayed the first page by 2–4 s; the page itself takes ~1.5 s to load.
     if warm:
         threading.Thread(target=warm_up, args=(home,), daemon=True).start()
+    backend.kick_embedder(home)  # documents a killed run left without vectors: resume now
     print(f"Gongkai UI on http://{host}:{port}  (data: {home}; started in {time.perf_counter() - t0:.1f} s)", flush=True)
     if block:
         try:

@@ -11,9 +11,10 @@ from typing import Any, Callable
 
 Progress = Callable[[float, str], None]
 
-# Progress shown once the upload is accepted and ingest starts. Parse, index and extract run as one
-# call that reports nothing in between, so the bar only needs a visible sliver that says "working"
-# (0 reads as "not started"); the rest of the bar fills when that call returns.
+# Progress shown once the upload is accepted and ingest starts. Parse, extract and the BM25 entries
+# run as one call (about a second for a 30-page PDF) that reports nothing in between, so the bar only
+# needs a visible sliver that says "working" (0 reads as "not started"). The vectors are computed
+# afterwards by a background process; `embed_status` reports its progress (the Library shows it).
 INGEST_STARTED = 0.05
 
 
@@ -57,9 +58,11 @@ def conversation(home: Path) -> Any:
         return Conversation()
 
 
-def ingest_file(path: Path, home: Path, progress: Progress | None = None) -> dict:
-    """Parse, index and extract one file; returns the ingest result as a dict (doc, department,
-    fiscal_year, tables, chunks, status, extraction, validation). Raises GongkaiError on a bad file."""
+def ingest_file(path: Path, home: Path, progress: Progress | None = None, *, embed: bool = True) -> dict:
+    """Parse, extract and index one file (BM25): it is answerable when this returns; then start the
+    background embedder for its vectors (`embed`). Returns the ingest result as a dict (doc,
+    department, fiscal_year, tables, chunks, status, extraction, validation, state). Raises
+    GongkaiError on a bad file."""
     progress = progress or (lambda frac, msg: None)
     try:
         from ingest.document import sha256_file
@@ -77,12 +80,14 @@ def ingest_file(path: Path, home: Path, progress: Progress | None = None) -> dic
             note += (" (processed by an older Gongkai: run `gongkai reindex`, or `gongkai ingest` the "
                      "original file again, to re-process it)")
         return {**entry, "doc": same, "status": "unchanged", "note": note}
-    progress(INGEST_STARTED, "parsing, indexing, extracting")
-    result = ingest_one(path, store)
+    progress(INGEST_STARTED, "parsing, extracting, indexing")
+    result = ingest_one(path, store, embed="none")
     if not result.ok:
         path.unlink(missing_ok=True)
         raise _error(result.reason, result.message or f"{path.name}: could not be ingested")
     out = result.to_dict()
+    if embed:
+        kick_embedder(home)
     try:
         from ui.records import load, validation_summary
 
@@ -117,6 +122,49 @@ def warm(home: Path) -> None:
         return
     if list_documents(home):
         search("预算", k=1, home=home)
+
+
+def kick_embedder(home: Path) -> int | None:
+    """Start the background embedder when documents wait for vectors and none is running (it is a
+    detached, lower-priority `gongkai embed` process: it outlives the app, and the next start resumes
+    what a killed one left). Returns its pid when one was started."""
+    try:
+        from ingest.embedding import start_background
+    except ImportError:
+        return None
+    try:
+        return start_background(home)
+    except Exception:  # noqa: BLE001 - the documents stay answerable; the next kick retries
+        return None
+
+
+def embed_status(home: Path) -> dict:
+    """{"waiting", "answerable", "running", "progress", "text"}: documents waiting for vectors and
+    the background embedder's progress, with one sentence for the page (None when all are embedded)."""
+    try:
+        from ingest.embedding import describe_status, status
+    except ImportError:
+        return {"waiting": 0, "answerable": 0, "running": False, "progress": None, "text": None}
+    st = status(home)
+    st["text"] = describe_status(st)
+    return st
+
+
+def document_states(home: Path) -> dict[str, str]:
+    """{doc: a few words on its state} (ready, answerable · vectors pending, INCOMPLETE …)."""
+    try:
+        from ingest.state import home_states
+    except ImportError:
+        return {}
+    out = {}
+    for doc, st in home_states(home).items():
+        if st.state == "removing":
+            continue
+        out[doc] = {"embedded": "ready", "indexed": "answerable · vectors pending",
+                    "incomplete": "INCOMPLETE — upload or ingest the file again"}.get(st.state, st.state)
+        if st.note:
+            out[doc] += f" · {st.note}"
+    return out
 
 
 # -- settings tab -------------------------------------------------------------------------------

@@ -75,10 +75,18 @@ class Dense:
         return self._col
 
     def upsert(self, doc_id: str, ids: list[str], vectors, metadatas: list[dict]) -> None:
-        old = set(self.ids_of(doc_id))
-        stale = sorted(old - set(ids))
+        """One document's vectors, replacing all it had."""
+        self.drop_others(doc_id, ids)
+        self.add(ids, vectors, metadatas)
+
+    def drop_others(self, doc_id: str, keep: list[str]) -> None:
+        """Delete the document's vectors whose ids are not in `keep`."""
+        stale = sorted(set(self.ids_of(doc_id)) - set(keep))
         if stale:
             self.col.delete(ids=stale)
+
+    def add(self, ids: list[str], vectors, metadatas: list[dict]) -> None:
+        """Upsert vectors (any number of documents), in slices Chroma accepts."""
         for start in range(0, len(ids), 1000):
             sl = slice(start, start + 1000)
             self.col.upsert(ids=ids[sl], embeddings=[list(map(float, v)) for v in vectors[sl]], metadatas=metadatas[sl])

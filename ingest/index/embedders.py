@@ -22,6 +22,8 @@ from typing import Callable
 
 import numpy as np
 
+from ingest.state import slug_for
+
 BATCH = 16
 
 
@@ -119,8 +121,7 @@ class SentenceTransformerPath(Embedder):
 
         self.model = SentenceTransformer(str(p), device="cpu", local_files_only=True)
         self.name = f"st:{p}"
-        self.slug = "st_" + re.sub(r"[^a-z0-9]+", "_", p.name.lower())[:24] + "_" + \
-            hashlib.sha1(str(p.resolve()).encode()).hexdigest()[:8]
+        self.slug = slug_for(self.name)
         dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
         self.dim = int(dim() or 0)
 
