@@ -356,6 +356,7 @@ def _plumber_pages_split(p: Path, indices: list[int], hidden_chars: dict | None)
             try:
                 os.close(r)
                 _die_with_parent()
+                _own_file(pdf, p)
                 data = pickle.dumps(_plumber_read(pdf, theirs, hidden_chars), protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(w, "wb") as sink:
                     sink.write(data)
@@ -376,6 +377,16 @@ def _plumber_pages_split(p: Path, indices: list[int], hidden_chars: dict | None)
         else:
             out.update(_plumber_read(pdf, theirs, hidden_chars))
     return out
+
+
+def _own_file(pdf, p: Path) -> None:
+    """The forked helper reads through a file of its own: the inherited one shares its offset with the
+    parent, and pdfminer's seek-then-read on both sides at once returns the other's bytes (garbled CID
+    text, now and then). The parsed fonts and objects stay shared."""
+    fp = open(p, "rb")  # noqa: SIM115 — lives as long as the helper
+    pdf.stream = fp
+    pdf.doc._parser.fp = fp
+    pdf.doc._parser.seek(0)
 
 
 def _die_with_parent() -> None:
