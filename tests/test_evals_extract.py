@@ -44,7 +44,7 @@ def test_validator_agreement_matches_by_evidence_line():
     flag = {"id": "x", "status": "mismatch", "paths": ["performance.overall_amount"],
             "evidence": [{"doc": DOC, "line": 1299, "quote": "涉及金额 2018.55 万元"}]}
     res = validator_agreement(incs, [flag, {"id": "y", "status": "pass", "paths": [], "evidence": []}])
-    assert res["detectable"] == 3 and res["flagged"] == 1  # 2 original + 002-perf-ecard-activation (audit-2026-12)
+    assert res["detectable"] == 2 and res["flagged"] == 1  # 002-perf-overall-amount + 002-perf-ecard-activation (002-perf-upper-funds retired, issue 15)
     assert res["other_mismatch_flags"] == []
     stray = {"id": "z", "status": "mismatch", "paths": ["sangong.total"], "evidence": [{"line": 683}]}
     res = validator_agreement(incs, [stray])

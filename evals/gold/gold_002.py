@@ -243,14 +243,6 @@ inconsistencies = [
         "where": [(1299, "涉及金额 2018.55 万元"), (105, "收 入 总 计 2,081.55")],
     },
     {
-        "id": "002-perf-upper-funds",
-        "kind": "narrative_vs_table",
-        "what": "部门整体绩效目标表 上级安排 96.86 万元 ≠ 上级一般公共预算安排转移支付 91.00 万元 (表1); 96.86 = 91.00 + 结转 5.86",
-        "lhs": 96.86, "rhs": 91.00, "difference": 5.86,
-        "paths": ["income.upper_transfer"],
-        "where": [(1354, "96.86"), (51, "上级一般公共预算安排转移支付 91.00")],
-    },
-    {
         "id": "002-table-titles-after-bodies",
         "kind": "layout",
         "what": "Every table's title (表N …情况表) is printed after its body; 表1's body precedes 第二部分's heading",

@@ -221,14 +221,6 @@ record["narrative_projects"] = [
 
 inconsistencies = [
     {
-        "id": "003-perf-upper-funds",
-        "kind": "narrative_vs_table",
-        "what": "单位整体绩效目标表 上级安排 259.34 万元 ≠ 上级一般公共预算安排转移支付 149.24 万元 (表1); 259.34 = 149.24 + 结转 110.10",
-        "lhs": 259.34, "rhs": 149.24, "difference": 110.10,
-        "paths": ["income.upper_transfer"],
-        "where": [(1612, "上级安排 259.34"), (120, "上级一般公共预算安排转移支付 149.24")],
-    },
-    {
         "id": "003-project-typo",
         "kind": "typo",
         "what": "七、7 医保业务经费 资金分配: 电话通讯服务费 printed as '1..75万元' (the parts sum to the stated 11 万元 only with 1.75)",
