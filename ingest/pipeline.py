@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Callable
 
 from ingest.document import Document, Line, sha256_file
 from ingest.errors import BrokenFile, EmptyFile, GarbledText, NotADisclosure, UnsupportedFile
@@ -61,15 +62,19 @@ def read_text(path: Path) -> str:
 
 
 def make_lines(raw_lines: list[tuple]) -> list[Line]:
-    """(text, page, page_line[, cells]) → numbered Lines with their normalised form."""
+    """(text, page, page_line[, cells[, box]]) → numbered Lines with their normalised form."""
     return [Line(no=i + 1, text=r[0], norm=normalize_line(r[0]), page=r[1], page_line=r[2],
-                 cells=r[3] if len(r) > 3 else None)
+                 cells=r[3] if len(r) > 3 else None, box=r[4] if len(r) > 4 else None)
             for i, r in enumerate(raw_lines)]
 
 
-def load_document(path: str | Path, *, require_disclosure: bool = True) -> Document:
-    """Parse, normalise and recognise one file. Raises ingest.errors.* on bad input."""
+def load_document(path: str | Path, *, require_disclosure: bool = True,
+                  on_stage: Callable[[str], None] | None = None) -> Document:
+    """Parse, normalise and recognise one file. Raises ingest.errors.* on bad input. `on_stage` is
+    told when each stage starts ("parse", "structure")."""
     from ingest.structure import recognise
+
+    stage = on_stage or (lambda name: None)
 
     p = Path(path)
     if not p.exists():
@@ -83,6 +88,7 @@ def load_document(path: str | Path, *, require_disclosure: bool = True) -> Docum
     if p.stat().st_size == 0:
         raise EmptyFile(f"{shown(p.name)}: the file is empty", path=str(p))
     pages = None
+    stage("parse")
     if suffix in PDF_SUFFIXES:
         from ingest.loaders.pdf import parse_pdf_lines
 
@@ -94,6 +100,7 @@ def load_document(path: str | Path, *, require_disclosure: bool = True) -> Docum
         if raw and raw[-1][0] == "":
             raw.pop()
         source_type = "text"
+    stage("structure")
     doc = Document(doc=doc_id_for(p), path=shown(path), sha256=sha256_file(p), source_type=source_type,
                    lines=make_lines(raw), pages=pages)
     if not any(l.norm for l in doc.lines):

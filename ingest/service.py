@@ -135,7 +135,7 @@ class Prepared:
 
 
 def prepare(path: str, sha: str, doc_id: str, *, extract: bool = True, index: bool = True,
-            reuse_parser: bool = False) -> Prepared:
+            reuse_parser: bool = False, on_stage: Callable[[str], None] | None = None) -> Prepared:
     """Parse + chunk + BM25 tokens + extraction of one file; runs in this process, in a local
     worker process or on a Dask worker (`reuse_parser`: keep this process's isolated PDF-parse
     child for the next files, see ingest.sandbox). Writes nothing."""
@@ -152,7 +152,7 @@ def prepare(path: str, sha: str, doc_id: str, *, extract: bool = True, index: bo
     try:
         from ingest.pipeline import load_document
 
-        doc = load_document(p)
+        doc = load_document(p, on_stage=on_stage)
     except GongkaiError as exc:
         out.failure = FileResult(path=path, status="failed", doc=doc_id, reason=exc.reason, message=str(exc))
     except Exception as exc:  # a parser bug must not stop the batch
@@ -167,6 +167,8 @@ def prepare(path: str, sha: str, doc_id: str, *, extract: bool = True, index: bo
 
             out.tokens = tokens_for(out.chunks)
         if extract:
+            if on_stage:
+                on_stage("extract")
             out.record, out.extraction = make_record(doc)
     out.seconds = time.perf_counter() - t0
     return out
@@ -277,7 +279,8 @@ def ingest_paths(paths: Iterable[str | Path], home: Path | str | None = None, *,
                  extract: bool = True, index: bool = True,
                  on_result: Callable[[FileResult], None] | None = None,
                  embed: str = "foreground", workers: int = 1, executor: Any = None,
-                 embed_executor: Any = None, on_embed: Callable[[Any], None] | None = None) -> list[FileResult]:
+                 embed_executor: Any = None, on_embed: Callable[[Any], None] | None = None,
+                 on_stage: Callable[[str, str], None] | None = None) -> list[FileResult]:
     """Ingest files and directories into `home`; returns one FileResult per file (input order).
 
     `embed`: "foreground" (vectors after the batch is committed, this call returns when they are
@@ -285,7 +288,9 @@ def ingest_paths(paths: Iterable[str | Path], home: Path | str | None = None, *,
     `gongkai embed`). `workers` > 1: parse on a local process pool of that size; `executor`: any
     concurrent.futures.Executor (e.g. a Dask client's, see extract.bulk.make_executor) — one
     writer, this process, commits what the workers made; `embed_executor` embeds there too;
-    `on_embed` gets the foreground embedding's report (ingest.embedding.EmbedReport)."""
+    `on_embed` gets the foreground embedding's report (ingest.embedding.EmbedReport); `on_stage(stage,
+    path)` is told when a file parsed in this process starts a stage (parse, structure, extract,
+    index)."""
     from ingest.store import Store
 
     store = Store(home)
@@ -314,7 +319,8 @@ def ingest_paths(paths: Iterable[str | Path], home: Path | str | None = None, *,
         bar = tqdm(total=len(files), unit="file", desc="parsing", file=sys.stderr, leave=False)
     t0 = time.perf_counter()
     try:
-        _phase1(store, files, emit, t0, extract=extract, index=index, workers=workers, executor=executor)
+        _phase1(store, files, emit, t0, extract=extract, index=index, workers=workers, executor=executor,
+                on_stage=on_stage)
     finally:
         if bar is not None:
             bar.close()
@@ -347,7 +353,7 @@ def _note_states(store, results: list[FileResult]) -> None:
 
 
 def _phase1(store, files: list[Path], emit, t0: float, *, extract: bool, index: bool, workers: int,
-            executor: Any) -> None:
+            executor: Any, on_stage: Callable[[str, str], None] | None = None) -> None:
     from ingest.state import home_states
 
     catalog = store.catalog()
@@ -378,14 +384,16 @@ def _phase1(store, files: list[Path], emit, t0: float, *, extract: bool, index: 
         own = executor = ProcessPoolExecutor(max_workers=min(workers, len(todo)),
                                              mp_context=multiprocessing.get_context("spawn"),
                                              initializer=die_with_parent)
-    committer = _Committer(store, by_path, emit, t0, index=index)
+    committer = _Committer(store, by_path, emit, t0, index=index, on_stage=on_stage)
     try:
         if executor is None:
             from ingest.sandbox import reuse
 
             with reuse():  # one isolated parse child for the whole batch (recycled every few files)
                 for n, job in enumerate(todo):
-                    committer.add(prepare(str(job.path), job.sha, job.doc_id, extract=extract, index=index))
+                    stage = (lambda name, p=str(job.path): on_stage(name, p)) if on_stage else None
+                    committer.add(prepare(str(job.path), job.sha, job.doc_id, extract=extract, index=index,
+                                          on_stage=stage))
                     committer.maybe_commit(more=n + 1 < len(todo))
         else:
             from concurrent.futures import FIRST_COMPLETED, wait
@@ -424,8 +432,10 @@ class _Committer:
     coming, otherwise when the oldest has waited long enough that catalog writes stay a small share
     of the run (a catalog write rewrites the whole catalog)."""
 
-    def __init__(self, store, jobs: dict[str, _Job], emit, t0: float, *, index: bool):
+    def __init__(self, store, jobs: dict[str, _Job], emit, t0: float, *, index: bool,
+                 on_stage: Callable[[str, str], None] | None = None):
         self.store, self.jobs, self.emit, self.t0, self.index = store, jobs, emit, t0, index
+        self.on_stage = on_stage
         self.batch: list[Prepared] = []
         self.first_at: float | None = None
         self.last_cost = 0.0
@@ -461,6 +471,9 @@ class _Committer:
         if more and len(self.batch) < 64 and time.monotonic() - (self.first_at or 0) < self._budget():
             return
         batch, self.batch, self.first_at = self.batch, [], None
+        if self.on_stage:
+            for p in batch:
+                self.on_stage("index", p.path)
         t = time.monotonic()
         for job, r in commit(self.store, batch, {p.path: self._job(p) for p in batch}, index=self.index):
             r.seconds = time.perf_counter() - self.t0
@@ -586,10 +599,14 @@ def _drop_vectors(store, doc_id: str) -> None:
     _wrote(Path(store.home))
 
 
-def ingest_file(path: Path, store, *, extract: bool = True, index: bool = True, embed: str = "none") -> FileResult:
+def ingest_file(path: Path, store, *, extract: bool = True, index: bool = True, embed: str = "none",
+                on_stage: Callable[[str], None] | None = None) -> FileResult:
     """Ingest one file (the app's upload path): answerable when this returns; vectors per `embed`
-    ("none": left to `ingest.embedding`, e.g. the background embedder the app starts)."""
-    [r] = ingest_paths([path], store.home, progress=False, extract=extract, index=index, embed=embed)
+    ("none": left to `ingest.embedding`, e.g. the background embedder the app starts); `on_stage`
+    is told when each stage starts (parse, structure, extract, index)."""
+    stage = (lambda name, _path: on_stage(name)) if on_stage else None
+    [r] = ingest_paths([path], store.home, progress=False, extract=extract, index=index, embed=embed,
+                       on_stage=stage)
     return r
 
 
