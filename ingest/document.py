@@ -48,6 +48,7 @@ class Line:
     page: int | None = None  # 1-based PDF page
     page_line: int | None = None  # 1-based line on that page
     cells: list | None = None  # a ruled table row: [x0, x1] (points) or None per tab-separated cell
+    box: list | None = None  # PDF: where the line is printed, [x0, top, x1, bottom] in points on the displayed page
 
     @property
     def cite_line(self) -> int:

@@ -53,7 +53,7 @@ SUMMARY = "pipeline.json"
 # Not needed for changes that leave the output identical (speed-ups, refactors). A stale document
 # is re-processed by `gongkai ingest` of the same file (status "refreshed") or by `gongkai reindex`;
 # `gongkai list`, `gongkai ask` and `gongkai ui` say when a home holds stale documents.
-STRUCTURE_VERSION = 4
+STRUCTURE_VERSION = 5
 EXTRACT_VERSION = 4
 
 

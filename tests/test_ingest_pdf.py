@@ -141,10 +141,39 @@ def test_parse_pdf_lines_is_plain_data(pdf_path):
     assert pages == 6 and pickle.loads(pickle.dumps(lines)) == lines
     assert all(isinstance(t, str) and p >= 1 and pl >= 1 for t, p, pl, *_ in lines)
     # a ruled table row also gives each tab-separated cell's left and right edge on the page
-    rows = [r for r in lines if len(r) == 4]
+    assert all(len(r) == 5 for r in lines)
+    rows = [r for r in lines if r[3] is not None]
     assert rows and all(len(r[3]) == len(r[0].split("\t")) for r in rows)
     assert all(b is None or (len(b) == 2 and b[0] < b[1]) for r in rows for b in r[3])
     assert pickle.dumps(parse_pdf_lines)  # top-level, picklable (child-process parsing)
+
+
+def _char_box(pdf_path, page: int, text: str) -> list[float]:
+    """Where pdfplumber (pdfminer's own reading, not pdfium) prints `text` on a page: the union of
+    its characters' boxes, [x0, top, x1, bottom] in points."""
+    with pdfplumber.open(pdf_path) as pdf:
+        chars = [c for c in pdf.pages[page - 1].chars if not c["text"].isspace()]
+    s = "".join(c["text"] for c in chars)
+    target = "".join(text.split())
+    i = s.index(target)
+    run = chars[i:i + len(target)]
+    return [min(c["x0"] for c in run), min(c["top"] for c in run), max(c["x1"] for c in run),
+            max(c["bottom"] for c in run)]
+
+
+def test_every_line_keeps_where_it_is_printed(doc, pdf_path):
+    """Each PDF line carries its box on the page (both readers: a table row from pdfplumber, a
+    narrative line from pdfium's character boxes); the box is where pdfminer prints its characters."""
+    assert all(l.box and l.box[0] < l.box[2] and l.box[1] < l.box[3] for l in doc.lines if l.text.strip())
+    row = next(l for l in doc.lines if l.text.startswith("公务接待费"))
+    narr = next(l for l in doc.lines if "三公”经费预算数为" in l.text)
+    for line in (row, narr):
+        want = _char_box(pdf_path, line.page, line.text)
+        # a table row's box is its ruled cells (wider than its text); a text line's is its characters
+        assert line.box[1] - 3 <= want[1] and want[3] <= line.box[3] + 3, (line.text, line.box, want)
+        assert line.box[0] - 1.5 <= want[0] and want[2] <= line.box[2] + 1.5, (line.text, line.box, want)
+    assert abs(narr.box[0] - _char_box(pdf_path, narr.page, narr.text)[0]) < 1.5
+    assert abs(narr.box[1] - _char_box(pdf_path, narr.page, narr.text)[1]) < 2.5
 
 
 def test_chunks_cite_the_page_that_prints_them(doc, pdf_path):

@@ -2,10 +2,13 @@
 
 `parse_pdf_lines(path)` is a top-level, picklable function (it can run in a child process with
 time/memory limits, see ingest.sandbox). It returns `(lines, pages)` where `lines` is a list of
-`(text, page, page_line)` tuples (1-based page and line-on-page), or `(text, page, page_line, cells)`
-for a row of a ruled table: `cells` gives, for each tab-separated cell of `text`, its left and right
+`(text, page, page_line, cells, box)` tuples (1-based page and line-on-page). `cells` is None but for
+a row of a ruled table, where it gives, for each tab-separated cell of `text`, its left and right
 edge on the page (points) — a merged cell spans the columns it covers, so the extraction can tell
-which header a figure sits under, whatever the column counts of the header and body rows.
+which header a figure sits under, whatever the column counts of the header and body rows. `box` is
+where the line is printed, `[x0, top, x1, bottom]` in points on the page as displayed (None when no
+character of it was located), so the app can draw the cited text over the rendered page
+(ingest.loaders.pdfboxes).
 
 Pages whose content draws enough rules to hold a table go through pdfplumber: ruled tables come
 out row by row with their cells joined by a tab (wrapped cell text joined without spaces), the text
@@ -24,14 +27,14 @@ import re
 from pathlib import Path
 
 from ingest.errors import BrokenFile, EmptyFile, EncryptedFile, GarbledText, NeedsOCR, ResourceLimit
+from ingest.loaders.pdfboxes import line_boxes, page_chars, rounded, split_lines
 
 # A page with at least this many vector path objects may hold a ruled table.
 MIN_PATHS_FOR_TABLE = 4
 _Y_TOL = 2.0
 
 
-def parse_pdf_lines(path: str, max_pages: int | None = None, page_workers: int = 1
-                    ) -> tuple[list[tuple[str, int, int]], int]:
+def parse_pdf_lines(path: str, max_pages: int | None = None, page_workers: int = 1) -> tuple[list[tuple], int]:
     p = Path(path)
     pdf = _open_pdfium(p)
     try:
@@ -43,6 +46,7 @@ def parse_pdf_lines(path: str, max_pages: int | None = None, page_workers: int =
                                 "(a budget disclosure has tens; raise the limit with setting max_pdf_pages)",
                                 path=str(p))
         texts: list[str] = []
+        boxes: list[list] = []  # per page: the box of each line of its pdfium text
         table_pages: list[int] = []
         hidden_chars: dict[int, dict[str, list[tuple]]] = {}  # table page → pdfium's hidden characters on it
         images = 0
@@ -52,6 +56,8 @@ def parse_pdf_lines(path: str, max_pages: int | None = None, page_workers: int =
                 tp = page.get_textpage()
                 paths, imgs, hidden = _scan_page(page)
                 texts.append(_visible_text(tp, hidden) if hidden else (tp.get_text_bounded() or ""))
+                # a table page's lines and boxes come from pdfplumber (see _pdfium_boxes for the rest)
+                boxes.append(None if paths >= MIN_PATHS_FOR_TABLE else _text_boxes(page, tp, texts[-1], hidden))
                 images += imgs
                 if paths >= MIN_PATHS_FOR_TABLE:
                     table_pages.append(i)
@@ -74,17 +80,19 @@ def parse_pdf_lines(path: str, max_pages: int | None = None, page_workers: int =
             page_lines.update(_plumber_pages_split(p, table_pages, hidden_chars))
         else:
             page_lines.update(_plumber_pages(p, table_pages, hidden_chars))
-    out: list[tuple[str, int, int]] = []
+    if unread := [i for i in table_pages if i not in page_lines]:
+        _pdfium_boxes(p, unread, texts, boxes)  # pages pdfplumber found no table on after all
+    out: list[tuple] = []
     for i in range(n_pages):
         lines = page_lines.get(i)
         if lines is None:
-            lines = [l for l in texts[i].replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-        lines = [(l.rstrip(), None) if isinstance(l, str) else (l[0].rstrip(), l[1]) for l in lines]
+            lines = [(t, None, b) for t, b in zip(split_lines(texts[i]), boxes[i])]
+        lines = [(t.rstrip(), cells, box) for t, cells, box in lines]
         while lines and not lines[-1][0].strip():
             lines.pop()
         lines = _drop_page_numbers(lines)
-        for j, (text, cells) in enumerate(lines, 1):
-            out.append((text, i + 1, j) if cells is None else (text, i + 1, j, cells))
+        for j, (text, cells, box) in enumerate(lines, 1):
+            out.append((text, i + 1, j, cells, box))
     if not out:
         raise EmptyFile(f"{p.name}: the PDF contains no text", path=str(p))
     return out, n_pages
@@ -93,13 +101,39 @@ def parse_pdf_lines(path: str, max_pages: int | None = None, page_workers: int =
 _PAGE_NO = re.compile(r"^\s*(?:[-—–]\s*)?(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?(?:\s*[-—–])?\s*$")
 
 
-def _drop_page_numbers(lines: list[tuple[str, list | None]]) -> list[tuple[str, list | None]]:
+def _drop_page_numbers(lines: list[tuple]) -> list[tuple]:
     """Drop a page-number line (`3`, `- 3 -`, `第3页`, `3/12`) at the top or bottom of a page."""
     if lines and _PAGE_NO.match(lines[-1][0]):
         lines = lines[:-1]
     if lines and _PAGE_NO.match(lines[0][0]) and len(lines) > 1:
         lines = lines[1:]
     return lines
+
+
+def _text_boxes(page, tp, text: str, hidden: set[int]) -> list:
+    """The display box of each line of a page's pdfium text (see ingest.loaders.pdfboxes)."""
+    import pypdfium2.raw as raw
+
+    skip = None
+    if hidden:
+        def skip(k: int) -> bool:
+            return _addr(raw.FPDFText_GetTextObject(tp.raw, k)) in hidden
+    return line_boxes(page, page_chars(page, tp, skip, display=False), split_lines(text))
+
+
+def _pdfium_boxes(p: Path, pages: list[int], texts: list[str], boxes: list) -> None:
+    """Line boxes of these pages' pdfium text (`boxes[i]`), read again."""
+    pdf = _open_pdfium(p)
+    try:
+        for i in pages:
+            page = pdf[i]
+            try:
+                tp = page.get_textpage()
+                boxes[i] = _text_boxes(page, tp, texts[i], _scan_page(page)[2])
+            finally:
+                page.close()
+    finally:
+        pdf.close()
 
 
 def _open_pdfium(p: Path):
@@ -448,9 +482,9 @@ def _plumber_read(pdf, indices: list[int], hidden_chars: dict | None) -> dict[in
 
 
 def _plumber_page(pdf, i: int, hid: dict | None) -> list | None:
-    """One table page's lines in reading order: a text line is a str, a table row a (text, cells)
-    pair, cells = [[x0, x1] or None per tab-separated cell] (None: pdfplumber finds no table on it
-    after all)."""
+    """One table page's lines in reading order, each (text, cells, box): cells = [[x0, x1] or None per
+    tab-separated cell] for a table row, else None; box = the line's (row's) [x0, top, x1, bottom]
+    (None: pdfplumber finds no table on the page after all)."""
     page = pdf.pages[i]
     dark = [(r["x0"], r["top"], r["x1"], r["bottom"]) for r in page.rects
             if r.get("fill") and not _is_white(r.get("non_stroking_color"))]
@@ -461,7 +495,7 @@ def _plumber_page(pdf, i: int, hid: dict | None) -> list | None:
         tables = []
     if not tables:
         return None
-    items: list[tuple[float, float, object]] = []  # (top, x0, text or (text, cells))
+    items: list[tuple[float, float, tuple]] = []  # (top, x0, (text, cells, box))
     bboxes = [t.bbox for t in tables]
 
     def outside(obj, bboxes=bboxes):
@@ -473,7 +507,7 @@ def _plumber_page(pdf, i: int, hid: dict | None) -> list | None:
     rest = page.filter(outside)
     for line in rest.extract_text_lines(layout=False, strip=True, return_chars=False):
         if line["text"].strip():
-            items.append((line["top"], line["x0"], line["text"]))
+            items.append((line["top"], line["x0"], (line["text"], None, _line_box(line))))
     for t in tables:
         rows = t.extract()
         frames = _frame_cells(t)
@@ -486,7 +520,8 @@ def _plumber_page(pdf, i: int, hid: dict | None) -> list | None:
             boxes = [[round(b[0], 1), round(b[2], 1)] if b else None for b in row_obj.cells]
             while texts and not texts[-1]:
                 texts.pop()
-            items.append((row_obj.bbox[1], row_obj.bbox[0], ("\t".join(texts), boxes[: len(texts)])))
+            items.append((row_obj.bbox[1], row_obj.bbox[0], ("\t".join(texts), boxes[: len(texts)],
+                                                            rounded(row_obj.bbox))))
         for frame in frames:
             inner = [b for r in t.rows for b in r.cells if b and b != frame and _inside(b, frame)]
             own = page.crop(frame, strict=False).filter(
@@ -494,9 +529,13 @@ def _plumber_page(pdf, i: int, hid: dict | None) -> list | None:
                     _inside((obj["x0"], obj["top"], obj["x1"], obj["bottom"]), b, centre=True) for b in inner))
             for line in own.extract_text_lines(layout=False, strip=True, return_chars=False):
                 if line["text"].strip():
-                    items.append((line["top"], line["x0"], line["text"]))
+                    items.append((line["top"], line["x0"], (line["text"], None, _line_box(line))))
     items.sort(key=lambda it: (round(it[0] / _Y_TOL), it[1]))
     return [text for _, _, text in items]
+
+
+def _line_box(line: dict) -> list:
+    return rounded((line["x0"], line["top"], line["x1"], line["bottom"]))
 
 
 def _inside(box, frame, centre: bool = False) -> bool:
