@@ -732,13 +732,17 @@ def remove_document(doc_id: str, home: Path | str | None = None) -> bool:
     """Remove a document, its chunks, index entries and record. One view of the truth while it
     runs: the catalog says "removing" first (list, search and the app drop it at once), then the
     record goes (chat stops answering from it), then the index entries (the slow part), then the
-    files and the catalog entry. A removal killed half-way is finished by running it again."""
+    files and the catalog entry, then what it left elsewhere — the app's copy of an uploaded file, its
+    vectors in the embedding cache (ingest.forget). A removal killed half-way is finished by running
+    it again."""
+    from ingest.forget import forget, traces
     from ingest.store import Store
 
     store = Store(home)
     record = store.home / "records" / f"{doc_id}.json"
     with _writing(store.home):
         found = store.mark_removing(doc_id)
+        left_behind = traces(store, doc_id)
         leftovers = record.exists() or _pending(store, doc_id).exists()
         record.unlink(missing_ok=True)
         try:
@@ -763,6 +767,7 @@ def remove_document(doc_id: str, home: Path | str | None = None) -> bool:
             pass
         store.remove(doc_id)
         _pending(store, doc_id).unlink(missing_ok=True)
+        forget(store, doc_id, left_behind)
     return found or leftovers
 
 

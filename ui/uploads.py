@@ -54,3 +54,17 @@ def stage(path: str | Path, name: str, home: Path) -> Path:
         target = target_dir / f"{stem}-{n}{suffix}"
     shutil.copyfile(path, target)
     return target
+
+
+def discard_temp(path: str | Path, home: Path) -> None:
+    """Delete gradio's temporary copy of an upload (under $GONGKAI_HOME/tmp/gradio) once it is staged:
+    the staged copy is the only one, so removing the document removes the file."""
+    p = Path(path)
+    tmp = (home / "tmp" / "gradio").resolve()
+    try:
+        if p.resolve().is_relative_to(tmp) and p.is_file():
+            p.unlink()
+            if p.parent.resolve() != tmp and not any(p.parent.iterdir()):
+                p.parent.rmdir()
+    except OSError:
+        pass
