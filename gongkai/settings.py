@@ -92,6 +92,51 @@ class Settings:
         return data
 
 
+# Allowed ranges: a value outside is refused (by `gongkai settings set` and the app's Settings tab),
+# with the reason in words. (lowest, highest, what it is)
+LIMITS: dict[str, tuple[float, float | None, str]] = {
+    "top_k": (1, 100, "the number of passages retrieved per question"),
+    "llm_timeout_s": (1, 600, "seconds an LLM may take per question"),
+    "llm_doc_timeout_s": (1, 3600, "seconds an LLM may take per document"),
+    "llm_max_retries": (0, 10, "retries of a failed LLM request"),
+    "max_upload_mb": (1, 2048, "megabytes per uploaded file"),
+    "parse_timeout_s": (1, 3600, "seconds a PDF may take to parse"),
+    "parse_memory_mb": (128, None, "megabytes a PDF parse may use"),
+    "max_pdf_pages": (0, None, "pages per PDF (0 = no cap)"),
+    "workers": (0, 256, "worker processes (0 = one per core)"),
+    "parse_page_workers": (0, 16, "processes per PDF (0 = automatic)"),
+    "embed_tables": (0, 1, "0 or 1"),
+}
+
+
+def check(name: str, value) -> str | None:
+    """Why `value` is not a valid `name`, in words; None when it is."""
+    if name == "llm_structured" and value not in STRUCTURED_MODES:
+        return f"llm_structured is one of {', '.join(STRUCTURED_MODES)} (got {value!r})"
+    if name == "llm_base_url" and value and not str(value).startswith(("http://", "https://")):
+        return "the LLM endpoint must be an http(s) URL, or empty to turn the LLM off"
+    if name not in LIMITS:
+        return None
+    low, high, what = LIMITS[name]
+    kind = next(f.type for f in fields(Settings) if f.name == name)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return f"{name} ({what}) must be a number (got {value!r})"
+    if kind in ("int", int) and number != int(number):
+        return f"{name} ({what}) must be a whole number (got {value!r})"
+    if number < low or (high is not None and number > high):
+        bounds = f"from {low:g} to {high:g}" if high is not None else f"at least {low:g}"
+        return f"{name} ({what}) must be {bounds} (got {value:g})" if isinstance(value, (int, float)) else \
+            f"{name} ({what}) must be {bounds} (got {value!r})"
+    return None
+
+
+def problems(s: "Settings") -> list[str]:
+    """Every value of `s` that `check` refuses, in words."""
+    return [msg for f in fields(Settings) if (msg := check(f.name, getattr(s, f.name)))]
+
+
 def env_name(field_name: str) -> str:
     return f"GONGKAI_{field_name.upper()}"
 

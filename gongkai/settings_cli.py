@@ -94,8 +94,8 @@ def cmd_set(args) -> int:
     except ValueError:
         print(f"error: {args.name} needs a {f.type} value", file=sys.stderr)
         return 2
-    if args.name == "llm_structured" and typed not in settings.STRUCTURED_MODES:
-        print(f"error: llm_structured is one of {', '.join(settings.STRUCTURED_MODES)}", file=sys.stderr)
+    if (problem := settings.check(args.name, typed)) is not None:
+        print(f"error: not saved: {problem}", file=sys.stderr)
         return 2
     path = settings.update({args.name: typed})
     shown = "***" if args.name in settings.SECRETS else typed
