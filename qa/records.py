@@ -89,6 +89,73 @@ def _signature(home: Path) -> tuple:
     return tuple(entries)
 
 
+# Checks that say nothing about a figure (most of a record's size): the library keeps their count only.
+QUIET_CHECKS = ("pass", "not_applicable")
+
+
+def slim(record: dict) -> dict:
+    """A record as the library keeps it: `validation` holds only the checks that did not pass (the
+    ones answers and views flag); `validation_counts` counts every status. The full record stays on
+    disk (`extract.store.load_record`)."""
+    checks = record.get("validation") or []
+    counts: dict[str, int] = {}
+    for c in checks:
+        counts[c.get("status", "?")] = counts.get(c.get("status", "?"), 0) + 1
+    return {**record, "validation": [c for c in checks if c.get("status") not in QUIET_CHECKS],
+            "validation_counts": counts}
+
+
+_FILES: dict[str, dict[str, tuple[tuple, dict]]] = {}  # home → file name → (its signature, slim record)
+_MERGED: dict[str, dict[tuple, dict]] = {}  # home → (signatures of the two halves) → merged slim record
+
+
+def _read_records(h: Path, sig: tuple) -> list[dict]:
+    """Every record of the home, slim; a file unchanged since the last read is not read again."""
+    import json
+
+    seen = _FILES.setdefault(str(h), {})
+    fresh: dict[str, tuple[tuple, dict]] = {}
+    for entry in sig:
+        name = entry[0]
+        hit = seen.get(name)
+        if hit is not None and hit[0] == entry:
+            fresh[name] = hit
+            continue
+        try:
+            rec = json.loads((h / "records" / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(rec, dict):
+            fresh[name] = (entry, slim(rec))
+    _FILES[str(h)] = fresh
+    return sorted((r for _, r in fresh.values()), key=lambda r: r.get("doc", ""))
+
+
+def _merge(h: Path, files: list[dict]) -> tuple[list[dict], dict[str, str]]:
+    """extract.merge.merge_halves, remembering each merged pair until one of its halves changes."""
+    from extract.merge import disclosure_key, merge_pair, part_of
+
+    by_key: dict[tuple, list[dict]] = {}
+    for r in files:
+        key = disclosure_key(r)
+        if key is not None:
+            by_key.setdefault(key, []).append(r)
+    cache, keep = _MERGED.setdefault(str(h), {}), {}
+    merged, replaced = [], {}
+    for group in by_key.values():
+        texts = [r for r in group if part_of(r) == "text"]
+        tabs = [r for r in group if part_of(r) == "tables"]
+        if len(texts) == 1 and len(tabs) == 1:
+            k = (tabs[0].get("doc"), tabs[0].get("sha256"), id(tabs[0]), texts[0].get("doc"), id(texts[0]))
+            m = keep[k] = cache.get(k) or slim(merge_pair(tabs[0], texts[0]))
+            merged.append(m)
+            replaced[tabs[0]["doc"]] = replaced[texts[0]["doc"]] = m["doc"]
+    _MERGED[str(h)] = keep
+    if not replaced:
+        return files, {}
+    return [r for r in files if r.get("doc") not in replaced] + merged, replaced
+
+
 def load_library(home: Path | str | None = None) -> Library:
     h = resolve_home(home)
     sig = _signature(h)
@@ -97,12 +164,8 @@ def load_library(home: Path | str | None = None) -> Library:
         hit = _CACHE.get(key)
         if hit and hit[0] == sig:
             return hit[1]
-    from extract.store import load_records
-
-    from extract.merge import merge_halves
-
-    files = load_records(h)
-    records, merged_into = merge_halves(files)
+        files = _read_records(h, sig)
+        records, merged_into = _merge(h, files)
     lib = Library(home=h, records=records, units=UnitIndex.from_records(records), row_names=set(),
                   function_names={}, part_records={r.get("doc"): r for r in files}, merged_into=merged_into)
     for r in records:
