@@ -23,6 +23,20 @@ def source_label(n: int, c: dict, titles: dict[str, str]) -> str:
     return f"[{n}] {titles.get(c.get('doc'), c.get('doc'))} {' '.join(where)}：{quote}"
 
 
+def headline(value, unit: str, citations: list[dict]) -> str:
+    """The answer's figure as the cited document prints it (ui.figures: its digits and separators; an
+    amount printed in 元 with the 万元 value beside it) — the form every view shows."""
+    from ui.figures import as_printed, printed, wan
+
+    if unit == "万元":
+        p = printed(value, citations)
+        if p is not None and p.unit != "万元":
+            return f"{p.token} {p.unit}（{wan(value)} 万元）"
+        return f"{p.token if p is not None else rec.fmt(value)} 万元"
+    shown = as_printed(value, citations) if citations else rec.fmt(value)
+    return f"{shown} {unit}".strip()
+
+
 def render(answer: dict, records: dict[str, dict] | None = None) -> tuple[str, list[tuple[str, dict]], list[dict]]:
     """(markdown for the chat, [(source label, citation)], validator flags)."""
     records = records or {}
@@ -53,8 +67,7 @@ def render(answer: dict, records: dict[str, dict] | None = None) -> tuple[str, l
     else:
         value = answer.get("value")
         if value is not None:
-            unit = answer.get("unit") or ""
-            lines.append(f"**{rec.fmt(value)}{' ' + unit if unit else ''}**")
+            lines.append(f"**{headline(value, answer.get('unit') or '', citations)}**")
             lines.append("")
         lines.append(str(answer.get("answer") or ""))
     if flags:

@@ -13,36 +13,6 @@ from typing import Any
 # them as `records.leaf` / `records.is_leaf`.
 from extract.store import is_leaf, leaf
 
-# Template terms for the record's dot paths (labels only; values always come from the record).
-LABELS: dict[str, str] = {
-    "department": "部门/单位", "region": "地区", "fiscal_year": "预算年度",
-    "staffing": "人员编制", "staffing.authorized": "编制数", "staffing.actual": "实有人数",
-    "staffing.active": "在职人员", "staffing.retired": "退休人员", "staffing.separated": "离休人员",
-    "staffing.offices": "内设科室", "staffing.subordinate_units": "下属预算单位",
-    "income": "收入", "income.total": "收入总计", "income.current_year": "本年收入",
-    "income.general_budget": "一般公共预算拨款", "income.general_own": "一般财力",
-    "income.upper_transfer": "上级转移支付", "income.gov_fund": "政府性基金预算拨款",
-    "income.state_capital": "国有资本经营预算拨款", "income.special_account": "财政专户核拨",
-    "income.unit_funds": "单位资金", "income.carryover": "上年结转结余",
-    "expenditure": "支出", "expenditure.total": "支出总计", "expenditure.basic": "基本支出",
-    "expenditure.project": "项目支出", "expenditure.personnel": "人员经费", "expenditure.public": "公用经费",
-    "expenditure.by_function": "支出功能分类（类）",
-    "fiscal": "财政拨款", "fiscal.by_function": "一般公共预算支出功能分类（类）",
-    "sangong": "“三公”经费（表10）", "sangong.total": "“三公”经费合计",
-    "sangong.overseas_travel": "因公出国（境）费", "sangong.reception": "公务接待费",
-    "sangong.vehicle_total": "公务用车购置及运行费", "sangong.vehicle_purchase": "公务用车购置费",
-    "sangong.vehicle_operation": "公务用车运行费",
-    "sangong_narrative": "“三公”经费（情况说明）", "sangong_change": "“三公”经费增减",
-    "operating_expenses": "机关运行经费", "operating_expenses_change": "机关运行经费增减",
-    "procurement": "政府采购", "procurement.total": "政府采购预算合计", "procurement.goods": "货物类",
-    "procurement.works": "工程类", "procurement.services": "服务类",
-    "assets": "国有资产占用", "assets.vehicles": "车辆（辆）",
-    "performance": "绩效目标", "contact": "联系方式", "narrative": "情况说明",
-    "narrative.total": "收支总预算（说明）", "narrative.income_total": "收入预算（说明）",
-    "narrative.expenditure_total": "支出预算（说明）", "narrative.fiscal_total": "财政拨款收支总预算（说明）",
-    "narrative.carryover_total": "上年结转结余（说明）", "contact.name": "联系人", "contact.phone": "联系电话",
-}
-
 # Metrics offered in the Compare view: numeric contract paths (amounts in 万元 unless noted).
 COMPARE_METRICS = [
     "sangong.total", "operating_expenses", "income.total", "expenditure.total", "expenditure.basic",
@@ -67,34 +37,11 @@ COLUMN_LABELS = {"total": "合计", "amount": "金额", "basic": "基本支出",
                  "code": "编码", "name": "名称"}
 
 
-ALIASES = {"sangong_narrative": "sangong", "sangong_change": "sangong", "fiscal": "expenditure"}
-SUFFIXES = {"amount": "（增减额）", "percent": "（增减率%）", "share": "（占比%）"}
-
-
 def label(path: str) -> str:
-    """A readable label for a dot path (template terms; unknown paths fall back to the key)."""
-    if path in LABELS:
-        return LABELS[path]
-    parts = path.split(".")
-    if parts[0] in ALIASES and ".".join([ALIASES[parts[0]], *parts[1:]]) in LABELS:
-        return LABELS[".".join([ALIASES[parts[0]], *parts[1:]])]
-    if len(parts) > 1 and parts[-1] in SUFFIXES:
-        base = ".".join(parts[:-1])
-        base_label = label(base) if base != parts[0] or base in LABELS else LABELS.get(base, base)
-        if base_label != parts[-2]:
-            return base_label + SUFFIXES[parts[-1]]
-        if parts[0] in LABELS and len(parts) == 2:
-            return LABELS[parts[0]] + SUFFIXES[parts[-1]]
-    for suffix, text in (("_share", "（占比%）"), ("_change", "（增减）")):
-        if parts[-1].endswith(suffix):
-            base = ".".join([*parts[:-1], parts[-1][: -len(suffix)]])
-            if label(base) != base.rsplit(".", 1)[-1]:
-                return label(base) + text
-    if parts[0] == "narrative" and len(parts) == 2:
-        for group in ("income", "expenditure", "sangong"):
-            if f"{group}.{parts[1]}" in LABELS:
-                return LABELS[f"{group}.{parts[1]}"] + "（说明）"
-    return COLUMN_LABELS.get(parts[-1], parts[-1])
+    """The name of a record dot path: the schema's Chinese name (ui.figures.label); never a raw key."""
+    from ui.figures import label as name
+
+    return name(path)
 
 
 def metric_unit(path: str) -> str:
@@ -102,14 +49,19 @@ def metric_unit(path: str) -> str:
 
 
 def load(home: Path | None = None) -> dict[str, dict]:
-    """All stored records by doc id (empty when nothing is stored)."""
-    from extract.store import load_records
+    """Every file's record by doc id, as the question-answering library keeps them (one copy in the
+    app, re-read only for files that changed; checks that passed are counted, not kept: the full
+    record is `full(doc)`)."""
+    from qa.records import load_library
 
-    out: dict[str, dict] = {}
-    for rec in load_records(home):
-        if isinstance(rec, dict) and rec.get("doc"):
-            out[rec["doc"]] = rec
-    return out
+    return load_library(home).part_records
+
+
+def full(doc: str, home: Path | None = None) -> dict | None:
+    """A file's record as stored, every check included."""
+    from extract.store import load_record
+
+    return load_record(doc, home)
 
 
 def cite(c: dict, with_doc: bool = True) -> str:
@@ -153,12 +105,13 @@ def validation_summary(record: dict | None) -> str:
     """e.g. '2 mismatch · 1 rounding · 14 pass'; 'not extracted' when there is no record."""
     if not record:
         return "not extracted"
-    checks = record.get("validation") or []
-    if not checks:
+    counts = record.get("validation_counts")
+    if counts is None:
+        counts = {}
+        for c in record.get("validation") or []:
+            counts[c.get("status", "?")] = counts.get(c.get("status", "?"), 0) + 1
+    if not counts:
         return "no checks"
-    counts: dict[str, int] = {}
-    for c in checks:
-        counts[c.get("status", "?")] = counts.get(c.get("status", "?"), 0) + 1
     parts = []
     for s in STATUS_ORDER + sorted(set(counts) - set(STATUS_ORDER)):
         if counts.get(s):
@@ -167,21 +120,27 @@ def validation_summary(record: dict | None) -> str:
 
 
 def scalar_groups(record: dict) -> dict[str, list[dict]]:
-    """Leaves grouped by top-level section: {group label: [{field, value, evidence}]}.
+    """Leaves grouped by top-level section: {group label: [{field, value, evidence}]}; each value as
+    the document prints it (ui.figures.as_printed).
 
     Lists (e.g. by_function) and the raw `tables` are shown separately."""
+    from ui.figures import as_printed, units_by_line
+
     groups: dict[str, list[dict]] = {}
+    units = units_by_line(record)
 
     def walk(obj: Any, path: str, group: str) -> None:
         if is_leaf(obj):
             groups.setdefault(group, []).append(
-                {"field": label(path), "path": path, "value": fmt(obj.get("value")),
+                {"field": label(path), "path": path,
+                 "value": as_printed(obj.get("value"), obj.get("evidence") or [], units),
                  "evidence": cite_all(obj.get("evidence") or [])})
         elif isinstance(obj, dict):
             for k, v in obj.items():
                 walk(v, f"{path}.{k}" if path else k, group)
 
-    skip = {"tables", "validation", "conflicts", "warnings", "doc", "path", "sha256", "schema_version", "engine"}
+    skip = {"tables", "validation", "conflicts", "warnings", "doc", "path", "sha256", "schema_version", "engine",
+            "validation_counts"}
     for key, obj in record.items():
         if key in skip:
             continue
@@ -193,24 +152,27 @@ def scalar_groups(record: dict) -> dict[str, list[dict]]:
 
 
 def list_tables(record: dict) -> dict[str, list[dict]]:
-    """Lists of leaf-dicts anywhere in the record (e.g. expenditure.by_function) as row lists."""
+    """Lists of leaf-dicts anywhere in the record (e.g. expenditure.by_function) as row lists, each
+    value as printed."""
+    from ui.figures import as_printed
+
     out: dict[str, list[dict]] = {}
 
     def walk(obj: Any, path: str) -> None:
-        if isinstance(obj, list) and obj and all(isinstance(r, dict) for r in obj):
+        if isinstance(obj, list) and obj and all(isinstance(r, dict) and not is_leaf(r) for r in obj):
             rows = []
             for r in obj:
                 row: dict[str, str] = {}
                 ev: list[dict] = []
                 for k, v in r.items():
                     if is_leaf(v):
-                        row[k] = fmt(v.get("value"))
+                        row[k] = as_printed(v.get("value"), v.get("evidence") or [])
                         ev.extend(v.get("evidence") or [])
                 rows.append({**row, "evidence": cite_all(ev[:1] if ev else [])})
             out[path] = rows
         elif isinstance(obj, dict) and not is_leaf(obj):
             for k, v in obj.items():
-                if k not in ("tables", "validation", "conflicts"):
+                if k not in ("tables", "validation", "conflicts", "validation_counts"):
                     walk(v, f"{path}.{k}" if path else k)
 
     walk(record, "")
@@ -221,6 +183,7 @@ def source_tables(record: dict) -> list[tuple[str, list[str], list[list[str]], s
     """The parsed disclosure tables (catalogue order) as (caption, header, rows, kind) with a per-row citation;
     a caption is the table's label and title as printed."""
     from ingest.catalog import zh_name
+    from ui.figures import as_printed
 
     out = []
     tables = record.get("tables") or {}
@@ -236,7 +199,7 @@ def source_tables(record: dict) -> list[tuple[str, list[str], list[list[str]], s
             cells = []
             for col in cols:
                 v = values.get(col)
-                cells.append(fmt(v.get("value")) if is_leaf(v) else "")
+                cells.append(as_printed(v.get("value"), v.get("evidence") or []) if is_leaf(v) else "")
                 if is_leaf(v):
                     ev.extend(v.get("evidence") or [])
             name = r.get("name") or ""
@@ -345,16 +308,33 @@ def flagged_evidence(record: dict | None) -> list[tuple[str, dict]]:
     return out
 
 
-def value_sources(record: dict | None) -> list[tuple[str, dict]]:
+def check_figure(record: dict | None, citation: dict) -> Any:
+    """The figure a flagged check reads on the cited line (its terms say which), for the page view to
+    box; None when the check names none there."""
+    for c in (record or {}).get("validation") or []:
+        for t in c.get("terms") or []:
+            for e in t.get("evidence") or []:
+                if (e.get("doc"), e.get("page"), e.get("line")) == (citation.get("doc"), citation.get("page"),
+                                                                    citation.get("line")):
+                    return t.get("value")
+    return None
+
+
+def value_sources(record: dict | None, with_values: bool = False) -> list[tuple]:
     """(label, first citation) for every stated value of the record, in record order — so any
-    number in the Extraction view can be opened where it is printed."""
-    out: list[tuple[str, dict]] = []
-    skip = {"tables", "validation", "conflicts", "warnings"}
+    number in the Extraction view can be opened where it is printed; `with_values`: (label,
+    citation, value)."""
+    from ui.figures import as_printed
+
+    out: list[tuple] = []
+    skip = {"tables", "validation", "conflicts", "warnings", "validation_counts"}
 
     def add(path: str, value: Any, evidence: list[dict], name: str | None = None) -> None:
         if value is None or not evidence:
             return
-        out.append((f"[{len(out) + 1}] {name or label(path)} = {fmt(value)} · {cite(evidence[0], with_doc=False)}", evidence[0]))
+        item = (f"[{len(out) + 1}] {name or label(path)} = {as_printed(value, evidence)} · "
+                f"{cite(evidence[0], with_doc=False)}", evidence[0])
+        out.append((*item, value) if with_values else item)
 
     def walk(obj: Any, path: str) -> None:
         if is_leaf(obj):
@@ -372,7 +352,7 @@ def value_sources(record: dict | None) -> list[tuple[str, dict]]:
                 for k, v in row.items():
                     if is_leaf(v) and k not in ("code", "name"):
                         add(f"{path}.{i}.{k}", v.get("value"), list(v.get("evidence") or []),
-                            f"{label(path)} {name or i} {COLUMN_LABELS.get(k, k)}")
+                            f"{label(path)} {name or i} {label(f'{path}.{i}.{k}')}")
 
     walk(record or {}, "")
     return out
