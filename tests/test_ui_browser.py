@@ -8,28 +8,20 @@ audit hook (a `sitecustomize` on the child's PYTHONPATH): none may leave 127.0.0
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
+from browser_kit import CHROMIUM, T, ask, browser, net_audit, open_tab, page, pick  # noqa: F401  (fixtures)
 from ui import server
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-LUNTAI = "002_77eafa45268ff922"
-T = 60_000  # ms: generous for a shared 2-core machine
-UPLOAD_MB = 2
 
 pytestmark = [pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian chromium"),
               pytest.mark.timeout(300)]
-sync_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
+LUNTAI = "002_77eafa45268ff922"
+UPLOAD_MB = 2
 
 @pytest.fixture(scope="module")
 def ui_home(request, tmp_path_factory) -> Path:
@@ -42,49 +34,6 @@ def ui_home(request, tmp_path_factory) -> Path:
     return home
 
 
-# Loaded by every Python process started with the audit dir on PYTHONPATH: logs each socket connect
-# and name lookup that is not loopback or a local (unix) socket.
-NET_AUDIT = """
-import os, sys
-_LOG = os.environ.get("GK_NET_AUDIT")
-_LOCAL = {None, "", "127.0.0.1", "localhost", "::1", "0.0.0.0", b"127.0.0.1", b"localhost"}
-
-def _hook(event, args):
-    if event == "socket.connect":
-        addr = args[1]
-        if not isinstance(addr, tuple):
-            return  # unix socket path
-        host = addr[0]
-    elif event == "socket.getaddrinfo":
-        host = args[0]
-    else:
-        return
-    if host in _LOCAL or str(host).startswith("127."):
-        return
-    with open(_LOG, "a") as f:
-        f.write(f"{event} {host!r}\\n")
-
-if _LOG:
-    sys.addaudithook(_hook)
-"""
-
-
-@pytest.fixture(scope="module")
-def net_audit(tmp_path_factory) -> tuple[Path, dict]:
-    d = tmp_path_factory.mktemp("net_audit")
-    (d / "sitecustomize.py").write_text(NET_AUDIT)
-    log = d / "connections.log"
-    env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(d), os.environ.get("PYTHONPATH")])),
-           "GK_NET_AUDIT": str(log)}
-    # positive control: the hook sees an outside connect attempt (TEST-NET address, nothing is sent)
-    probe = ("import socket; s = socket.socket(); s.settimeout(0.01)\n"
-             "try: s.connect(('192.0.2.1', 9))\nexcept OSError: pass")
-    subprocess.run([sys.executable, "-c", probe], env={**os.environ, **env}, check=True, timeout=30)
-    assert "192.0.2.1" in log.read_text()
-    log.unlink()
-    return log, env
-
-
 @pytest.fixture(scope="module")
 def app(ui_home, net_audit):
     # a small upload limit so the oversize test needs only a few MB
@@ -92,48 +41,6 @@ def app(ui_home, net_audit):
     running.net_log = net_audit[0]
     yield running
     running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser, app):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    pg = ctx.new_page()
-    pg.requests = []
-    pg.on("request", lambda r: pg.requests.append(r.url))
-    pg.goto(app.url, wait_until="domcontentloaded")
-    pg.wait_for_selector("#gk-question textarea", timeout=T)
-    yield pg
-    hosts = {urlparse(u).hostname for u in pg.requests if not u.startswith(("data:", "blob:"))}
-    ctx.close()
-    assert hosts <= {"127.0.0.1"}, f"requests left the machine: {hosts}"
-    outside = app.net_log.read_text() if app.net_log.exists() else ""
-    assert not outside, f"the app process reached outside 127.0.0.1:\n{outside}"
-
-
-def ask(pg, question: str, n_answers: int) -> str:
-    pg.fill("#gk-question textarea", question)
-    pg.click("#gk-ask")
-    bots = pg.locator("#gk-chat [data-testid='bot']")
-    pg.wait_for_function(
-        "n => document.querySelectorAll(\"#gk-chat [data-testid='bot']\").length >= n", arg=n_answers, timeout=T)
-    return bots.nth(n_answers - 1).inner_text()
-
-
-def open_tab(pg, name: str) -> None:
-    pg.get_by_role("tab", name=name).click()
-
-
-def pick(pg, elem_id: str, text: str) -> None:
-    pg.click(f"#{elem_id} input")
-    pg.locator(f"#{elem_id} [role=option]", has_text=text).first.click()
 
 
 def test_luntai_sangong_answer_with_source_that_opens_the_passage_and_a_follow_up(page):
@@ -287,9 +194,9 @@ def test_upload_pdf_then_ask_about_it_then_remove_it(page, tmp_path):
     text = ask(page, "沙湾市演示局2025年三公经费是多少？", 1)
     assert "4.56 万元" in text
     page.locator("#gk-sources label").first.click()
-    page.locator("#gk-passage mark").first.wait_for(timeout=T)
-    passage_text = page.inner_text("#gk-passage")
-    assert "page 2" in passage_text and "4.56" in page.locator("#gk-passage mark").first.inner_text()
+    page.locator("#gk-passage .gk-pdfimg").wait_for(timeout=T)  # a PDF source opens its page, rendered
+    assert "page 2 of" in page.inner_text("#gk-passage .gk-passage-head")
+    assert page.locator("#gk-passage .gk-box-figure").count() >= 1  # the figure boxed where it is printed
 
     open_tab(page, "文件库 Library")
     pick(page, "gk-remove-doc", "沙湾市演示局")

@@ -9,14 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-Progress = Callable[[float, str], None]
-
-# Progress shown once the upload is accepted and ingest starts. Parse, extract and the BM25 entries
-# run as one call (about a second for a 30-page PDF) that reports nothing in between, so the bar only
-# needs a visible sliver that says "working" (0 reads as "not started"). The vectors are computed
-# afterwards by a background process; `embed_status` reports its progress (the Library shows it).
-INGEST_STARTED = 0.05
-
+Stage = Callable[[str], None]
 
 class Missing(RuntimeError):
     """A pipeline stage the UI needs is not available."""
@@ -58,12 +51,12 @@ def conversation(home: Path) -> Any:
         return Conversation()
 
 
-def ingest_file(path: Path, home: Path, progress: Progress | None = None, *, embed: bool = True) -> dict:
+def ingest_file(path: Path, home: Path, on_stage: Stage | None = None, *, embed: bool = True) -> dict:
     """Parse, extract and index one file (BM25): it is answerable when this returns; then start the
-    background embedder for its vectors (`embed`). Returns the ingest result as a dict (doc,
-    department, fiscal_year, tables, chunks, status, extraction, validation, state). Raises
-    GongkaiError on a bad file."""
-    progress = progress or (lambda frac, msg: None)
+    background embedder for its vectors (`embed`). `on_stage` is told each stage as it starts
+    (parse, structure, extract, index). Returns the ingest result as a dict (doc, department,
+    fiscal_year, tables, chunks, status, extraction, validation, state). Raises GongkaiError on a
+    bad file."""
     try:
         from ingest.document import sha256_file
         from ingest.service import ingest_file as ingest_one
@@ -80,8 +73,7 @@ def ingest_file(path: Path, home: Path, progress: Progress | None = None, *, emb
             note += (" (processed by an older Gongkai: run `gongkai reindex`, or `gongkai ingest` the "
                      "original file again, to re-process it)")
         return {**entry, "doc": same, "status": "unchanged", "note": note}
-    progress(INGEST_STARTED, "parsing, extracting, indexing")
-    result = ingest_one(path, store, embed="none")
+    result = ingest_one(path, store, embed="none", on_stage=on_stage)
     if not result.ok:
         path.unlink(missing_ok=True)
         raise _error(result.reason, result.message or f"{path.name}: could not be ingested")
@@ -89,9 +81,9 @@ def ingest_file(path: Path, home: Path, progress: Progress | None = None, *, emb
     if embed:
         kick_embedder(home)
     try:
-        from ui.records import load, validation_summary
+        from ui.records import full, validation_summary
 
-        out["validation"] = validation_summary(load(home).get(result.doc))
+        out["validation"] = validation_summary(full(result.doc, home))
     except Exception:  # noqa: BLE001 - the summary is informative only
         pass
     return out
@@ -169,20 +161,27 @@ def document_states(home: Path) -> dict[str, str]:
 
 # -- settings tab -------------------------------------------------------------------------------
 
-def save_settings(url: str, model: str, key: str, drop_key: bool, top_k: int, timeout_s: float | None = None,
+def save_settings(url: str, model: str, key: str, drop_key: bool, top_k, timeout_s: float | None = None,
                   structured: str | None = None):
     """Save the settings tab's values (file mode 0600; a value that only the environment sets — the
-    API key above all — is never written). Returns the settings now in effect. ValueError on a bad URL."""
+    API key above all — is never written). Returns the settings now in effect. ValueError, saying
+    every value refused and why, when one is invalid (nothing is saved then)."""
     from gongkai import settings as gsettings
 
     url = (url or "").strip()
-    if url and not url.startswith(("http://", "https://")):
-        raise ValueError("The LLM endpoint must be an http(s) URL, or empty to turn the LLM off.")
     s = gsettings.load()
-    s.llm_base_url, s.llm_model, s.top_k = url, (model or "").strip(), int(top_k)
-    if timeout_s:
-        s.llm_timeout_s = max(1.0, float(timeout_s))
-    if structured in gsettings.STRUCTURED_MODES:
+    wanted = {"llm_base_url": url, "top_k": top_k}
+    if timeout_s not in (None, ""):
+        wanted["llm_timeout_s"] = timeout_s
+    if structured:
+        wanted["llm_structured"] = structured
+    problems = [msg for name, value in wanted.items() if (msg := gsettings.check(name, value))]
+    if problems:
+        raise ValueError("Not saved: " + "; ".join(problems) + ".")
+    s.llm_base_url, s.llm_model, s.top_k = url, (model or "").strip(), int(float(top_k))
+    if "llm_timeout_s" in wanted:
+        s.llm_timeout_s = float(timeout_s)
+    if structured:
         s.llm_structured = structured
     if drop_key:
         s.llm_api_key = ""
@@ -215,3 +214,15 @@ def answer_markdown(conversation, question: str, home: Path) -> tuple[str, list]
     result = conversation.ask(question)
     md, srcs, _flags = ans.render(result, rec.load(home))
     return md, srcs
+
+
+def answer_sources(conversation, question: str, home: Path) -> tuple[str, list, object]:
+    """The chat's reply: (markdown, [(label, citation)], the figure the answer gives — the value the
+    source view boxes where it is printed)."""
+    from ui import answer as ans
+    from ui import records as rec
+
+    result = conversation.ask(question)
+    md, srcs, _flags = ans.render(result, rec.load(home))
+    value = None if result.get("declined") else result.get("value")
+    return md, srcs, value
