@@ -30,7 +30,8 @@ def build(home: Path) -> dict:
         chart = gr.HTML("", elem_id="gk-cmp-chart")
         gr.Markdown("<span class='gk-note'>点击表格中的一行查看原文出处 · Click a row to open the page its figure is "
                     "printed on.</span>")
-        table = gr.DataFrame(headers=compare.TABLE_COLUMNS, interactive=False, wrap=True, elem_id="gk-cmp-table")
+        table = gr.DataFrame(headers=compare.TABLE_COLUMNS, interactive=False, wrap=True, elem_id="gk-cmp-table",
+                             column_widths=["16%", "7%", "8%", "13%", "12%", "34%", "10%"])
         with gr.Row():
             csv_btn = gr.Button("导出 CSV Export CSV", size="sm", elem_id="gk-cmp-csv", scale=1)
             csv_file = gr.File(label="CSV", elem_id="gk-cmp-file", interactive=False, visible=False, scale=3)

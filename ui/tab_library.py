@@ -101,7 +101,7 @@ def build(home: Path) -> dict:
         limit_note = gr.Markdown(_limit_text(gsettings.load().max_upload_mb), elem_id="gk-upload-note")
         with gr.Row():
             upload = gr.File(label="上传 Upload", file_count="multiple", file_types=list(uploads.ALLOWED),
-                             elem_id="gk-upload", scale=3)
+                             elem_id="gk-upload", scale=3, height=140)
             with gr.Column(scale=1):
                 ingest_btn = gr.Button("导入 Ingest", variant="primary", elem_id="gk-ingest")
                 refresh_btn = gr.Button("刷新 Refresh", size="sm", elem_id="gk-refresh")
@@ -116,6 +116,7 @@ def build(home: Path) -> dict:
             sort = gr.Dropdown(list(library.SORTS), value=next(iter(library.SORTS)), label="排序 sort",
                                elem_id="gk-lib-sort", scale=2)
         table = gr.DataFrame(headers=library.COLUMNS, value=None, interactive=False, wrap=True, elem_id="gk-docs",
+                             column_widths=["15%", "6%", "8%", "5%", "7%", "9%", "11%", "8%", "17%", "14%"],
                              label="Documents — one row per disclosure; click one to open its record and checks")
         shown_docs = gr.State([])  # the doc ids of each visible row
         with gr.Row():
