@@ -62,9 +62,12 @@ def kind_fits(question: str, m: Metric) -> bool:
     """A question asking how many is not answered with an amount, nor one asking how much money with a count."""
     if m.kind == "amount" and _ASKS_COUNT.search(question):
         return False
-    if m.kind == "count" and _ASKS_MONEY.search(question) and not _ASKS_COUNT.search(question):
-        return False
+    if m.kind == "count" and m.unit in _DISCRETE and _ASKS_MONEY.search(question) and not _ASKS_COUNT.search(question):
+        return False  # (an area is a quantity "how much" may ask: "how much office space")
     return True
+
+
+_DISCRETE = ("人", "辆", "个", "台", "项", "家", "处", "套", "批", "次")
 
 
 def content(residual: str, english: bool) -> list[str]:

@@ -97,6 +97,7 @@ def test_kind_fits():
     assert not meaning.kind_fits("How much money do the retirees get?", BY_KEY["staffing.retired"])
     assert meaning.kind_fits("有多少退休人员", BY_KEY["staffing.retired"])
     assert meaning.kind_fits("人员经费是多少", BY_KEY["expenditure.personnel"])
+    assert meaning.kind_fits("How much office space does it have?", BY_KEY["assets.housing_area"])
 
 
 def test_relations_resolve():
