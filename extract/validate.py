@@ -1169,6 +1169,14 @@ def _performance_upper_bounds(c: Context) -> None:
                  ("", hi))
 
 
+@rule("performance.targets")
+def _performance_targets(c: Context) -> None:
+    for i, tg in enumerate(c.r.performance_targets):
+        c.ck.sum(f"performance_targets.{i}", f"{tg.table}：{tg.name.value} 年度绩效目标文字 = 绩效指标 指标值 ({tg.unit})",
+                 (f"performance_targets.{i}.stated", tg.stated), [(f"performance_targets.{i}.indicator", tg.indicator)],
+                 exact=True)
+
+
 def _distinct(names: Iterable[str]) -> int:
     return len({_name_key(n) for n in names if n})
 
