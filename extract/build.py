@@ -228,6 +228,12 @@ def build_record(doc) -> BudgetRecord:
     from extract.changes import extract_changes
 
     extract_changes(text, rec)  # every stated change, comparison and rate, for the validator
+    from extract.agreements import extract_agreements
+
+    extract_agreements(text, rec)  # "…数与《X表》…数一致": a stated agreement between two tables
+    from extract.targets import extract_targets
+
+    extract_targets(text, rec)  # a 绩效目标表's targets stated in its goal text and its indicator rows
     rec.projects = _projects(tables, [str(p.name.value) for p in rec.narrative_projects if p.name.value])
     from ingest.catalog import core_kinds, zh_name
 

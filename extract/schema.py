@@ -275,6 +275,33 @@ class StatedRate(BaseModel):
     budget: Leaf = _leaf("预算数", "budget figure")  # the budget the same sentence states ("年初预算为 451.38 万元，支出决算为…")
 
 
+class StatedAgreement(BaseModel):
+    """"<subject>数与《<table>》的“<figure>”<word>数一致": the text of one table's 情况说明 states that a
+    figure of that table agrees with a figure of another table. `table`/`other` are catalogue kinds
+    (ingest/catalog/tables.json) of the table described and the table named; `figure` the name quoted
+    (“商品和服务支出”: a row of both tables), `word` the figure word (收入/支出/财政拨款…), `subject` the
+    subject as printed (财政拨款支出安排数…)."""
+
+    table: str | None = None
+    other: str | None = None
+    subject: str = ""
+    figure: str = ""
+    word: str = ""
+    sentence: Leaf = _leaf("所述原文", "the sentence")  # the sentence as printed, with its citation
+
+
+class PerformanceTarget(BaseModel):
+    """A target a 绩效目标表 states twice: in its indicator rows (三级指标 + 指标值, "申领激活医保电子凭证
+    ≥88%") and in its goal text (年度绩效目标 / 项目总体目标, "激活率达 87%以上"), matched by the indicator's
+    name. `indicator` holds the indicator row's value, `stated` the goal text's; `unit` is shared."""
+
+    name: Leaf = _leaf("指标名称", "indicator")  # the indicator's name as printed (三级指标)
+    indicator: Leaf = _leaf("指标值", "indicator value")
+    stated: Leaf = _leaf("目标文字所述", "as the goal text states")
+    unit: str = ""
+    table: str = ""  # 部门整体绩效目标表 / 项目支出绩效目标表 …: the title the table prints
+
+
 class Project(BaseModel):
     """A project (项目) with its budget: from 表7 (code, subject, amount) or from 情况说明 七 (name, amount)."""
 
@@ -399,6 +426,8 @@ class BudgetRecord(BaseModel):
     shares: list[StatedShare] = _part(list, "所述占比", "stated shares")  # "占“三公”经费的 Y%" (a named whole)
     comparisons: list[StatedComparison] = _part(list, "所述比较", "stated comparisons")  # "决算数小于预算数"
     rates: list[StatedRate] = _part(list, "预算完成率", "stated rates of the budget")  # "完成预算的 R%"
+    agreements: list[StatedAgreement] = _part(list, "所述表间一致", "stated agreements between tables")  # "与《X表》的…数一致"
+    performance_targets: list[PerformanceTarget] = _part(list, "绩效目标（两处所列）", "performance targets stated twice")  # 绩效目标表: goal text vs indicator
     projects: list[Project] = _part(list, "项目（表）", "projects (table)")  # 表7 project lines
     narrative_projects: list[Project] = _part(list, "项目（说明）", "projects (text)")  # 七、项目支出情况说明: 项目名称 + 预算安排规模
     tables: dict[str, TableData] = Field(default_factory=dict)

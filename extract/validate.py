@@ -1094,6 +1094,51 @@ def _narrative_projects(c: Context) -> None:
                    (f"projects.{i}.amount", p.amount), (f"narrative_projects.{j}.amount", r.narrative_projects[j].amount))
 
 
+def _figure(c: Context, path: str) -> Leaf | None:
+    """A figure a catalogue entry names: "@<table>.<total>" (a table's printed total) or a record path."""
+    if path.startswith("@"):
+        tid, _, col = path[1:].partition(".")
+        return c.total(tid, col)
+    return c.get(path)
+
+
+def _named_row(c: Context, tid: str | None, name: str) -> TableRow | None:
+    """The row of table `tid` whose name is `name` (compared without spaces and punctuation)."""
+    t = c.table(tid) if tid else None
+    key = _name_key(name)
+    return next((r for r in (t.rows if t else []) if r.name and _name_key(r.name) == key and "total" in r.values), None)
+
+
+@rule("narrative.stated_agreement")
+def _narrative_stated_agreement(c: Context) -> None:
+    claims = catalogue()["narrative.stated_agreement"]["claims"]
+    for i, a in enumerate(c.r.agreements):
+        cid = f"agreements.{i}"
+        quote = str(a.sentence.value or "")
+        desc = f"情况说明：{quote}"
+        if a.figure:
+            # the figure is a row the named table prints ("与《基本支出预算表》的“商品和服务支出”支出数一致"): the
+            # described table's row of that name, or its total where it prints no such row
+            theirs = _named_row(c, a.other, a.figure)
+            ours = _named_row(c, a.table, a.figure)
+            lhs = ((f"tables.{a.table}.{ours.code or ours.name}.total", ours.values["total"]) if ours is not None
+                   else (f"tables.{a.table}.total", c.total(a.table) if a.table else None))
+            rhs = [(f"tables.{a.other}.{theirs.code or theirs.name}.total", theirs.values["total"] if theirs else None)]
+            chk = c.ck.sum(cid, desc, lhs, rhs, same_figure=True)
+        else:
+            entry = next((e for e in claims if e["table"] == a.table and e["other"] == a.other
+                          and a.word in e["word"] and any(w in a.subject for w in e["subject"])), None)
+            if entry is None:
+                c.ck.fact(cid, desc, "insufficient_data", terms=[("claim", "", a.sentence)],
+                          note=f"the figures this sentence names ({a.table} vs {a.other} {a.word or '数'}) are not in the catalogue")
+                continue
+            one = (entry["one"], _figure(c, entry["one"]))
+            parts = [(p.rstrip("?"), _figure(c, p.rstrip("?"))) for p in entry["sum"]]
+            parts = [(p, lf) for (p, lf), raw in zip(parts, entry["sum"]) if not (raw.endswith("?") and lf is None)]
+            chk = c.ck.sum(cid, desc, one, parts, same_figure=len(parts) == 1)
+        chk.evidence = _evidence([a.sentence]) + [e for e in chk.evidence if e not in a.sentence.evidence]
+
+
 @rule("performance.amounts")
 def _performance_amounts(c: Context) -> None:
     perf, inc = c.r.performance, c.r.income
@@ -1122,6 +1167,14 @@ def _performance_upper_bounds(c: Context) -> None:
                  "整体绩效目标表 上级安排 介于 上级一般公共预算安排转移支付 与 转移支付 + 财政拨款结转 之间",
                  ("performance.funding_upper", perf.funding_upper), ("income.upper_transfer", inc.upper_transfer),
                  ("", hi))
+
+
+@rule("performance.targets")
+def _performance_targets(c: Context) -> None:
+    for i, tg in enumerate(c.r.performance_targets):
+        c.ck.sum(f"performance_targets.{i}", f"{tg.table}：{tg.name.value} 年度绩效目标文字 = 绩效指标 指标值 ({tg.unit})",
+                 (f"performance_targets.{i}.stated", tg.stated), [(f"performance_targets.{i}.indicator", tg.indicator)],
+                 exact=True)
 
 
 def _distinct(names: Iterable[str]) -> int:

@@ -54,7 +54,7 @@ SUMMARY = "pipeline.json"
 # is re-processed by `gongkai ingest` of the same file (status "refreshed") or by `gongkai reindex`;
 # `gongkai list`, `gongkai ask` and `gongkai ui` say when a home holds stale documents.
 STRUCTURE_VERSION = 5
-EXTRACT_VERSION = 4
+EXTRACT_VERSION = 5
 
 
 def chunks_stamp() -> str:

@@ -34,6 +34,8 @@ class Metric:
     description: str = ""  # what the figure is, in words (qa/meaning.py)
     description_en: str = ""
     unlike: tuple[str, ...] = ()  # words that name something else ("编外" is no 在编 staff): no reading by meaning
+    funds_source: bool = False  # its name also says where money comes from ("维持运转的财政拨款经费")
+    contains: tuple[str, ...] = ()  # keys of parts whose parent is a larger whole (购置及运行 ⊃ 运行, under 三公)
     parts: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -55,7 +57,8 @@ def _metric(e: dict) -> Metric:
                   label_en=e.get("label_en") or (en[0] if en else (zh[0] if zh else e["key"])),
                   parent=e.get("parent"), change=e.get("change"), kind=e.get("kind", "amount"),
                   rows=tuple(e.get("rows", ())), description=e.get("description", ""),
-                  description_en=e.get("description_en", ""), unlike=tuple(e.get("unlike", ())))
+                  description_en=e.get("description_en", ""), unlike=tuple(e.get("unlike", ())),
+                  contains=tuple(e.get("contains", ())), funds_source=bool(e.get("funds_source")))
 
 
 _DATA = _load()

@@ -62,9 +62,12 @@ def kind_fits(question: str, m: Metric) -> bool:
     """A question asking how many is not answered with an amount, nor one asking how much money with a count."""
     if m.kind == "amount" and _ASKS_COUNT.search(question):
         return False
-    if m.kind == "count" and _ASKS_MONEY.search(question) and not _ASKS_COUNT.search(question):
-        return False
+    if m.kind == "count" and m.unit in _DISCRETE and _ASKS_MONEY.search(question) and not _ASKS_COUNT.search(question):
+        return False  # (an area is a quantity "how much" may ask: "how much office space")
     return True
+
+
+_DISCRETE = ("人", "辆", "个", "台", "项", "家", "处", "套", "批", "次")
 
 
 def content(residual: str, english: bool) -> list[str]:
@@ -124,8 +127,11 @@ def warm(home=None) -> None:
         pass
 
 
-def read(residual: str, english: bool, home=None, question: str = "") -> Reading | None:
-    """The one figure of the catalogue the words mean, or None (nothing fits, or two fit equally)."""
+def read(residual: str, english: bool, home=None, question: str = "", named: Metric | None = None) -> Reading | None:
+    """The one figure of the catalogue the words mean, or None (nothing fits, or two fit equally).
+
+    `named`: a figure the question names besides these words; the words describe it when it is the
+    embedder's nearest and no other near figure covers them as well, even below the coverage bar."""
     words = content(residual, english)
     if (english and not words) or (not english and len(words) < 2):
         return None
@@ -148,9 +154,26 @@ def read(residual: str, english: bool, home=None, question: str = "") -> Reading
 
     supported = [f for f in fits if clear(f)]
     if not supported:
+        top = fits[0]
+        if named is not None and top.metric.key == named.key and top.coverage >= COVERAGE_NEAREST and all(
+                top.coverage > o.coverage for o in fits[1:]):
+            return top  # the words beyond a named figure describe it best of all
         return None
     best = supported[0]  # the nearest by meaning among those the words support
     for other in supported[1:]:
         if best.similarity - other.similarity < TIE_EMBED and abs(best.coverage - other.coverage) < TIE_COVERAGE:
-            return None  # two figures fit as well: neither is chosen
+            part = _part_of_other(best, other)
+            if part is None:
+                return None  # two figures fit as well: neither is chosen
+            best = part
     return best
+
+
+def _part_of_other(a: Reading, b: Reading) -> Reading | None:
+    """Of a whole and its own part fitting as near, the part — when the words are covered strictly better
+    by it: they describe only the part (油费、修车、保险 are the running of cars, not their purchase)."""
+    for part, whole in ((a, b), (b, a)):
+        if (part.metric.parent == whole.metric.key or part.metric.key in whole.metric.contains) \
+                and part.coverage > whole.coverage:
+            return part
+    return None

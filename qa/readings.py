@@ -55,9 +55,11 @@ def by_meaning(lib: Library, intent: Intent, declined: Answer, answer_intent: Ca
     words = intent.residual if within is None else " ".join(intent.specific)
     if not words.strip():
         return declined
-    reading = meaning.read(words, intent.english, lib.home, intent.question)
-    if reading is None or (within is not None and reading.metric.key not in
+    reading = meaning.read(words, intent.english, lib.home, intent.question, named=within)
+    if reading is None or (within is not None and not within.funds_source and reading.metric.key not in
                            {within.key, *(r.key for r in relatives(within))}):
+        # (a figure that names a source of funds may only qualify the figure the other words describe:
+        # "维持机关日常运转的财政拨款经费" is the 机关运行经费 paid from appropriations)
         return declined
     if within is not None and reading.metric.key != within.key and \
             meaning.coverage(meaning.content(words, intent.english), within, intent.english) >= reading.coverage:

@@ -58,6 +58,9 @@ PEOPLE_QUALIFIED_EN = (r"\b(?:people|persons?)\s+(?:are\s+|were\s+|is\s+)?(?:ins
 # actual spending (决算) as opposed to the budget; "spend" alone is how people ask about a budget too
 FINAL_WORDS = (r"决算|实际支出|实际花|实际用|实际使用|实际执行|执行数|实际开支|实际发生|\bactual(?:ly)?\b|final accounts?|"
                r"\boutturn\b|\bin fact\b|\breally spent\b")
+# "actual" of a head count or a vehicle count is the count itself (实有人数, "how many staff does X actually
+# have"), not the final accounts: only these words ask a count from a 决算
+FINAL_OF_COUNT = r"决算|final accounts?|\boutturn\b"
 BUDGET_WORDS = r"预算|年初|\bbudget(?:ed|s)?\b|\bplanned\b"
 SHORT_YEAR = re.compile(r"(?<![\d第.])([1-3]\d)\s*(?:年度|年)(?![\d月])")
 YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)\s*(年度|年|fy)?(?!底|末|\d)", re.I)
@@ -182,7 +185,8 @@ def understand(question: str, units: UnitIndex, vocab: Vocabulary) -> Intent:
     _value_of_count(q, masked, intent)
     _per(q, intent)
     intent.next_year = bool(re.search(NEXT_YEAR, lowm, re.I)) and intent.year is None
-    intent.kind = "final" if re.search(FINAL_WORDS, q, re.I) else ("budget" if re.search(BUDGET_WORDS, q, re.I) else None)
+    final = FINAL_OF_COUNT if metrics and all(m.kind == "count" for m in metrics) else FINAL_WORDS
+    intent.kind = "final" if re.search(final, q, re.I) else ("budget" if re.search(BUDGET_WORDS, q, re.I) else None)
     if re.search(PREV_YEAR, lowm, re.I) and not re.search(CHANGE, lowm, re.I):
         intent.previous_year = True
     intent.op = _operation(lowm, intent)

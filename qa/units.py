@@ -82,7 +82,9 @@ class UnitIndex:
         for u in self.units:
             low = u.lowest
             if low is not None:
-                u.latin = _pinyin_variants(low.core)
+                # the core and every short form of it (克州 → kezhou, as 克州 is matched in Chinese)
+                forms = [low.core, *(f for f in low.forms()[1:] if f != low.core)]
+                u.latin = list(dict.fromkeys(p for f in forms for p in _pinyin_variants(f)))
         self._latin_ready = True
 
     def find(self, question: str) -> list[Mention]:

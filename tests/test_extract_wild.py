@@ -47,7 +47,7 @@ def test_tables_and_core_fields(scored):
     s = summary(scores)
     assert _frac(s["tables_found"]) >= 0.98, s
     assert _frac(s["table_totals"]) >= 0.95, s
-    assert _frac(s["core_fields"]) >= 0.95, [(x.file, x.fields_wrong) for x in scores if x.fields_wrong]
+    assert _frac(s["core_fields"]) >= 0.99, [(x.file, x.fields_wrong) for x in scores if x.fields_wrong]
 
 
 def test_the_first_run_is_recorded_and_far_below():
@@ -63,6 +63,15 @@ def test_sangong_total_is_not_the_grand_total_with_meeting_and_training(scored):
     assert r["meeting_fee"]["value"] == 1282.56 and r["training_fee"]["value"] == 281.77
     assert r["tables"]["sangong"]["totals"]["grand_total"]["value"] == 2224.43
     assert r["tables"]["sangong"]["label"] is None and r["tables"]["income_expenditure_overview"]["label"] == "公开01表"
+
+
+def test_a_merged_label_cell_across_column_groups_keeps_its_figure(scored):
+    """公开表一's "支出合计" is one cell across 功能分类 and 支出用途, its amount under 支出用途's 金额: the
+    amount is that label's (the expenditure total), not a neighbouring row's."""
+    _, records, _ = scored
+    r = records["江苏省人大办公厅_江苏省人大常委会办公厅2019年部门预算公开表"]
+    assert r["expenditure"]["total"]["value"] == 18330.37
+    assert "支出合计" in r["expenditure"]["total"]["evidence"][0]["quote"]
 
 
 def test_two_files_of_one_disclosure_merge(scored):

@@ -85,3 +85,15 @@ def test_a_place_before_a_level_word_is_another_body():
     """伊犁州医保局 is not the 州医保局 of another prefecture."""
     idx = UnitIndex([build_unit("a", "克孜勒苏柯尔克孜自治州医疗保障局", 2025), build_unit("b", "沙县医疗保障局", 2025)])
     assert "克孜勒苏柯尔克孜自治州医疗保障局" not in _found(idx, "伊犁州医保局三公经费")
+
+
+@pytest.mark.parametrize("question,body", [
+    ("Kezhou medical insurance bureau three public expenses", "克孜勒苏柯尔克孜自治州医疗保障局"),  # 克州
+    ("Yilizhou medical insurance bureau staff", "伊犁哈萨克自治州医疗保障局"),  # 伊犁州
+    ("What did Changji Prefecture budget?", "昌吉回族自治州财政局"),  # the core, as before
+])
+def test_pinyin_of_a_places_short_forms(question, body):
+    """A place's short forms are matched in pinyin as they are in characters (克州 → Kezhou)."""
+    idx = UnitIndex([build_unit("a", "克孜勒苏柯尔克孜自治州医疗保障局", 2024),
+                     build_unit("b", "伊犁哈萨克自治州医疗保障局", 2024), build_unit("c", "昌吉回族自治州财政局", 2024)])
+    assert _found(idx, question) == {body}

@@ -297,3 +297,11 @@ def test_place_names_are_not_items(ask):
         assert not res["declined"] and res["value"] == pytest.approx(239.11), res["answer"]
     res = ask("四川省伽师县医保局的上年结转是多少")
     assert res["reason"] != "not_specific" and "四川省" not in res["answer"], res["answer"]
+
+
+def test_actual_of_a_head_count_is_the_count_not_the_final_accounts(ask):
+    # "actually have" of staff is 实有人数, which a budget prints; of money it asks a 决算, which none is
+    res = ask("How many staff does the Tekes medical insurance bureau actually have?")
+    assert res["value"] == 20, res["answer"]
+    res = ask("特克斯医保局三公经费实际支出多少")
+    assert res.get("declined") and res.get("reason") == "other_kind", res["answer"]

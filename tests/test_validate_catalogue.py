@@ -165,3 +165,121 @@ def test_jiangsu_tables_read_whole(jiangsu):
     classes = {r["code"]: r["values"]["amount"]["value"] for r in rd17["tables"]["income_expenditure_overview"]["rows"]
                if r["level"] == "类"}
     assert classes.get("208") == 1608.51
+
+
+# -- claims the text makes about two figures: a stated agreement, a target stated twice ---------------
+
+_OPEX_TEXT = """第三部分 2017年度部门预算情况说明
+九、一般公共预算基本支出预算表情况说明
+本表反映部门年度一般公共预算基本支出预算安排情况。
+十、一般公共预算机关运行经费支出预算表情况说明
+本表反映部门年度一般公共预算机关运行经费支出预
+算安排情况。财政拨款支出安排数与《部门一般公共预算基
+本支出预算表》的“商品和服务支出”支出数一致，并按照
+政府收支分类科目的经济分类“款”级细化列示。
+十一、一般公共预算“三公”经费支出预算表情况说明
+本表反映部门年度一般公共预算资金安排的“三公”经费情况。"""
+
+
+def _agreement_record(opex_302: str, basic_302: str):
+    from extract.agreements import extract_agreements
+    from extract.narrative import Text
+    from extract.schema import BudgetRecord, TableData, TableRow
+    from extract.testing import document
+
+    rec = BudgetRecord(doc="t", path="t.txt")
+    extract_agreements(Text(document(_OPEX_TEXT)), rec)
+    for page, tid, v in ((19, "operating_expenses", opex_302), (17, "general_budget_basic", basic_302)):
+        leaf = Leaf(value=D(v), evidence=[Citation(doc="t", page=page, line=4, quote=f"302 商品和服务支出 {v}")])
+        row = TableRow(code="302", level="类", name="商品和服务支出", values={"total": leaf})
+        rec.tables[tid] = TableData(id=tid, status="parsed", rows=[row], totals={"total": leaf})
+    return rec
+
+
+def test_a_stated_agreement_between_two_tables_is_a_claim_the_two_figures_agree():
+    """"…数与《部门一般公共预算基本支出预算表》的“商品和服务支出”支出数一致" under the heading of the 机关运行经费
+    table: the two tables are named by the table catalogue and the quoted row is compared row to row."""
+    from extract.validate import validate
+
+    rec = _agreement_record("5560.31", "1585.96")
+    [a] = rec.agreements
+    assert (a.table, a.other, a.figure) == ("operating_expenses", "general_budget_basic", "商品和服务支出")
+    [chk] = [c for c in validate(rec) if c.rule == "narrative.stated_agreement"]
+    assert chk.status == "mismatch" and (chk.lhs, chk.rhs) == (5560.31, 1585.96)
+    assert "一致" in chk.evidence[0].quote  # the sentence that makes the claim is the first evidence
+    # the same sentence where the figures do agree: no finding
+    [ok] = [c for c in validate(_agreement_record("1585.96", "1585.96")) if c.rule == "narrative.stated_agreement"]
+    assert ok.status == "pass"
+
+
+def test_stated_agreements_in_the_jiangsu_disclosures(jiangsu):
+    """The phrasing is in six Jiangsu disclosures (人大 2017/2018, 省委办公厅 2017, 政协 2017–2019); only 人大 2017's
+    机关运行经费 claim is false (302 商品和服务支出 5,560.31 against the basic-expenditure table's 1,585.96: the gold's
+    rd17-opex-vs-basic-302); every other claim the catalogue resolves holds."""
+    records, halves = jiangsu
+    checks = {}
+    for stem, rec in list(records.items()) + [(f"merged:{k}", v) for k, v in halves.items()]:
+        for c in rec["validation"]:
+            if c["rule"] == "narrative.stated_agreement":
+                checks.setdefault(stem.split(":")[-1], []).append(c)
+    rd17 = checks["江苏省人大办公厅_江苏省人大办公厅2017年度预算公开"]
+    assert [(c["lhs"], c["rhs"]) for c in rd17 if c["status"] in FINDINGS] == [(5560.31, 1585.96)]
+    others = [c for stem, cs in checks.items() for c in cs if stem != "江苏省人大办公厅_江苏省人大办公厅2017年度预算公开"]
+    assert not [c for c in others if c["status"] in FINDINGS]
+    assert sum(c["status"] == "pass" for c in others) >= 10
+    assert len({s.split("_")[0] for s in checks}) >= 3  # three bodies state such agreements
+
+
+_TARGET_TEXT = """部门整体绩效目标表
+（2024 年）
+年度绩效目标
+1、确保基本医疗保险参保人数不少于 9.54 万人，本地户籍人口基本
+医疗保险参保率在 98%以上；
+2、推动医保电子凭证激活，申领激活医保电子凭证，
+激活率达 {rate}%以上；
+3、药品集中带量采购品种由 90 种提高至全年 100 种。
+年度预算（万元）
+一级指标 二级指标 三级指标 指标值 指标设定依据 分值权重
+数量指标 基本医疗保险参保人数 ≥9.54 万人 工作报告 15
+质量指标 本地户籍人口基本医疗保险参保率 ≥98% 工作报告 15
+质量指标 申领激活医保电子凭证 ≥88% 工作报告 15
+数量指标 药品集中带量采购品种 ≥100 种 工作报告 15"""
+
+
+def _targets(rate: str):
+    from extract.narrative import Text
+    from extract.schema import BudgetRecord
+    from extract.targets import extract_targets
+    from extract.validate import validate
+    from extract.testing import document
+
+    rec = BudgetRecord(doc="t", path="t.txt")
+    extract_targets(Text(document(_TARGET_TEXT.format(rate=rate))), rec)
+    return rec, [c for c in validate(rec) if c.rule == "performance.targets"]
+
+
+def test_a_target_stated_in_the_goal_text_and_in_an_indicator_row_must_agree():
+    """A 绩效目标表 target is matched to the goal text by the indicator's name; a different value is a finding.
+    "由 90 种提高至全年 100 种" states last year's figure first: it is not matched as the target."""
+    rec, checks = _targets("87")
+    pairs = {str(t.name.value): (t.stated.value, t.indicator.value) for t in rec.performance_targets}
+    assert pairs["申领激活医保电子凭证"] == (D("87"), D("88"))
+    assert pairs["基本医疗保险参保人数"] == (D("9.54"), D("9.54"))
+    assert pairs["本地户籍人口基本医疗保险参保率"] == (D("98"), D("98"))
+    assert "药品集中带量采购品种" not in pairs or pairs["药品集中带量采购品种"] == (D("100"), D("100"))
+    assert [(c.lhs, c.rhs) for c in checks if c.status in FINDINGS] == [(87.0, 88.0)]
+    # the goal text that states the indicator's value: no finding
+    _, ok = _targets("88")
+    assert ok and not [c for c in ok if c.status in FINDINGS]
+
+
+def test_targets_stated_twice_in_the_samples(samples):
+    """002's 部门整体绩效目标表 says 激活率达 87%以上 where its indicator row sets 申领激活医保电子凭证 ≥88% (the gold's
+    002-perf-ecard-activation); the other targets its goal text restates (9.54 万人, 10 场, 100 种, 98 %, 100 %; and
+    001's 95 %, 41.06 万人, 2.50 万人) agree and pass."""
+    by_doc = {stem: [c for c in rec["validation"] if c["rule"] == "performance.targets"] for stem, rec in samples.items()}
+    found = [c for cs in by_doc.values() for c in cs if c["status"] in FINDINGS]
+    assert [(c["lhs"], c["rhs"]) for c in found] == [(87.0, 88.0)]
+    assert {e["line"] for e in found[0]["evidence"]} & {1331} and {e["line"] for e in found[0]["evidence"]} & {1413}
+    assert sum(c["status"] == "pass" for c in by_doc["002_77eafa45268ff922"]) >= 5
+    assert sum(c["status"] == "pass" for c in by_doc["001_4e595076af774e23"]) >= 3

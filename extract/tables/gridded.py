@@ -226,7 +226,12 @@ def _group(grid: Grid, cell: Cell) -> tuple[str, ...]:
 
 def _same_group(grid: Grid, label: Cell, figure: Cell) -> bool:
     a, b = _group(grid, label), _group(grid, figure)
-    return len(a) < 2 or len(b) < 2 or a == b
+    if len(a) < 2 or len(b) < 2 or a == b:
+        return True
+    # a merged label cell reaching into the figure's column group ("支出合计" across 功能分类 and 支出用途,
+    # its amount under 支出用途's 金额) labels it: its right end lies in that group
+    end = Cell(text=label.text, x0=label.x1 - 2, x1=label.x1 - 1, line=label.line)
+    return _group(grid, end) == b
 
 
 def _wrapped_label(grid: Grid, body, r: int, figure: Cell, entries: dict, out: list):
