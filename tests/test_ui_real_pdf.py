@@ -167,9 +167,11 @@ def test_the_same_figure_as_printed_in_chat_extraction_and_compare(uploaded, pag
         assert raw not in record
     open_tab(page, "对比 Compare")  # default figure: the 三公 total
     pick(page, "gk-cmp-bodies", BODY)
+    # every body is shown until the pick arrives: wait for the table of the one body picked
+    page.wait_for_function("() => !document.querySelector('#gk-cmp-table').innerText.includes('轮台')", timeout=T)
     cell = page.locator("#gk-cmp-table [role=gridcell]", has_text=f"{FIGURE} 万元")
     cell.first.wait_for(timeout=T)
-    assert page.locator("#gk-cmp-table [role=row]", has_text="轮台").count() == 0  # one body picked
+    assert page.locator("#gk-cmp-table [role=row]", has_text=BODY).count() == 1
     bar = page.locator(f"#gk-cmp-chart rect.gk-bar[data-doc='{DOC}']")
     assert bar.count() == 1 and abs(float(bar.get_attribute("data-value")) - 767.6) < 1e-9
     cell.first.click()  # the row opens its page, figure boxed
