@@ -65,6 +65,19 @@ def test_answer_shows_value_unit_sources_and_validator_flag():
     assert "mismatch" in md and "300.50 vs 290.50" in md
 
 
+def test_the_answer_shows_its_figure_as_the_cited_document_prints_it():
+    """Bold figure and sentence alike: the document's thousands separators (qa writes 2722.57)."""
+    md, _, _ = answer.render(
+        {"question": "q", "answer": "某局2018年机关运行经费为 2722.57 万元，另有 12722.57 万元。", "value": 2722.57,
+         "unit": "万元", "declined": False, "citations": [{"doc": "d9", "page": 20, "line": 4, "quote": "合 计 2,722.57"}]})
+    assert "**2,722.57 万元**" in md
+    assert "机关运行经费为 2,722.57 万元，另有 12722.57 万元" in md  # only that figure, never a longer number
+    yuan, _, _ = answer.render(
+        {"question": "q", "answer": "公务接待费为 1.2345 万元。", "value": 1.2345, "unit": "万元", "declined": False,
+         "citations": [{"doc": "d9", "page": 3, "line": 1, "quote": "公务接待费 12,345.00 元"}]})
+    assert "**12,345.00 元（1.2345 万元）**" in yuan
+
+
 def test_flag_found_by_the_record_path_the_answer_read_even_on_another_line():
     base = {"question": "q", "answer": "支出总计为300.50万元。", "value": 300.5, "unit": "万元", "declined": False,
             "citations": [{"doc": "d1", "page": None, "line": 40, "quote": "支出预算300.50万元"}]}

@@ -37,6 +37,22 @@ def headline(value, unit: str, citations: list[dict]) -> str:
     return f"{shown} {unit}".strip()
 
 
+def as_printed_in_text(text: str, value, unit: str, citations: list[dict]) -> str:
+    """The answer's sentence with its figure as the cited document prints it: "2722.57 万元" becomes
+    "2,722.57 万元" when the quote prints 2,722.57 (the same digits; only the separators differ)."""
+    import re
+
+    from ui.figures import printed
+
+    if value is None or unit != "万元":
+        return text
+    p = printed(value, citations)
+    if p is None or p.unit != "万元" or "," not in p.token:
+        return text
+    bare = p.token.replace(",", "")
+    return re.sub(rf"(?<![\d.,]){re.escape(bare)}(?=\s*万元)", p.token, text)
+
+
 def render(answer: dict, records: dict[str, dict] | None = None) -> tuple[str, list[tuple[str, dict]], list[dict]]:
     """(markdown for the chat, [(source label, citation)], validator flags)."""
     records = records or {}
@@ -69,7 +85,7 @@ def render(answer: dict, records: dict[str, dict] | None = None) -> tuple[str, l
         if value is not None:
             lines.append(f"**{headline(value, answer.get('unit') or '', citations)}**")
             lines.append("")
-        lines.append(str(answer.get("answer") or ""))
+        lines.append(as_printed_in_text(str(answer.get("answer") or ""), value, answer.get("unit") or "", citations))
     if flags:
         lines.append("")
         for f in flags:
