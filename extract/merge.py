@@ -93,23 +93,38 @@ def merge_pair(tables_half: dict, text_half: dict) -> dict:
     return out
 
 
-def merge_halves(records: list[dict]) -> tuple[list[dict], dict[str, str]]:
-    """Records with each (text half, tables half) pair of one disclosure replaced by their merge.
-    Returns (records, {part doc: merged doc})."""
+MAX_PAIRINGS = 16  # halves of one disclosure paired every way up to this many merges
+
+
+def halves(records: list[dict]) -> list[tuple[dict, dict]]:
+    """The (tables half, text half) pairs to merge: one text and one tables half of a disclosure; when
+    one was ingested twice (a copy, a corrected file) every text half with every tables half — each
+    merge is a version of the disclosure, and versions that disagree are said to disagree (qa twins),
+    never chosen between silently."""
     by_key: dict[tuple, list[dict]] = {}
     for r in records:
         key = disclosure_key(r)
         if key is not None:
             by_key.setdefault(key, []).append(r)
+    out: list[tuple[dict, dict]] = []
+    for group in by_key.values():
+        texts = sorted((r for r in group if part_of(r) == "text"), key=lambda r: str(r.get("doc")))
+        tabs = sorted((r for r in group if part_of(r) == "tables"), key=lambda r: str(r.get("doc")))
+        if texts and tabs and len(texts) * len(tabs) <= MAX_PAIRINGS:
+            out += [(t, x) for t in tabs for x in texts]
+    return out
+
+
+def merge_halves(records: list[dict]) -> tuple[list[dict], dict[str, str]]:
+    """Records with each (text half, tables half) pair of one disclosure replaced by their merge.
+    Returns (records, {part doc: merged doc (the first it is part of)})."""
     replaced: dict[str, str] = {}
     merged_records: list[dict] = []
-    for group in by_key.values():
-        texts = [r for r in group if part_of(r) == "text"]
-        tabs = [r for r in group if part_of(r) == "tables"]
-        if len(texts) == 1 and len(tabs) == 1:
-            m = merge_pair(tabs[0], texts[0])
-            merged_records.append(m)
-            replaced[tabs[0]["doc"]] = replaced[texts[0]["doc"]] = m["doc"]
+    for tab, text in halves(records):
+        m = merge_pair(tab, text)
+        merged_records.append(m)
+        replaced.setdefault(tab["doc"], m["doc"])
+        replaced.setdefault(text["doc"], m["doc"])
     if not replaced:
         return records, {}
     out = [r for r in records if r.get("doc") not in replaced] + merged_records

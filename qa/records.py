@@ -133,23 +133,16 @@ def _read_records(h: Path, sig: tuple) -> list[dict]:
 
 def _merge(h: Path, files: list[dict]) -> tuple[list[dict], dict[str, str]]:
     """extract.merge.merge_halves, remembering each merged pair until one of its halves changes."""
-    from extract.merge import disclosure_key, merge_pair, part_of
+    from extract.merge import halves, merge_pair
 
-    by_key: dict[tuple, list[dict]] = {}
-    for r in files:
-        key = disclosure_key(r)
-        if key is not None:
-            by_key.setdefault(key, []).append(r)
     cache, keep = _MERGED.setdefault(str(h), {}), {}
     merged, replaced = [], {}
-    for group in by_key.values():
-        texts = [r for r in group if part_of(r) == "text"]
-        tabs = [r for r in group if part_of(r) == "tables"]
-        if len(texts) == 1 and len(tabs) == 1:
-            k = (tabs[0].get("doc"), tabs[0].get("sha256"), id(tabs[0]), texts[0].get("doc"), id(texts[0]))
-            m = keep[k] = cache.get(k) or slim(merge_pair(tabs[0], texts[0]))
-            merged.append(m)
-            replaced[tabs[0]["doc"]] = replaced[texts[0]["doc"]] = m["doc"]
+    for tab, text in halves(files):
+        k = (tab.get("doc"), tab.get("sha256"), id(tab), text.get("doc"), id(text))
+        m = keep[k] = cache.get(k) or slim(merge_pair(tab, text))
+        merged.append(m)
+        replaced.setdefault(tab["doc"], m["doc"])
+        replaced.setdefault(text["doc"], m["doc"])
     _MERGED[str(h)] = keep
     if not replaced:
         return files, {}

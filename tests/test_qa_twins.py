@@ -51,3 +51,28 @@ def test_english_says_the_disagreement(home):
     a = ask("What were the operating expenses of the Jiashi medical insurance bureau in 2024?", home=home)
     assert a["declined"] and a.get("reason") == "documents_disagree"
     assert "disagree" in a["answer"] and "7.41" in a["answer"] and "8.41" in a["answer"]
+
+
+WILD = Path(__file__).resolve().parents[2] / "shared" / "corpus-wild" / "jiangsu"
+TEXT_HALF = WILD / "江苏省政协办公厅_江苏省政协办公厅2019年度部门预算.pdf"
+TABLES_HALF = WILD / "江苏省政协办公厅_江苏省政协办公厅2019年预算公开表.pdf"
+
+
+@pytest.mark.skipif(not TABLES_HALF.exists(), reason="needs ../shared/corpus-wild/jiangsu")
+def test_a_two_file_disclosure_ingested_twice_is_still_one_disclosure(tmp_path):
+    """The text and tables halves of a real two-file disclosure, each uploaded twice (the second copy
+    differs by trailing bytes, as a re-download does): every pairing is a version of the disclosure;
+    they agree, so the 三公 total is answered (it was declined when more than one half per side)."""
+    from ingest.service import ingest_paths
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for pdf in (TEXT_HALF, TABLES_HALF):
+        shutil.copy(pdf, src / pdf.name)
+        (src / f"copy-{pdf.name}").write_bytes(pdf.read_bytes() + b"\n%copy\n")
+    h = tmp_path / "home"
+    ingest_paths([src], home=h, embed="none")
+    a = ask("江苏省政协办公厅2019年三公经费预算是多少？", home=h)
+    assert not a["declined"], a["answer"]
+    assert float(a["value"]) == pytest.approx(660.10)
+    assert any("660.10" in c["quote"] for c in a["citations"])
