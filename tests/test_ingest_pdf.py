@@ -237,3 +237,30 @@ def test_table_pages_split_over_two_processes_give_the_same_lines():
             one = run_isolated(parse_pdf_lines, str(f), timeout_s=120, memory_mb=2048, page_workers=1)
             two = run_isolated(parse_pdf_lines, str(f), timeout_s=120, memory_mb=2048, page_workers=2)
             assert one == two and len(one[0]) > 150, f.name
+
+
+def _row(text: str, x: float = 10.0, w: float = 5.0, gaps: dict[int, float] | None = None) -> list:
+    """Characters of one printed line with their boxes; `gaps[i]`: extra space before character i."""
+    out = []
+    for i, ch in enumerate(text):
+        x += (gaps or {}).get(i, 0.0)
+        out.append((ch, [x, 100.0, x + w, 110.0]))
+        x += w
+    return out
+
+
+def test_a_figure_is_boxed_where_it_stands_as_a_whole_number():
+    from ingest.loaders.pdfboxes import find_runs
+
+    # the 5 of 2025 and the 12 of 312.50 are no figure 5 or 12; the 5 of 5辆 and 12 of 12万元 are
+    assert find_runs(_row("2025年车辆5辆"), "5") == [[[45.0, 100.0, 50.0, 110.0]]]  # the 8th character
+    assert len(find_runs(_row("支出312.50万元，其中12万元"), "12")) == 1
+    assert find_runs(_row("112.0012.00"), "12.00") == []  # digits run together are one number
+    # two neighbouring cells' digits (1 | 2) read together are not the figure 12
+    assert find_runs(_row("12", gaps={1: 40.0}), "12") == []
+    assert len(find_runs(_row("合计1,112.0012.00", gaps={10: 3.0}), "12.00")) == 1  # a space apart
+    assert len(find_runs(_row("为 5,560.31。"), "5,560.31")) == 1  # a sentence's point ends it
+    assert len(find_runs(_row("说明文字"), "说明")) == 1  # a quote is found as it is
+    # a table row read cell by cell: the neighbouring cell's digits are printed apart, not against it
+    row = _row("2,600.71767.60199.25", gaps={8: 30.0, 14: 30.0})
+    assert len(find_runs(row, "767.60")) == 1

@@ -69,6 +69,9 @@ def render(path: Path, page: int, scale: float = SCALE) -> tuple[str, float, flo
 
 def page_chars(path: Path, page: int) -> list[tuple[str, list]]:
     """pdfium's characters on a page with their display boxes (ingest.loaders.pdfboxes)."""
+    import pypdfium2.raw as raw
+
+    from ingest.loaders.pdf import _addr, _scan_page
     from ingest.loaders.pdfboxes import page_chars as chars
 
     pdf = _open(path)
@@ -77,7 +80,11 @@ def page_chars(path: Path, page: int) -> list[tuple[str, list]]:
         try:
             tp = pg.get_textpage()
             try:
-                return chars(pg, tp)
+                # text a reader cannot see (white, invisible, tiny, off the page) never became a line
+                # at ingest; it takes no box here either
+                hidden = _scan_page(pg)[2]
+                skip = (lambda k: _addr(raw.FPDFText_GetTextObject(tp.raw, k)) in hidden) if hidden else None
+                return chars(pg, tp, skip)
             finally:
                 tp.close()
         finally:

@@ -12,6 +12,8 @@ rendered image shows the glyphs.
 
 from __future__ import annotations
 
+import re
+
 import ctypes
 from typing import Callable
 
@@ -132,12 +134,46 @@ def find_runs(chars: list[tuple[str, Box]], needle: str) -> list[list[Box]]:
     if not target:
         return []
     text = "".join(ch for ch, _ in chars)
+    numeric = bool(_NUMBER.fullmatch(target))
     out = []
     start = text.find(target)
     while start >= 0:
-        out.append(merge_lines([b for _, b in chars[start:start + len(target)]]))
-        start = text.find(target, start + len(target))
+        end = start + len(target)
+        run = chars[start:end]
+        # a figure is a whole number as printed: not the 5 of 2025 nor 12.00 inside 112.00, and not
+        # digits of two neighbouring cells read together (a gap wider than a character between them)
+        if not numeric or (_stands_alone(text, chars, start, end) and not _split(run)):
+            out.append(merge_lines([b for _, b in run]))
+        start = text.find(target, start + (len(target) if not numeric else 1))
     return out
+
+
+_NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?%?")
+_NUMBER_CHAR = re.compile(r"[\d.,]")
+
+
+def _stands_alone(text: str, chars: list[tuple[str, Box]], start: int, end: int) -> bool:
+    """No digit, point or comma printed right against the match (the neighbouring cell's digits, read
+    next to it but printed apart, do not count)."""
+    before_ok = start == 0 or not _NUMBER_CHAR.match(text[start - 1]) or _apart(chars[start - 1][1], chars[start][1])
+    if end >= len(text) or _apart(chars[end - 1][1], chars[end][1]):
+        return before_ok
+    after = text[end]
+    # (a comma or point after a figure may end a sentence: "…为 5,560.31。" or "5辆,")
+    after_ok = not after.isdigit() and not (after in ".," and text[end + 1:end + 2].isdigit())
+    return before_ok and after_ok
+
+
+def _apart(a: Box, b: Box) -> bool:
+    """Two characters printed apart: on other lines, or with a space or more between (the digits of one
+    printed number touch: their loose boxes are advance-wide)."""
+    same_line = abs((a[1] + a[3]) / 2 - (b[1] + b[3]) / 2) < (a[3] - a[1]) * 0.5
+    return not same_line or b[0] - a[2] > 0.2 * max(a[3] - a[1], 1.0) or b[2] < a[0]
+
+
+def _split(run: list[tuple[str, Box]]) -> bool:
+    return any(_apart(a, b) and abs((a[1] + a[3]) / 2 - (b[1] + b[3]) / 2) < (a[3] - a[1]) * 0.5
+               for (_, a), (_, b) in zip(run, run[1:]))
 
 
 def merge_lines(boxes: list[Box]) -> list[Box]:
