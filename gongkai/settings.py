@@ -10,6 +10,7 @@ Nothing here imports a heavy library.
 from __future__ import annotations
 
 import json
+import math
 import os
 import stat
 import tempfile
@@ -123,6 +124,8 @@ def check(name: str, value) -> str | None:
         number = float(value)
     except (TypeError, ValueError):
         return f"{name} ({what}) must be a number (got {value!r})"
+    if not math.isfinite(number):  # NaN compares false with every bound; inf has no whole value
+        return f"{name} ({what}) must be a finite number (got {value!r})"
     if kind in ("int", int) and number != int(number):
         return f"{name} ({what}) must be a whole number (got {value!r})"
     if number < low or (high is not None and number > high):
