@@ -172,3 +172,46 @@ def test_remove_deletes_the_upload_and_the_documents_cached_vectors(home, monkey
     assert remove_document(b.doc, home) and outside.exists()  # never the user's own file
     again = ingest_file(shutil.copyfile(corpus_files[0], upload), store)
     assert again.ok and again.doc == a.doc  # the same id again, not …-2
+
+
+def test_year_on_year_compares_a_kind_with_the_same_kind_only():
+    """A body's 2024 budget and 2024 final account are no change on the year before; the final account
+    of 2024 is compared with that of 2023."""
+    budget = json.loads(json.dumps(RECORD))
+    budget.update(fiscal_year=_leaf(2024, line=3, quote="2024年"), doc_kind=_leaf("部门预算", line=1, quote="部门预算"))
+    recs = [_final_accounts("a2023", 2023, 1200.0, 1500.0), budget, _final_accounts("a2024", 2024, 1800.0, 1600.0)]
+    svg = compare.chart_svg(compare.rows(recs, "sangong.total"), "sangong.total")
+    assert svg.count("同比") == 1 and "+50.0% 同比" in svg
+    assert "2024 预算" in svg and "2024 决算" in svg  # the two 2024 groups say which is which
+
+
+def test_remove_keeps_the_vectors_of_chunk_texts_another_document_shares(home, monkeypatch, corpus_files):
+    """A corrected copy shares most chunk texts with the original: removing the original keeps those
+    vectors (keyed by text) for the copy, and drops only the texts no other document has."""
+    from ingest.service import ingest_file, remove_document
+    from ingest.store import Store
+
+    monkeypatch.delenv("GONGKAI_EMBED_CACHE", raising=False)
+    store = Store(home)
+    src = home.parent / "src"
+    src.mkdir()
+    original, corrected = src / "original.txt", src / "corrected.txt"
+    text = corpus_files[0].read_text(encoding="utf-8")
+    original.write_text(text, encoding="utf-8")
+    corrected.write_text(text + "\n附：更正说明 本文件第三部分表格数字已更正。\n", encoding="utf-8")
+    a, b = ingest_file(original, store), ingest_file(corrected, store)
+    assert a.ok and b.ok
+    key = lambda t: hashlib.sha256(t.encode("utf-8")).hexdigest()  # noqa: E731
+    mine = {key(c.text) for c in store.chunks(a.doc)}
+    theirs = {key(c.text) for c in store.chunks(b.doc)}
+    shared, own = mine & theirs, mine - theirs
+    assert shared and own, "the copy must share some chunk texts and not others"
+    (home / "embed_cache").mkdir()
+    con = sqlite3.connect(home / "embed_cache" / "test.sqlite")
+    con.execute("CREATE TABLE vec (key TEXT PRIMARY KEY, dim INTEGER, data BLOB)")
+    con.executemany("INSERT INTO vec VALUES (?, 1, x'00')", [(k,) for k in mine | theirs])
+    con.commit()
+    con.close()
+    assert remove_document(a.doc, home)
+    left = {k for (k,) in sqlite3.connect(home / "embed_cache" / "test.sqlite").execute("SELECT key FROM vec")}
+    assert left == theirs  # the shared texts kept for the copy, the original's own gone

@@ -122,7 +122,7 @@ def chart_svg(rs: list[dict], key: str, width: int = 860, height: int = 300) -> 
         y = head + plot_h - plot_h * t / 4
         parts.append(f"<line x1='{left}' x2='{width - right}' y1='{y:.1f}' y2='{y:.1f}' stroke='#e4e4e4'/>"
                      f"<text x='{left - 6}' y='{y + 4:.1f}' class='gk-ca' text-anchor='end'>{top * t / 4:,.0f}</text>")
-    prev = None
+    prev: dict[str, tuple] = {}  # the year before, per kind: a budget is not compared with a final account
     for g, r in enumerate(pts):
         gx = left + g * group_w + (group_w - bar_w * len(series)) / 2
         for k, (field, name, color) in enumerate(series):
@@ -137,14 +137,18 @@ def chart_svg(rs: list[dict], key: str, width: int = 860, height: int = 300) -> 
                          f"<title>{html.escape(r['body'])} {r['year']} {name}: {html.escape(shown)}</title></rect>"
                          f"<text x='{x + (bar_w - 2) / 2:.1f}' y='{y - 3:.1f}' class='gk-cv' text-anchor='middle'>"
                          f"{v:,.2f}</text>")
-        label = str(r["year"]) if one_body else f"{r['body'][:10]} {r['year'] or ''}"
+        kind = str(r.get("kind") or "")
+        label = (str(r["year"]) if one_body else f"{r['body'][:10]} {r['year'] or ''}") + \
+            (f" {kind[-2:]}" if kind and len({str(x.get('kind') or '') for x in pts}) > 1 else "")
         cx = left + g * group_w + group_w / 2
         parts.append(f"<text x='{cx:.1f}' y='{head + plot_h + 16}' class='gk-cx' text-anchor='middle'>{html.escape(label)}</text>")
         v = _num(r["value"])
-        if one_body and prev not in (None, 0) and v is not None:
+        before = prev.get(kind[-2:])
+        if one_body and before and before[1] not in (None, 0) and v is not None and before[0] != r["year"]:
             parts.append(f"<text x='{cx:.1f}' y='{head + plot_h + 32}' class='gk-cd' text-anchor='middle'>"
-                         f"{(v - prev) / prev * 100:+.1f}% 同比</text>")
-        prev = v if v is not None else prev
+                         f"{(v - before[1]) / before[1] * 100:+.1f}% 同比</text>")
+        if v is not None:
+            prev[kind[-2:]] = (r["year"], v)
     caption = f"{html.escape(pts[0]['body'])}: year on year" if one_body else f"{len(pts)} disclosures"
     return (f"<div class='gk-chart' data-bars='{sum(1 for p in parts if 'gk-bar ' in p)}'>"
             f"<svg viewBox='0 0 {width} {height}' width='100%' role='img' aria-label='{html.escape(title)}'>"
