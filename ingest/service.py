@@ -738,6 +738,8 @@ def remove_document(doc_id: str, home: Path | str | None = None) -> bool:
     from ingest.forget import forget, traces
     from ingest.store import Store
 
+    if not doc_id or doc_id in (".", "..") or Path(doc_id).name != doc_id or "\\" in doc_id:
+        return False  # a document id is a plain name: never a path out of the data home
     store = Store(home)
     record = store.home / "records" / f"{doc_id}.json"
     with _writing(store.home):

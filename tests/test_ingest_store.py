@@ -79,3 +79,14 @@ def test_catalog_rebuilt_when_damaged(home, tmp_path, corpus_files):
     (home / "catalog.json").write_text("{not json")
     rows = Store(home).list()
     assert [r["doc"] for r in rows] == [f.stem] and rows[0]["fiscal_year"] == 2023
+
+
+def test_remove_takes_a_document_id_never_a_path(tmp_path):
+    """`gongkai remove ../../x` must not reach a file outside the data home."""
+    home = tmp_path / "home"
+    (home / "records").mkdir(parents=True)
+    outside = tmp_path / "x.json"
+    outside.write_text("{}", encoding="utf-8")
+    for bad in ("../x", "../../x", "..", "a/../../x", "..\\x"):
+        assert not remove_document(bad, home)
+    assert outside.exists()
