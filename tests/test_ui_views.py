@@ -133,6 +133,8 @@ def test_upload_checks(tmp_path):
     empty.write_bytes(b"")
     with pytest.raises(EmptyFile):
         uploads.check(empty)
+    with pytest.raises(EmptyFile, match="no longer here"):  # a temporary copy already staged and deleted
+        uploads.check(tmp_path / "gone.pdf")
     fake = tmp_path / "f.pdf"
     fake.write_bytes(b"\x00\x01garbage" * 100)
     with pytest.raises(BrokenFile, match="not a PDF"):

@@ -58,15 +58,17 @@ def build(home: Path | None = None):
         def on_ingest(files, current, *filters):
             files = files or []
             if not files:
-                yield ("", "Choose one or more files first.", *refresh(current, *filters))
+                yield ("", "Choose one or more files first.", *refresh(current, *filters), gr.update())
                 return
             progress, lines = "", ""
             for progress, lines in tab_library.run_batch(files, home):
-                yield (progress, lines, *(gr.update() for _ in refresh_outs))
-            yield (progress, lines, *refresh(current, *filters))
+                yield (progress, lines, *(gr.update() for _ in refresh_outs), gr.update())
+            # the upload box is emptied: its temporary copies are gone once staged, so a second click
+            # must not ingest them again
+            yield (progress, lines, *refresh(current, *filters), None)
 
         lib["ingest"].click(on_ingest, [lib["upload"], ext["doc"], *lib["filters"]],
-                            [lib["progress"], lib["status"], *refresh_outs], concurrency_limit=1,
+                            [lib["progress"], lib["status"], *refresh_outs, lib["upload"]], concurrency_limit=1,
                             show_progress="hidden")
         lib["refresh"].click(lambda cur, *f: refresh(cur, *f), [ext["doc"], *lib["filters"]], refresh_outs)
 

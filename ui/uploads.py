@@ -27,6 +27,9 @@ def check(path: str | Path, name: str | None = None, max_mb: int = 50) -> str:
     if ext not in ALLOWED:
         raise UnsupportedFile(f"{shown}: unsupported file type '{ext or '(none)'}'; upload a PDF, .txt or .md file",
                               path=shown)
+    if not p.is_file():  # gradio's temporary copy is deleted once staged: a second click finds none
+        raise EmptyFile(f"{shown}: this upload is no longer here (already ingested?); choose the file again",
+                        path=shown)
     size = p.stat().st_size
     if size == 0:
         raise EmptyFile(f"{shown}: the file is empty", path=shown)
