@@ -132,6 +132,8 @@ def test_settings_out_of_range_are_refused_and_not_saved(home):
     assert settings.check("top_k", 0) and "top_k" in settings.check("top_k", 0)
     assert settings.check("top_k", 5) is None and settings.check("top_k", 2.5)
     assert settings.check("llm_base_url", "ftp://x") and settings.check("llm_base_url", "") is None
+    for bad in (float("nan"), float("inf"), "nan"):  # NaN passes every comparison; inf has no whole value
+        assert "finite" in (settings.check("llm_timeout_s", bad) or "") and settings.check("top_k", bad)
     backend.save_settings("http://127.0.0.1:9/v1", "m1", "", False, 12)
     with pytest.raises(ValueError, match="top_k"):
         backend.save_settings("", "other", "", False, 0)
