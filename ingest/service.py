@@ -767,9 +767,11 @@ def remove_document(doc_id: str, home: Path | str | None = None) -> bool:
                 _wrote(Path(store.home))
         except ImportError:
             pass
+        # what it left elsewhere goes while the catalog still holds its entry: a removal killed after
+        # this line finds the same traces when run again (killed before, the upload's path was lost)
+        forget(store, doc_id, left_behind)
         store.remove(doc_id)
         _pending(store, doc_id).unlink(missing_ok=True)
-        forget(store, doc_id, left_behind)
     return found or leftovers
 
 
