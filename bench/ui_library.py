@@ -29,24 +29,14 @@ sys.path.insert(0, str(ROOT))
 import gongkai  # noqa: E402,F401  (offline environment)
 from ui import server  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+from ui_measure import ARGS, CHROMIUM, rss_mb  # noqa: E402  (bench/ is the script's directory)
+
 WILD = ROOT.parent / "shared" / "corpus-wild" / "jiangsu"
 QUESTIONS = [("江苏省人大常委会办公厅2019年三公经费是多少？", "figure"),
              ("其中公务接待费是多少？", "follow-up"),
              ("江苏省人民检察院2018年机关运行经费是多少？", "figure"),
              ("江苏省委办公厅2018年部门预算的主要职能是什么？", "text")]
 COMPARE_BODY = "江苏省人民检察院"
-
-
-def rss_mb(pid: int) -> dict[str, float]:
-    out = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, val = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            out[key] = round(int(val.split()[0]) / 1024, 1)
-    return out
 
 
 def make_corpus(n: int, out: Path) -> list[Path]:
